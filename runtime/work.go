@@ -1,0 +1,107 @@
+package lanes
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Unit is one unit of virtual time. The simulator measures everything in
+// units; a unit is stored as one millisecond so that the same workload can
+// also run for real (where 10*Unit really is 10 ms of work).
+const Unit = time.Millisecond
+
+// Units converts a (possibly fractional) number of units into a duration:
+// Units(0.5) is half a unit.
+func Units(x float64) time.Duration { return time.Duration(x * float64(Unit)) }
+
+// calibration is the process-wide measurement of how fast this machine runs
+// the work kernel. It is the one piece of package state: measuring costs a
+// few milliseconds, and the answer is the same for the whole process.
+var calibration struct {
+	once    sync.Once
+	perNano float64 // kernel iterations per nanosecond on one idle core
+}
+
+// sink keeps the compiler from removing the work kernel's result.
+var sink atomic.Uint64
+
+// kernel is the computation behind Work: a xorshift generator, n dependent
+// steps long. Each step needs the previous one, so it cannot be skipped or
+// done in parallel: it is real CPU work.
+//
+//go:noinline
+func kernel(n uint64, x uint64) uint64 {
+	for i := uint64(0); i < n; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+// calibrate measures the kernel speed: nine trials of about a millisecond,
+// keeping the median, so that one trial disturbed by another program (or one
+// lucky burst of turbo clock) does not skew every later Work call.
+func calibrate() float64 {
+	calibration.once.Do(func() {
+		const trial = 1 << 20
+		var rates []float64
+		x := uint64(88172645463325252)
+		for i := 0; i < 9; i++ {
+			t0 := time.Now()
+			x = kernel(trial, x)
+			if el := time.Since(t0); el > 0 {
+				rates = append(rates, float64(trial)/float64(el.Nanoseconds()))
+			}
+		}
+		sink.Add(x)
+		calibration.perNano = 1
+		if len(rates) > 0 {
+			sort.Float64s(rates)
+			calibration.perNano = rates[len(rates)/2]
+		}
+	})
+	return calibration.perNano
+}
+
+// Calibration reports how many steps of the work kernel this machine does
+// per microsecond on one idle core. The first call measures it (a few
+// milliseconds); later calls return the cached answer.
+func Calibration() float64 { return calibrate() * 1000 }
+
+// iterations converts a duration of CPU work into kernel steps.
+func iterations(d time.Duration) uint64 {
+	if d <= 0 {
+		return 0
+	}
+	return uint64(float64(d.Nanoseconds()) * calibrate())
+}
+
+// Work does d worth of real computation: the amount of arithmetic that takes
+// d on one idle core of this machine. It is not a clock-watching spin: if two
+// goroutines call Work(d) on the same core, both take about 2·d, exactly as
+// two real computations would.
+func Work(d time.Duration) {
+	sink.Add(kernel(iterations(d), uint64(d)|1))
+}
+
+// Sleep waits for d without using a CPU, like a download or a disk read: other
+// goroutines can run in the meantime.
+func Sleep(d time.Duration) {
+	if d > 0 {
+		time.Sleep(d)
+	}
+}
+
+// Fib returns the n-th Fibonacci number (Fib(0) = 0, Fib(1) = 1) computed the
+// slow recursive way, the classic CPU-bound benchmark. It is compiled Go, so
+// Fib(30) takes a few milliseconds, not the seconds an interpreted version
+// would.
+func Fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return Fib(n-1) + Fib(n-2)
+}
