@@ -1,0 +1,426 @@
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// isShellType reports whether msgType is served on the shell socket.
+func isShellType(msgType string) bool {
+	switch msgType {
+	case "execute_request", "kernel_info_request", "complete_request",
+		"inspect_request", "is_complete_request", "history_request",
+		"comm_info_request", "comm_open", "comm_msg", "comm_close",
+		"shutdown_request":
+		return true
+	}
+	return false
+}
+
+// enqueueShell queues a decoded shell request, dropping unknown types.
+func (k *Kernel) enqueueShell(m *Message) {
+	if !isShellType(m.Header.MsgType) {
+		k.log.Printf("shell: dropping message of unknown type %q", m.Header.MsgType)
+		return
+	}
+	k.queue.push(m)
+}
+
+// shellLoop serves shell requests one at a time in arrival order.
+func (k *Kernel) shellLoop(ctx context.Context) {
+	for {
+		m, ok := k.queue.pop(ctx)
+		if !ok {
+			return
+		}
+		k.handleShell(ctx, m)
+	}
+}
+
+func (k *Kernel) handleShell(ctx context.Context, m *Message) {
+	ch := k.shellChannel()
+	k.publishStatus(m, "busy")
+	stop := false
+	switch m.Header.MsgType {
+	case "execute_request":
+		k.execute(ctx, m)
+	case "kernel_info_request":
+		k.kernelInfo(ch, m)
+	case "complete_request":
+		k.complete(m)
+	case "inspect_request":
+		k.inspect(m)
+	case "is_complete_request":
+		k.isComplete(m)
+	case "history_request":
+		k.historyRequest(m)
+	case "comm_info_request":
+		k.reply(ch, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "comm_open":
+		k.commOpen(m)
+	case "comm_msg", "comm_close":
+		// No comm targets exist, so there is nothing to deliver these to.
+	case "shutdown_request":
+		stop = k.shutdown(ch, m)
+	}
+	k.publishStatus(m, "idle")
+	if stop {
+		k.requestStop()
+	}
+}
+
+// handleControl serves one control request, on the control reader's
+// goroutine, so it runs while a cell executes on shell.
+func (k *Kernel) handleControl(m *Message) {
+	switch m.Header.MsgType {
+	case "kernel_info_request", "interrupt_request", "shutdown_request":
+	default:
+		k.log.Printf("control: dropping message of unknown type %q", m.Header.MsgType)
+		return
+	}
+	ch := k.controlChannel()
+	k.publishStatus(m, "busy")
+	stop := false
+	switch m.Header.MsgType {
+	case "kernel_info_request":
+		k.kernelInfo(ch, m)
+	case "interrupt_request":
+		k.interrupt()
+		k.reply(ch, m, "interrupt_reply", map[string]any{"status": "ok"})
+	case "shutdown_request":
+		stop = k.shutdown(ch, m)
+	}
+	k.publishStatus(m, "idle")
+	if stop {
+		k.requestStop()
+	}
+}
+
+// handleStdin delivers an input_reply to the waiting Output.Input.
+func (k *Kernel) handleStdin(m *Message) {
+	if m.Header.MsgType != "input_reply" {
+		k.log.Printf("stdin: dropping message of unknown type %q", m.Header.MsgType)
+		return
+	}
+	var c struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(m.Content, &c); err != nil {
+		k.log.Printf("stdin: dropping input_reply: %v", err)
+		return
+	}
+	k.waitMu.Lock()
+	defer k.waitMu.Unlock()
+	if k.waiting == nil {
+		k.log.Printf("stdin: dropping input_reply nobody waits for")
+		return
+	}
+	select {
+	case k.waiting.reply <- c.Value:
+	default:
+		k.log.Printf("stdin: dropping extra input_reply")
+	}
+}
+
+// decode unmarshals m's content into dst, logging a failure.
+func (k *Kernel) decode(m *Message, dst any) bool {
+	if err := json.Unmarshal(m.Content, dst); err != nil {
+		k.log.Printf("dropping %s with malformed content: %v", m.Header.MsgType, err)
+		return false
+	}
+	return true
+}
+
+func (k *Kernel) kernelInfo(ch channel, m *Message) {
+	info := k.info
+	li := map[string]any{
+		"name":           info.Name,
+		"version":        info.Version,
+		"file_extension": info.FileExtension,
+	}
+	if info.MIMEType != "" {
+		li["mimetype"] = info.MIMEType
+	}
+	if info.PygmentsLexer != "" {
+		li["pygments_lexer"] = info.PygmentsLexer
+	}
+	if info.CodeMirrorMode != "" {
+		li["codemirror_mode"] = info.CodeMirrorMode
+	}
+	links := info.HelpLinks
+	if links == nil {
+		links = []HelpLink{}
+	}
+	k.reply(ch, m, "kernel_info_reply", map[string]any{
+		"status":                 "ok",
+		"protocol_version":       ProtocolVersion,
+		"implementation":         info.Implementation,
+		"implementation_version": info.ImplementationVersion,
+		"language_info":          li,
+		"banner":                 info.Banner,
+		"help_links":             links,
+		"debugger":               false,
+	})
+}
+
+// executeContent is the content of an execute_request; pointers tell
+// absent fields from false.
+type executeContent struct {
+	Code            string            `json:"code"`
+	Silent          bool              `json:"silent"`
+	StoreHistory    *bool             `json:"store_history"`
+	UserExpressions map[string]string `json:"user_expressions"`
+	AllowStdin      *bool             `json:"allow_stdin"`
+	StopOnError     *bool             `json:"stop_on_error"`
+}
+
+func orTrue(b *bool) bool { return b == nil || *b }
+
+func (k *Kernel) execute(ctx context.Context, m *Message) {
+	var c executeContent
+	if !k.decode(m, &c) {
+		return
+	}
+	silent := c.Silent
+	storeHistory := orTrue(c.StoreHistory) && !silent
+	k.countMu.Lock()
+	if storeHistory {
+		k.execCount++
+	}
+	count := k.execCount
+	k.countMu.Unlock()
+	if storeHistory {
+		k.hist.add(count, c.Code)
+	}
+	if !silent {
+		k.publish(m.RawHeader, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
+	}
+
+	out := &cellOutput{k: k, parent: m.RawHeader, idents: m.Identities, silent: silent, allowStdin: orTrue(c.AllowStdin)}
+	res := k.callExecute(ctx, ExecuteRequest{
+		Code:            c.Code,
+		Silent:          silent,
+		StoreHistory:    storeHistory,
+		AllowStdin:      out.allowStdin,
+		UserExpressions: c.UserExpressions,
+		ExecutionCount:  count,
+	}, out)
+	out.finish()
+
+	ch := k.shellChannel()
+	if e := res.Error; e != nil {
+		tb := e.Traceback
+		if tb == nil {
+			tb = []string{}
+		}
+		if !silent {
+			k.publish(m.RawHeader, "error", map[string]any{"ename": e.Name, "evalue": e.Value, "traceback": tb})
+		}
+		// stop_on_error: abort the execute requests that arrived before
+		// this failing reply is sent.
+		var aborted []*Message
+		if !silent && orTrue(c.StopOnError) {
+			aborted = k.queue.takeExecutes()
+		}
+		k.reply(ch, m, "execute_reply", map[string]any{
+			"status": "error", "execution_count": count,
+			"ename": e.Name, "evalue": e.Value, "traceback": tb,
+		})
+		for _, a := range aborted {
+			k.publishStatus(a, "busy")
+			k.reply(ch, a, "execute_reply", map[string]any{"status": "aborted"})
+			k.publishStatus(a, "idle")
+		}
+		return
+	}
+	if v := res.Value; v != nil && !silent {
+		k.publish(m.RawHeader, "execute_result", map[string]any{
+			"execution_count": count, "data": orEmpty(v.Data), "metadata": orEmpty(v.Metadata),
+		})
+	}
+	payload := res.Payload
+	if payload == nil {
+		payload = []map[string]any{}
+	}
+	k.reply(ch, m, "execute_reply", map[string]any{
+		"status": "ok", "execution_count": count,
+		"user_expressions": orEmpty(res.UserExpressions), "payload": payload,
+	})
+}
+
+// callExecute runs the interpreter, turning a panic into an error result so
+// one bad cell cannot take the kernel down.
+func (k *Kernel) callExecute(ctx context.Context, req ExecuteRequest, out Output) (res ExecuteResult) {
+	k.interpMu.Lock()
+	defer k.interpMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			k.log.Printf("interpreter panicked in Execute: %v", r)
+			res = ExecuteResult{Error: &Error{Name: "KernelPanic", Value: fmt.Sprint(r), Traceback: []string{fmt.Sprintf("panic: %v", r)}}}
+		}
+	}()
+	return k.interp.Execute(ctx, req, out)
+}
+
+// withInterp runs f holding the interpreter lock, recovering a panic.
+func (k *Kernel) withInterp(what string, f func()) (ok bool) {
+	k.interpMu.Lock()
+	defer k.interpMu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			k.log.Printf("interpreter panicked in %s: %v", what, r)
+			ok = false
+		}
+	}()
+	f()
+	return true
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// clampCursor turns an optional code-point cursor into a valid offset; a
+// missing cursor means the end of code.
+func clampCursor(code string, cursor *int) int {
+	n := utf8.RuneCountInString(code)
+	if cursor == nil || *cursor > n {
+		return n
+	}
+	if *cursor < 0 {
+		return 0
+	}
+	return *cursor
+}
+
+func (k *Kernel) complete(m *Message) {
+	var c struct {
+		Code      string `json:"code"`
+		CursorPos *int   `json:"cursor_pos"`
+	}
+	if !k.decode(m, &c) {
+		return
+	}
+	cursor := clampCursor(c.Code, c.CursorPos)
+	comp := Completion{CursorStart: cursor, CursorEnd: cursor}
+	if !k.withInterp("Complete", func() { comp = k.interp.Complete(c.Code, cursor) }) {
+		comp = Completion{CursorStart: cursor, CursorEnd: cursor}
+	}
+	matches := comp.Matches
+	if matches == nil {
+		matches = []string{}
+	}
+	k.reply(k.shellChannel(), m, "complete_reply", map[string]any{
+		"status": "ok", "matches": matches,
+		"cursor_start": comp.CursorStart, "cursor_end": comp.CursorEnd,
+		"metadata": orEmpty(comp.Metadata),
+	})
+}
+
+func (k *Kernel) inspect(m *Message) {
+	var c struct {
+		Code        string `json:"code"`
+		CursorPos   *int   `json:"cursor_pos"`
+		DetailLevel int    `json:"detail_level"`
+	}
+	if !k.decode(m, &c) {
+		return
+	}
+	cursor := clampCursor(c.Code, c.CursorPos)
+	var ins Inspection
+	k.withInterp("Inspect", func() { ins = k.interp.Inspect(c.Code, cursor, c.DetailLevel) })
+	data := ins.Data
+	if !ins.Found {
+		data = nil
+	}
+	k.reply(k.shellChannel(), m, "inspect_reply", map[string]any{
+		"status": "ok", "found": ins.Found, "data": orEmpty(data), "metadata": map[string]any{},
+	})
+}
+
+func (k *Kernel) isComplete(m *Message) {
+	var c struct {
+		Code string `json:"code"`
+	}
+	if !k.decode(m, &c) {
+		return
+	}
+	status, indent := "unknown", ""
+	k.withInterp("IsComplete", func() { status, indent = k.interp.IsComplete(c.Code) })
+	switch status {
+	case "complete", "incomplete", "invalid", "unknown":
+	default:
+		status = "unknown"
+	}
+	content := map[string]any{"status": status}
+	if status == "incomplete" {
+		content["indent"] = indent
+	}
+	k.reply(k.shellChannel(), m, "is_complete_reply", content)
+}
+
+func (k *Kernel) historyRequest(m *Message) {
+	var q historyQuery
+	if !k.decode(m, &q) {
+		return
+	}
+	entries := k.hist.query(q)
+	list := make([][]any, len(entries))
+	for i, e := range entries {
+		list[i] = []any{e.Session, e.Line, e.Input}
+	}
+	k.reply(k.shellChannel(), m, "history_reply", map[string]any{"status": "ok", "history": list})
+}
+
+func (k *Kernel) commOpen(m *Message) {
+	var c struct {
+		CommID     string `json:"comm_id"`
+		TargetName string `json:"target_name"`
+	}
+	if !k.decode(m, &c) {
+		return
+	}
+	k.log.Printf("comm_open: no comm target %q, closing comm %s", c.TargetName, c.CommID)
+	k.publish(m.RawHeader, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
+}
+
+// shutdown answers a shutdown_request on ch. With restart it interrupts a
+// running cell, waits for it, restarts the interpreter, resets the
+// execution count and starts a new history session, then replies. Without
+// restart it replies (on ch and IOPub) and returns true: the caller then
+// makes Run return.
+func (k *Kernel) shutdown(ch channel, m *Message) (stop bool) {
+	var c struct {
+		Restart bool `json:"restart"`
+	}
+	if !k.decode(m, &c) {
+		return false
+	}
+	content := map[string]any{"status": "ok", "restart": c.Restart}
+	if c.Restart {
+		k.interrupt()
+		var err error
+		k.withInterp("Restart", func() {
+			err = k.interp.Restart()
+			k.countMu.Lock()
+			k.execCount = 0
+			k.countMu.Unlock()
+			k.hist.newSession()
+		})
+		if err != nil {
+			k.log.Printf("restart: %v", err)
+			content = map[string]any{"status": "error", "restart": true,
+				"ename": "RestartError", "evalue": err.Error(), "traceback": []string{}}
+		}
+		k.reply(ch, m, "shutdown_reply", content)
+		return false
+	}
+	k.reply(ch, m, "shutdown_reply", content)
+	k.publish(m.RawHeader, "shutdown_reply", content)
+	return true
+}
