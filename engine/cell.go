@@ -1,0 +1,404 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// chunkKind classifies a run of top-level items of a cell. The interpreter
+// evaluates declarations and statements in separate calls, so a cell is cut
+// into runs of one kind, evaluated in order.
+type chunkKind int
+
+const (
+	kindImport chunkKind = iota
+	kindDecl             // type, func, const
+	kindVar              // var declarations
+	kindStmt             // statements, including short variable declarations
+)
+
+func (k chunkKind) String() string {
+	return [...]string{"import", "decl", "var", "stmt"}[k]
+}
+
+// item is one top-level declaration or statement of a cell.
+type item struct {
+	kind       chunkKind
+	start, end int // byte offsets in the cell source
+}
+
+// chunk is a run of items of the same kind, ready for the interpreter: Src is
+// padded with newlines and spaces so that positions the interpreter reports
+// are positions in the cell.
+type chunk struct {
+	kind  chunkKind
+	Src   string
+	start int // byte offset of the first item in the cell
+	last  item
+}
+
+// splitCell cuts a cell into chunks of imports, declarations, var
+// declarations and statements, in source order. It uses only the scanner,
+// so it works on cells that do not parse; the interpreter reports the
+// errors.
+func splitCell(src string) []chunk {
+	items := scanItems(src)
+	var chunks []chunk
+	for _, it := range items {
+		// Each var declaration stays its own chunk so that replay can keep
+		// or drop it on its own.
+		if n := len(chunks); n > 0 && chunks[n-1].kind == it.kind && it.kind != kindVar {
+			chunks[n-1].last = it
+			continue
+		}
+		chunks = append(chunks, chunk{kind: it.kind, start: it.start, last: it})
+	}
+	for i := range chunks {
+		c := &chunks[i]
+		c.Src = pad(src, c.start) + src[c.start:c.last.end]
+	}
+	return chunks
+}
+
+// pad returns the newlines and spaces that put the text at offset off of
+// src at the same line and column when evaluated alone.
+func pad(src string, off int) string {
+	line := strings.Count(src[:off], "\n")
+	col := off - (strings.LastIndexByte(src[:off], '\n') + 1)
+	return strings.Repeat("\n", line) + strings.Repeat(" ", col)
+}
+
+type tok struct {
+	pos int
+	tok token.Token
+	lit string
+}
+
+// scanTokens returns the tokens of src, with automatic semicolons and
+// without comments; scanning errors are ignored.
+func scanTokens(src string) []tok {
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell", -1, len(src))
+	var s scanner.Scanner
+	s.Init(file, []byte(src), func(token.Position, string) {}, 0)
+	var toks []tok
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			return toks
+		}
+		toks = append(toks, tok{file.Offset(pos), t, lit})
+	}
+}
+
+// scanItems finds the top-level items of src.
+func scanItems(src string) []item {
+	toks := scanTokens(src)
+	var items []item
+	depth := 0
+	start := -1
+	for i, t := range toks {
+		if start < 0 {
+			if t.tok == token.SEMICOLON {
+				continue
+			}
+			start = i
+		}
+		switch t.tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			if depth > 0 {
+				depth--
+			}
+		}
+		last := i == len(toks)-1
+		if (t.tok == token.SEMICOLON && depth == 0) || last {
+			end := t.pos
+			if t.tok != token.SEMICOLON {
+				end = t.pos + tokLen(t)
+			}
+			items = append(items, item{kind: classify(toks[start : i+1]), start: toks[start].pos, end: end})
+			start = -1
+		}
+	}
+	return items
+}
+
+func tokLen(t tok) int {
+	if t.lit != "" {
+		return len(t.lit)
+	}
+	return len(t.tok.String())
+}
+
+// classify tells a declaration from a statement by its first tokens.
+func classify(ts []tok) chunkKind {
+	switch ts[0].tok {
+	case token.IMPORT:
+		return kindImport
+	case token.TYPE, token.CONST:
+		return kindDecl
+	case token.VAR:
+		return kindVar
+	case token.FUNC:
+		if len(ts) > 1 && ts[1].tok == token.IDENT {
+			return kindDecl // func Name(
+		}
+		if len(ts) > 1 && ts[1].tok == token.LPAREN {
+			// A method has a receiver, then a name, then "(" or "[".
+			depth := 0
+			for j := 1; j < len(ts); j++ {
+				switch ts[j].tok {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+				}
+				if depth == 0 {
+					if j+2 < len(ts) && ts[j+1].tok == token.IDENT &&
+						(ts[j+2].tok == token.LPAREN || ts[j+2].tok == token.LBRACK) {
+						return kindDecl
+					}
+					break
+				}
+			}
+		}
+	}
+	return kindStmt
+}
+
+// finalExpr reports whether the statement chunk ends with an expression
+// whose value the user wants to see: an expression statement that is not a
+// call to a printing or writing function (those return byte counts that no
+// one asked for).
+func finalExpr(stmts string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", 0)
+	if err != nil {
+		return false
+	}
+	fn, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok || len(fn.Body.List) == 0 {
+		return false
+	}
+	es, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok {
+		return true
+	}
+	var name string
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		name = fun.Name
+		switch name {
+		case "print", "println", "panic", "close", "delete", "clear", "copy":
+			return false
+		}
+	case *ast.SelectorExpr:
+		name = fun.Sel.Name
+	}
+	for _, p := range []string{"Print", "Fprint", "Write", "Log", "Output"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// declNames returns the names a declaration chunk defines, for replay
+// messages and for inspection.
+func declNames(src string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil && len(d.Recv.List) > 0 {
+				names = append(names, recvType(d.Recv.List[0].Type)+"."+d.Name.Name)
+			} else {
+				names = append(names, d.Name.Name)
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					names = append(names, s.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+func recvType(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return recvType(t.X)
+	case *ast.IndexExpr:
+		return recvType(t.X)
+	case *ast.IndexListExpr:
+		return recvType(t.X)
+	case *ast.Ident:
+		return t.Name
+	}
+	return "?"
+}
+
+// replayableVar reports whether a var declaration can be evaluated again
+// after a restart without repeating side effects: its initial values call
+// nothing but the allocation builtins and conversions of literals.
+func replayableVar(src string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return false
+	}
+	ok := true
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.CallExpr:
+			if id, isID := x.Fun.(*ast.Ident); !isID || (id.Name != "make" && id.Name != "new") {
+				ok = false
+			}
+		case *ast.FuncLit, *ast.UnaryExpr:
+			if u, isU := x.(*ast.UnaryExpr); isU && u.Op != token.ARROW {
+				return true
+			}
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+// stmtVars returns the names that top-level short variable declarations of
+// a statement chunk define.
+func stmtVars(stmts string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, s := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+			for _, l := range as.Lhs {
+				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+		}
+	}
+	return names
+}
+
+// magic is one %-command on the first lines of a cell.
+type magic struct {
+	name string
+	args string
+	line int
+}
+
+// magicHelp documents the magics shared by every front end.
+const magicHelp = `Magics (on the first lines of a cell):
+  %help              this text
+  %time              report the wall and CPU time of the rest of the cell
+  %gomaxprocs N      set runtime.GOMAXPROCS to N (N >= 1) for this session
+  %env               list the environment; %env KEY shows one variable
+  %env KEY=VALUE     set an environment variable for this session
+  %reset             start a fresh worker: every definition is forgotten
+`
+
+var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true}
+
+// parseMagics takes the %-lines off the top of a cell. The returned code has
+// those lines blanked, so line numbers are unchanged.
+func parseMagics(src string) ([]magic, string, error) {
+	lines := strings.Split(src, "\n")
+	var ms []magic
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		name, args, _ := strings.Cut(t[1:], " ")
+		args = strings.TrimSpace(args)
+		if !knownMagics[name] {
+			return nil, "", fmt.Errorf("line %d: unknown magic %%%s (%%help lists the magics)", i+1, name)
+		}
+		if err := checkMagic(name, args); err != nil {
+			return nil, "", fmt.Errorf("line %d: %%%s: %w", i+1, name, err)
+		}
+		ms = append(ms, magic{name: name, args: args, line: i + 1})
+		lines[i] = ""
+	}
+	return ms, strings.Join(lines, "\n"), nil
+}
+
+func checkMagic(name, args string) error {
+	switch name {
+	case "help", "time", "reset":
+		if args != "" {
+			return fmt.Errorf("takes no arguments, got %q", args)
+		}
+	case "gomaxprocs":
+		n, err := strconv.Atoi(args)
+		if err != nil || n < 1 {
+			return fmt.Errorf("want a whole number of processors >= 1, got %q", args)
+		}
+	case "env":
+		if k, _, ok := strings.Cut(args, "="); ok && strings.TrimSpace(k) == "" {
+			return fmt.Errorf("want KEY=VALUE, got %q", args)
+		}
+		if strings.ContainsAny(strings.SplitN(args, "=", 2)[0], " \t") {
+			return fmt.Errorf("want KEY=VALUE with no spaces in KEY, got %q", args)
+		}
+	}
+	return nil
+}
+
+// importSpec is one imported package of an import chunk.
+type importSpec struct {
+	key  string // name and path, to recognise a repeated import
+	text string // the spec as written: [name] "path"
+	off  int    // byte offset in the cell
+}
+
+// importSpecs lists the packages an import chunk imports.
+func importSpecs(code string, c chunk) []importSpec {
+	src := code[c.start:c.last.end]
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	base := len("package p;")
+	var specs []importSpec
+	for _, s := range f.Imports {
+		path, _ := strconv.Unquote(s.Path.Value)
+		name := ""
+		if s.Name != nil {
+			name = s.Name.Name
+		}
+		lo := fset.Position(s.Pos()).Offset - base
+		hi := fset.Position(s.End()).Offset - base
+		specs = append(specs, importSpec{key: name + " " + path, text: src[lo:hi], off: c.start + lo})
+	}
+	return specs
+}

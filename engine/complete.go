@@ -1,0 +1,354 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lanes-dev/lanes/display"
+)
+
+var goKeywords = []string{"break", "case", "chan", "const", "continue", "default", "defer", "else",
+	"fallthrough", "for", "func", "go", "goto", "if", "import", "interface", "map", "package",
+	"range", "return", "select", "struct", "switch", "type", "var"}
+
+var goBuiltins = []string{"append", "cap", "clear", "close", "complex", "copy", "delete", "imag",
+	"len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
+	"bool", "byte", "complex128", "complex64", "error", "float32", "float64", "int", "int16",
+	"int32", "int64", "int8", "rune", "string", "uint", "uint16", "uint32", "uint64", "uint8",
+	"uintptr", "any", "comparable", "true", "false", "nil", "iota"}
+
+// byteOffset converts a cursor in code points to a byte offset in s.
+func byteOffset(s string, cursor int) int {
+	off := 0
+	for i := 0; i < cursor && off < len(s); i++ {
+		_, n := utf8.DecodeRuneInString(s[off:])
+		off += n
+	}
+	return off
+}
+
+func isIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// identBefore returns the identifier that ends at byte offset off.
+func identBefore(s string, off int) string {
+	i := off
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		if !isIdentRune(r) {
+			break
+		}
+		i -= n
+	}
+	return s[i:off]
+}
+
+// packages returns the imported packages of the interpreter by the name a
+// cell uses for them, mapped to their symbol tables.
+func (w *worker) packages() map[string]map[string]reflect.Value {
+	out := map[string]map[string]reflect.Value{}
+	for key, syms := range w.ip.Symbols("") {
+		name := key[strings.LastIndexByte(key, '/')+1:]
+		path := key[:strings.LastIndexByte(key, '/')]
+		if _, imported := w.ip.Globals()[name]; imported || w.imported(path) {
+			out[name] = syms
+		}
+	}
+	return out
+}
+
+// imported reports whether a cell imported path (the interpreter keeps
+// package names out of Globals).
+func (w *worker) imported(path string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, src := range w.defs {
+		if strings.Contains(src, `"`+path+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// complete returns the names that can follow the text before cursor.
+func (w *worker) complete(code string, cursor int) ([]string, int, int) {
+	off := byteOffset(code, cursor)
+	prefix := identBefore(code, off)
+	start := cursor - utf8.RuneCountInString(prefix)
+	var cands []string
+	if dot := off - len(prefix) - 1; dot >= 0 && code[dot] == '.' {
+		cands = w.members(identBefore(code, dot))
+	} else {
+		for n := range w.ip.Globals() {
+			cands = append(cands, n)
+		}
+		w.mu.Lock()
+		for n := range w.defs {
+			if !strings.Contains(n, ".") {
+				cands = append(cands, n)
+			}
+		}
+		w.mu.Unlock()
+		for n := range w.packages() {
+			cands = append(cands, n)
+		}
+		cands = append(cands, goKeywords...)
+		cands = append(cands, goBuiltins...)
+	}
+	seen := map[string]bool{}
+	var matches []string
+	for _, c := range cands {
+		if strings.HasPrefix(c, prefix) && !seen[c] && c != "" && !strings.HasPrefix(c, "_") {
+			seen[c] = true
+			matches = append(matches, c)
+		}
+	}
+	sort.Strings(matches)
+	return matches, start, cursor
+}
+
+// members lists what can follow "x.": package members, or the fields and
+// methods of a variable.
+func (w *worker) members(x string) []string {
+	if syms, ok := w.packages()[x]; ok {
+		var out []string
+		for n := range syms {
+			if ast.IsExported(n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	v, ok := w.ip.Globals()[x]
+	if !ok {
+		return nil
+	}
+	return typeMembers(v.Type())
+}
+
+func typeMembers(t reflect.Type) []string {
+	var out []string
+	for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
+		for i := 0; i < tt.NumMethod(); i++ {
+			out = append(out, tt.Method(i).Name)
+		}
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			if f := t.Field(i); f.IsExported() || !strings.HasPrefix(f.Name, "X") {
+				out = append(out, f.Name)
+			}
+		}
+	}
+	return out
+}
+
+// inspect describes the name under the cursor: signature and doc for a
+// package member, the definition for a name defined in a cell, the type and
+// value of a variable.
+func (w *worker) inspect(code string, cursor, detail int) (string, bool) {
+	off := byteOffset(code, cursor)
+	end := off
+	for end < len(code) {
+		r, n := utf8.DecodeRuneInString(code[end:])
+		if !isIdentRune(r) {
+			break
+		}
+		end += n
+	}
+	name := identBefore(code, end)
+	if name == "" {
+		return "", false
+	}
+	begin := end - len(name)
+	var qual string
+	if begin > 0 && code[begin-1] == '.' {
+		qual = identBefore(code, begin-1)
+	}
+	if qual != "" {
+		if syms, ok := w.packages()[qual]; ok {
+			v, ok := syms[name]
+			if !ok {
+				return "", false
+			}
+			path := w.pathOf(qual)
+			sig := fmt.Sprintf("%s.%s: %s", qual, name, describeSymbol(v))
+			if d := stdDoc(path, name); d != "" {
+				sig += "\n\n" + d
+			}
+			return sig, true
+		}
+	}
+	w.mu.Lock()
+	src, ok := w.defs[name]
+	w.mu.Unlock()
+	if ok {
+		return strings.TrimSpace(src), true
+	}
+	if v, ok := w.ip.Globals()[name]; ok {
+		s := fmt.Sprintf("var %s %s", name, v.Type())
+		if v.CanInterface() {
+			s += fmt.Sprintf("\n= %v", display.PlainText(v.Interface()))
+		}
+		return s, true
+	}
+	if syms, ok := w.packages()[name]; ok {
+		path := w.pathOf(name)
+		if d := stdDoc(path, ""); d != "" {
+			return fmt.Sprintf("package %s // import %q\n\n%s", name, path, d), true
+		}
+		return fmt.Sprintf("package %s (%d exported names)", name, len(syms)), true
+	}
+	return "", false
+}
+
+func (w *worker) pathOf(name string) string {
+	for key := range w.ip.Symbols("") {
+		if strings.HasSuffix(key, "/"+name) {
+			return key[:len(key)-len(name)-1]
+		}
+	}
+	return name
+}
+
+func describeSymbol(v reflect.Value) string {
+	if v.Kind() == reflect.Pointer && v.Elem().IsValid() && v.Type().Elem().Kind() == reflect.Interface {
+		// Interface types are exported as (*I)(nil).
+		return "interface " + v.Type().Elem().String()
+	}
+	if v.Kind() == reflect.Pointer && v.IsNil() {
+		return "type " + v.Type().Elem().String()
+	}
+	return v.Type().String()
+}
+
+var docCache sync.Map // import path → *doc.Package (or nil)
+
+// stdDoc returns the doc comment of name (or of the package when name is
+// empty) from the Go installation's sources, when they are there.
+func stdDoc(path, name string) string {
+	var pkg *doc.Package
+	if p, ok := docCache.Load(path); ok {
+		pkg, _ = p.(*doc.Package)
+	} else {
+		pkg = loadDoc(path)
+		docCache.Store(path, pkg)
+	}
+	if pkg == nil {
+		return ""
+	}
+	if name == "" {
+		return strings.TrimSpace(pkg.Synopsis(pkg.Doc))
+	}
+	for _, f := range pkg.Funcs {
+		if f.Name == name {
+			return strings.TrimSpace(f.Doc)
+		}
+	}
+	for _, t := range pkg.Types {
+		if t.Name == name {
+			return strings.TrimSpace(t.Doc)
+		}
+		for _, f := range t.Funcs {
+			if f.Name == name {
+				return strings.TrimSpace(f.Doc)
+			}
+		}
+	}
+	for _, vs := range [][]*doc.Value{pkg.Vars, pkg.Consts} {
+		for _, v := range vs {
+			for _, n := range v.Names {
+				if n == name {
+					return strings.TrimSpace(v.Doc)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func loadDoc(path string) *doc.Package {
+	root := os.Getenv("GOROOT")
+	if root == "" {
+		root = runtime.GOROOT() //nolint:staticcheck // the build's GOROOT is the best guess left
+	}
+	dir := filepath.Join(root, "src", filepath.FromSlash(path))
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ParseComments)
+	if err != nil {
+		return nil
+	}
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	for n, p := range pkgs {
+		if n == base || len(pkgs) == 1 {
+			return doc.New(p, path, 0)
+		}
+	}
+	return nil
+}
+
+// isComplete decides whether code can be run as it is: "incomplete" while a
+// block, call or string is still open, with the indentation of the next
+// line; "invalid" for a syntax error that more lines cannot fix.
+func isComplete(code string) (status, indent string) {
+	_, rest, err := parseMagics(code)
+	if err != nil {
+		return "invalid", ""
+	}
+	if strings.TrimSpace(rest) == "" {
+		return "complete", ""
+	}
+	depth := 0
+	for _, t := range scanTokens(rest) {
+		switch t.tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		}
+	}
+	if strings.Count(rest, "`")%2 == 1 || depth > 0 {
+		lastLine := rest[strings.LastIndexByte(rest, '\n')+1:]
+		lead := lastLine[:len(lastLine)-len(strings.TrimLeft(lastLine, " \t"))]
+		if t := strings.TrimSpace(lastLine); strings.HasSuffix(t, "{") || strings.HasSuffix(t, "(") || strings.HasSuffix(t, "[") {
+			lead += "    "
+		}
+		return "incomplete", lead
+	}
+	if depth < 0 {
+		return "invalid", ""
+	}
+	// Balanced: does it parse as declarations and statements?
+	for _, c := range splitCell(rest) {
+		src := rest[c.start:c.last.end]
+		var err error
+		if c.kind == kindStmt {
+			_, err = parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+src+"\n}", 0)
+		} else {
+			_, err = parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "EOF") {
+				return "incomplete", ""
+			}
+			return "invalid", ""
+		}
+	}
+	return "complete", ""
+}

@@ -1,0 +1,499 @@
+// Package engine runs Go cells for every Lanes front end: the Jupyter
+// kernel, the REPL, the notebook runner and the grader.
+//
+// An Engine is a supervisor. User code never runs in its process: it runs in
+// a worker child process (the lanes binary started with its hidden worker
+// subcommand), which owns a yaegi interpreter. A panic in any goroutine, a
+// stack overflow, concurrent map writes or os.Exit end the worker, never the
+// front end; the engine then reports what happened in the cell, starts a
+// fresh worker and replays the declarations of earlier cells.
+//
+// # Protocol
+//
+// The supervisor talks to the worker with length-prefixed JSON frames on the
+// worker's file descriptors 3 (requests) and 4 (replies and events). The
+// worker's descriptors 1 and 2 are pipes read by the supervisor, so every
+// write reaches the cell: fmt, os.Stdout, println and Go's own crash dumps.
+// To keep display messages in order with the text written before them, the
+// worker writes a marker (a per-worker random token and a sequence number)
+// to both pipes before it sends an ordered message; the supervisor holds the
+// message until both pipes have reached its marker, and strips the markers
+// from the text.
+//
+// Stream text is coalesced: it is delivered at most every FlushInterval, or
+// sooner when another message must follow it, so 10,000 printed lines become
+// a handful of stream messages.
+//
+// # Cells
+//
+// A cell may mix imports, declarations and statements in any order. It is
+// cut into runs of one kind, evaluated in order, with //line directives so
+// that errors name "cell N, line L". The value of a final expression
+// statement is the cell's result, except for calls to printing and writing
+// functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
+// lines are shared by all front ends.
+//
+// # Replay
+//
+// After a restart the worker re-evaluates, in order, the imports, types,
+// funcs and consts of successful cells, and the var declarations whose
+// initialisers call nothing (so no side effect is repeated). Other variables
+// are lost and named in the cell that caused the restart.
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/lanes-dev/lanes/display"
+)
+
+// WorkerArg is the hidden subcommand that makes the lanes binary a worker.
+const WorkerArg = "__worker"
+
+// Options configure an Engine. The zero value is usable.
+type Options struct {
+	// Command starts a worker. The default runs this executable with
+	// WorkerArg.
+	Command []string
+	// Env is added to the worker's environment.
+	Env []string
+	// InterruptGrace is how long an interrupted cell may take to stop
+	// before the worker is killed and restarted (default 1.5 s).
+	InterruptGrace time.Duration
+	// FlushInterval bounds how long printed text waits to be coalesced
+	// (default 5 ms).
+	FlushInterval time.Duration
+	// Log receives the engine's own diagnostics (default: discarded).
+	Log io.Writer
+}
+
+// Sink receives what a running cell produces. Calls are never concurrent.
+type Sink interface {
+	// Stream delivers text written to "stdout" or "stderr".
+	Stream(name, text string)
+	// Display shows a bundle; update replaces the display with that id.
+	Display(b display.Bundle, id string, update bool)
+	// ClearOutput clears the cell's output.
+	ClearOutput(wait bool)
+	// Input reads a line for the cell's standard input. An error makes
+	// the cell see end of input.
+	Input(prompt string, password bool) (string, error)
+}
+
+// Cell is one unit of code to execute.
+type Cell struct {
+	// Code is the source of the cell.
+	Code string
+	// Number names the cell in errors ("cell 3, line 2"); 0 lets the
+	// engine count.
+	Number int
+}
+
+// Result is the outcome of Execute.
+type Result struct {
+	// Value is the rendered value of the cell's final expression, or nil.
+	Value *display.Bundle
+	// Err is non-nil when the cell failed.
+	Err *Error
+	// Restarted is set when the worker was restarted during this cell.
+	Restarted bool
+}
+
+// Error is a failed cell, in the shape front ends show.
+type Error struct {
+	Name      string   `json:"name"`
+	Message   string   `json:"message"`
+	Traceback []string `json:"traceback,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Message }
+
+// Engine supervises one worker at a time and runs cells in it.
+type Engine struct {
+	opts Options
+
+	execMu sync.Mutex // one Execute, Restart or Close at a time
+
+	mu          sync.Mutex // guards the fields below
+	p           *proc
+	decls       []Decl
+	vars        map[string]int // variable → cell that defined it
+	cells       int
+	interrupted bool
+	closed      bool
+}
+
+// New starts an engine and its first worker.
+func New(opts Options) (*Engine, error) {
+	if opts.InterruptGrace <= 0 {
+		opts.InterruptGrace = 1500 * time.Millisecond
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = 5 * time.Millisecond
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if len(opts.Command) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("engine: locating the lanes binary: %w", err)
+		}
+		opts.Command = []string{exe, WorkerArg}
+	}
+	e := &Engine{opts: opts, vars: map[string]int{}}
+	p, err := e.start()
+	if err != nil {
+		return nil, err
+	}
+	e.p = p
+	return e, nil
+}
+
+// Execute runs a cell and returns when it has finished and all its output
+// has been delivered to sink. Output of goroutines that outlive the cell
+// keeps going to sink until the next Execute. Cancelling ctx interrupts
+// the cell.
+func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
+	e.execMu.Lock()
+	defer e.execMu.Unlock()
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return Result{Err: &Error{Name: "EngineClosed", Message: "the engine has been shut down"}}
+	}
+	e.cells++
+	if cell.Number == 0 {
+		cell.Number = e.cells
+	}
+	e.interrupted = false
+	e.mu.Unlock()
+
+	ms, _, err := parseMagics(cell.Code)
+	if err != nil {
+		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
+	}
+	for _, m := range ms {
+		if m.name == "reset" {
+			if err := e.restart(false); err != nil {
+				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
+			}
+			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
+		}
+	}
+
+	p := e.current()
+	p.setSink(sink)
+	if p.isDead() {
+		if np, err := e.replace(); err == nil {
+			p = np
+			p.setSink(sink)
+		}
+	}
+	m, err := p.call(ctx, &message{Op: "exec", Code: cell.Code, Cell: cell.Number}, e.Interrupt)
+	if err != nil {
+		return e.crashed(p, sink, err)
+	}
+	if m.Error != nil {
+		res := Result{Err: m.Error}
+		if m.Stuck {
+			e.opts.Log.Write([]byte("engine: interrupted cell did not stop; restarting the worker\n"))
+			return e.crashed(p, sink, errStuck)
+		}
+		if len(m.Error.Traceback) == 0 {
+			m.Error.Traceback = []string{m.Error.Name + ": " + m.Error.Message}
+		}
+		return res
+	}
+	e.mu.Lock()
+	e.decls = append(e.decls, m.Decls...)
+	for _, v := range m.Vars {
+		e.vars[v] = cell.Number
+	}
+	e.mu.Unlock()
+	return Result{Value: m.Bundle}
+}
+
+var errStuck = errors.New("the interrupted cell did not stop")
+
+func (e *Engine) current() *proc {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.p
+}
+
+// crashed reports a worker that died (or had to be killed) during a cell,
+// starts a fresh one and replays the session's declarations.
+func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
+	p.kill()
+	<-p.done
+	summary, detail := p.crashReport()
+	var name, msg string
+	var tb []string
+	switch {
+	case errors.Is(cause, errStuck) || (e.wasInterrupted() && summary == ""):
+		name = "Interrupted"
+		msg = "the cell did not stop when interrupted (it was blocked in a lock, a wait group or a system call), so its worker was stopped"
+	case p.exitCode() >= 0 && summary == "":
+		name = "Exit"
+		msg = fmt.Sprintf("the program called os.Exit(%d)", p.exitCode())
+		tb = append(tb, "exit status "+fmt.Sprint(p.exitCode()), "",
+			"os.Exit ends the whole program, as it would in a compiled program.")
+	case summary != "":
+		name = "fatal error"
+		if strings.HasPrefix(summary, "panic: ") {
+			name = "panic"
+		}
+		msg = summary
+		tb = append(tb, detail...)
+		tb = append(tb, "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
+	default:
+		name = "WorkerDied"
+		msg = "the worker process ended: " + p.exitString()
+	}
+	if len(tb) == 0 {
+		tb = []string{name + ": " + msg}
+	} else if tb[0] != name+": "+msg && !strings.HasPrefix(tb[0], msg) {
+		tb = append([]string{msg}, tb...)
+	}
+	if _, err := e.replace(); err != nil {
+		tb = append(tb, "Starting a fresh worker failed: "+err.Error())
+		return Result{Err: &Error{Name: name, Message: msg, Traceback: tb}, Restarted: true}
+	}
+	tb = append(tb, "A fresh worker was started and the definitions of earlier cells were replayed.")
+	if lost := e.lostVars(); len(lost) > 0 {
+		tb = append(tb, "These variables lost their values and are no longer defined: "+strings.Join(lost, ", ")+".")
+	}
+	if lost := e.current().lostDecls; len(lost) > 0 {
+		tb = append(tb, "These definitions could not be replayed:")
+		for _, l := range lost {
+			tb = append(tb, "  "+l)
+		}
+	}
+	return Result{Err: &Error{Name: name, Message: msg, Traceback: tb}, Restarted: true}
+}
+
+func (e *Engine) wasInterrupted() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.interrupted
+}
+
+// lostVars lists the variables that a replay did not restore.
+func (e *Engine) lostVars() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	kept := map[string]bool{}
+	for _, d := range e.decls {
+		for _, n := range d.Names {
+			kept[n] = true
+		}
+	}
+	var lost []string
+	for v := range e.vars {
+		if !kept[v] {
+			lost = append(lost, v)
+			delete(e.vars, v)
+		}
+	}
+	sort.Strings(lost)
+	return lost
+}
+
+// replace starts a fresh worker with the session's declarations replayed.
+func (e *Engine) replace() (*proc, error) {
+	return e.swap(true)
+}
+
+// restart starts a fresh worker; with replay false the session is
+// forgotten.
+func (e *Engine) restart(replay bool) error {
+	_, err := e.swap(replay)
+	return err
+}
+
+func (e *Engine) swap(replay bool) (*proc, error) {
+	old := e.current()
+	if old != nil {
+		old.kill()
+		<-old.done
+	}
+	p, err := e.start()
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.p = p
+	if !replay {
+		e.decls = nil
+		e.vars = map[string]int{}
+	}
+	decls := append([]Decl(nil), e.decls...)
+	e.mu.Unlock()
+	if len(decls) > 0 {
+		m, err := p.call(context.Background(), &message{Op: "replay", Decls: decls}, nil)
+		if err != nil {
+			return p, fmt.Errorf("engine: replaying declarations: %w", err)
+		}
+		p.lostDecls = m.Lost
+	}
+	return p, nil
+}
+
+// Restart discards the session and starts a fresh worker.
+func (e *Engine) Restart() error {
+	e.Interrupt()
+	e.execMu.Lock()
+	defer e.execMu.Unlock()
+	return e.restart(false)
+}
+
+// Interrupt asks the running cell to stop. A cell that cannot be stopped
+// (blocked in a lock) is ended by restarting the worker after
+// Options.InterruptGrace.
+func (e *Engine) Interrupt() {
+	e.mu.Lock()
+	p := e.p
+	e.interrupted = true
+	e.mu.Unlock()
+	if p == nil || !p.busy.Load() {
+		return
+	}
+	p.c.send(&message{Op: "interrupt"})
+	grace := e.opts.InterruptGrace
+	go func() {
+		select {
+		case <-p.idle():
+		case <-time.After(grace):
+			if p.busy.Load() {
+				fmt.Fprintln(e.opts.Log, "engine: interrupt grace expired; killing the worker")
+				p.kill()
+			}
+		}
+	}()
+}
+
+// Complete returns the completions of code at cursor (in code points): the
+// replaced range and the candidates.
+func (e *Engine) Complete(code string, cursor int) (matches []string, start, end int) {
+	m, err := e.query(&message{Op: "complete", Code: code, Cursor: cursor})
+	if err != nil {
+		return nil, cursor, cursor
+	}
+	return m.Matches, m.Start, m.End
+}
+
+// Inspect returns a description of the name at cursor (code points):
+// signature and doc for package members, the definition for names defined
+// in cells, type and value for variables.
+func (e *Engine) Inspect(code string, cursor, detail int) (text string, found bool) {
+	m, err := e.query(&message{Op: "inspect", Code: code, Cursor: cursor, Detail: detail})
+	if err != nil {
+		return "", false
+	}
+	return m.Text, m.Found
+}
+
+// IsComplete reports whether code is ready to run: "complete",
+// "incomplete" (with the indentation of the next line) or "invalid".
+func (e *Engine) IsComplete(code string) (status, indent string) {
+	return isComplete(code)
+}
+
+func (e *Engine) query(m *message) (*message, error) {
+	p := e.current()
+	if p == nil || p.busy.Load() {
+		return nil, errors.New("engine: worker busy")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return p.call(ctx, m, nil)
+}
+
+// Close stops the worker for good.
+func (e *Engine) Close() error {
+	e.Interrupt()
+	e.execMu.Lock()
+	defer e.execMu.Unlock()
+	e.mu.Lock()
+	p := e.p
+	e.closed = true
+	e.mu.Unlock()
+	if p != nil {
+		p.kill()
+		<-p.done
+	}
+	return nil
+}
+
+// WorkerPID returns the process id of the current worker (for tests and
+// resource accounting).
+func (e *Engine) WorkerPID() int {
+	p := e.current()
+	if p == nil || p.cmd.Process == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
+
+// start launches a worker process.
+func (e *Engine) start() (*proc, error) {
+	tok := make([]byte, 8)
+	if _, err := rand.Read(tok); err != nil {
+		return nil, fmt.Errorf("engine: marker: %w", err)
+	}
+	marker := "LANES" + hex.EncodeToString(tok) + ":"
+	toWorkerR, toWorkerW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: pipe: %w", err)
+	}
+	fromWorkerR, fromWorkerW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: pipe: %w", err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("engine: pipe: %w", err)
+	}
+	cmd := exec.Command(e.opts.Command[0], e.opts.Command[1:]...)
+	cmd.Env = append(append(os.Environ(), e.opts.Env...), markerEnv+"="+marker)
+	cmd.Stdout = outW
+	cmd.Stderr = errW
+	cmd.ExtraFiles = []*os.File{toWorkerR, fromWorkerW}
+	// Its own process group: a Ctrl-C meant for the front end must not
+	// kill the worker.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	startErr := cmd.Start()
+	for _, f := range []*os.File{toWorkerR, fromWorkerW, outW, errW} {
+		f.Close()
+	}
+	if startErr != nil {
+		for _, f := range []*os.File{toWorkerW, fromWorkerR, outR, errR} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("engine: starting worker %q: %w", e.opts.Command[0], startErr)
+	}
+	p := newProc(cmd, newConn(fromWorkerR, toWorkerW), marker, e.opts.FlushInterval, e.opts.Log)
+	p.closers = []io.Closer{toWorkerW, fromWorkerR, outR, errR}
+	p.run(outR, errR)
+	return p, nil
+}
+
+var nextID atomic.Uint64

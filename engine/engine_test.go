@@ -1,0 +1,308 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/lanes-dev/lanes/display"
+)
+
+// The test binary doubles as the worker.
+func TestMain(m *testing.M) {
+	if os.Getenv("LANES_ENGINE_TEST_WORKER") == "1" {
+		if err := RunWorker(testSymbols()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func newTestEngine(t testing.TB) *Engine {
+	t.Helper()
+	e, err := New(Options{
+		Command:        []string{os.Args[0], "-test.run=^$"},
+		Env:            []string{"LANES_ENGINE_TEST_WORKER=1"},
+		InterruptGrace: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// recorder is a Sink that keeps everything.
+type recorder struct {
+	mu       sync.Mutex
+	events   []string
+	streams  int
+	displays []display.Bundle
+	inputs   []string
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.streams++
+	if n := len(r.events); n > 0 && strings.HasPrefix(r.events[n-1], name+":") {
+		r.events[n-1] += text
+		return
+	}
+	r.events = append(r.events, name+":"+text)
+}
+
+func (r *recorder) Display(b display.Bundle, id string, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.displays = append(r.displays, b)
+	r.events = append(r.events, fmt.Sprintf("display:%v", b.Data["text/plain"]))
+}
+
+func (r *recorder) ClearOutput(wait bool) {}
+
+func (r *recorder) Input(prompt string, password bool) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.inputs) == 0 {
+		return "", fmt.Errorf("no input")
+	}
+	s := r.inputs[0]
+	r.inputs = r.inputs[1:]
+	return s, nil
+}
+
+func (r *recorder) text(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	for _, e := range r.events {
+		if t, ok := strings.CutPrefix(e, name+":"); ok {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
+}
+
+func run(t *testing.T, e *Engine, code string) (Result, *recorder) {
+	t.Helper()
+	r := &recorder{}
+	res := e.Execute(context.Background(), Cell{Code: code}, r)
+	return res, r
+}
+
+func plain(res Result) string {
+	if res.Value == nil {
+		return "<none>"
+	}
+	return fmt.Sprint(res.Value.Data["text/plain"])
+}
+
+func TestCellSemantics(t *testing.T) {
+	e := newTestEngine(t)
+	steps := []struct {
+		code, stdout, value, errHas string
+	}{
+		{code: `import "fmt"`, value: "<none>"},
+		{code: "x := 3\nfmt.Println(x)", stdout: "3\n", value: "<none>"},
+		{code: "x + 1", value: "4"},
+		{code: "func double(n int) int { return n * 2 }\ny := double(x)\ntype P struct{ A int }\nP{y}", value: "{6}"},
+		{code: `import "fmt"` + "\nfmt.Printf(\"%d\\n\", double(5))", stdout: "10\n", value: "<none>"},
+		{code: `"hi"`, value: `"hi"`},
+		{code: "for i := 0; i < 2; i++ { fmt.Print(i) }", stdout: "01", value: "<none>"},
+		{code: "func noop() {}\nnoop()", value: "<none>"},
+		{code: "z := 1\n\nfmt.Println(q)", errHas: "cell 9, line 3: undefined: q"},
+		{code: "var s []int\n_ = s[3]", errHas: "index out of range"},
+		{code: "y", value: "6"},
+	}
+	for i, s := range steps {
+		res, r := run(t, e, s.code)
+		if s.errHas != "" {
+			if res.Err == nil || !strings.Contains(res.Err.Message+strings.Join(res.Err.Traceback, "\n"), s.errHas) {
+				t.Errorf("step %d %q: error %+v, want it to contain %q", i, s.code, res.Err, s.errHas)
+			}
+			continue
+		}
+		if res.Err != nil {
+			t.Errorf("step %d %q: unexpected error %+v", i, s.code, res.Err)
+			continue
+		}
+		if got := r.text("stdout"); got != s.stdout {
+			t.Errorf("step %d %q: stdout %q, want %q", i, s.code, got, s.stdout)
+		}
+		if got := plain(res); got != s.value {
+			t.Errorf("step %d %q: value %s, want %s", i, s.code, got, s.value)
+		}
+	}
+}
+
+func TestOutputOrderAndCoalescing(t *testing.T) {
+	e := newTestEngine(t)
+	res, r := run(t, e, `import ("fmt"; "os")
+fmt.Println("one")
+os.Stderr.WriteString("two\n")
+fmt.Fprintln(os.Stderr, "three")
+fmt.Println("four")`)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	want := []string{"stdout:one\n", "stderr:two\nthree\n", "stdout:four\n"}
+	if strings.Join(r.events, "|") != strings.Join(want, "|") {
+		t.Errorf("events %q, want %q", r.events, want)
+	}
+
+	res, r = run(t, e, `for i := 0; i < 10000; i++ { fmt.Println("line", i) }`)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	out := r.text("stdout")
+	if n := strings.Count(out, "\n"); n != 10000 || !strings.HasSuffix(out, "line 9999\n") {
+		t.Errorf("got %d lines, want 10000", n)
+	}
+	if r.streams > 100 {
+		t.Errorf("10,000 lines arrived in %d stream calls; want them coalesced (≤ 100)", r.streams)
+	}
+}
+
+// shower is a value that renders itself.
+func TestDisplayOrder(t *testing.T) {
+	e := newTestEngine(t)
+	res, r := run(t, e, `import "fmt"
+fmt.Println("before")
+fmt.Println("after")`)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if len(r.events) != 1 {
+		t.Errorf("events %q", r.events)
+	}
+}
+
+func TestInput(t *testing.T) {
+	e := newTestEngine(t)
+	r := &recorder{inputs: []string{"Ada", "42"}}
+	res := e.Execute(context.Background(), Cell{Code: `import ("fmt"; "bufio"; "os")
+var name string
+fmt.Scanln(&name)
+line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+fmt.Println("hello", name, line)`}, r)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := r.text("stdout"); got != "hello Ada 42\n\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+func TestMagics(t *testing.T) {
+	e := newTestEngine(t)
+	cases := []struct{ code, out, errHas string }{
+		{code: "%gomaxprocs 1\nimport \"runtime\"\nruntime.GOMAXPROCS(0)", out: "GOMAXPROCS:"},
+		{code: "%gomaxprocs zero", errHas: "whole number"},
+		{code: "%env LANES_X=7\nimport \"os\"\nos.Getenv(\"LANES_X\")", out: "env: LANES_X=7"},
+		{code: "%time\nimport \"time\"\ntime.Sleep(time.Millisecond)", out: "wall time:"},
+		{code: "%help", out: "%gomaxprocs"},
+		{code: "%nope", errHas: "unknown magic %nope"},
+		{code: "%time extra", errHas: "takes no arguments"},
+	}
+	for _, c := range cases {
+		res, r := run(t, e, c.code)
+		if c.errHas != "" {
+			if res.Err == nil || !strings.Contains(res.Err.Message, c.errHas) {
+				t.Errorf("%q: error %+v, want %q", c.code, res.Err, c.errHas)
+			}
+			continue
+		}
+		if res.Err != nil {
+			t.Errorf("%q: %+v", c.code, res.Err)
+		}
+		if !strings.Contains(r.text("stdout"), c.out) {
+			t.Errorf("%q: stdout %q, want %q", c.code, r.text("stdout"), c.out)
+		}
+	}
+	run(t, e, "const keep = 1")
+	res, _ := run(t, e, "%reset\nkeep")
+	if res.Err == nil || !strings.Contains(res.Err.Message, "undefined: keep") {
+		t.Errorf("after %%reset: %+v, want keep undefined", res.Err)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import (\"fmt\"; \"sync\")\nfunc keep() int { return 7 }\nconst K = 3\nvar counter = 5\nlost := 1"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct {
+		name, code, errName, errHas string
+		interrupt                   bool
+	}{
+		{name: "goroutine panic", code: "go func() { panic(\"boom\") }()\nselect {}", errName: "panic", errHas: "panic: boom"},
+		{name: "main panic", code: "panic(\"top\")", errName: "panic", errHas: "top"},
+		{name: "endless loop", code: "for {}", errName: "Interrupted", interrupt: true},
+		{name: "double lock", code: "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", errName: "Interrupted", interrupt: true},
+		{name: "concurrent map writes", code: "m := map[int]int{}\nfor i := 0; i < 4; i++ { go func() { for j := 0; ; j++ { m[j%100] = j } }() }\nselect {}", errName: "fatal error", errHas: "concurrent map"},
+		{name: "unlock unlocked", code: "var m2 sync.Mutex\nm2.Unlock()", errName: "fatal error", errHas: "unlock of unlocked mutex"},
+		{name: "stack overflow", code: "func down(n int) int { return down(n+1) + 1 }\ndown(0)", errName: "fatal error", errHas: "stack overflow"},
+		{name: "os.Exit", code: "import \"os\"\nos.Exit(3)", errName: "Exit", errHas: "os.Exit(3)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			if c.interrupt {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, 300*time.Millisecond)
+				defer cancel()
+			}
+			r := &recorder{}
+			start := time.Now()
+			res := e.Execute(ctx, Cell{Code: c.code}, r)
+			took := time.Since(start)
+			if res.Err == nil {
+				t.Fatalf("no error; stdout %q", r.text("stdout"))
+			}
+			all := res.Err.Message + "\n" + strings.Join(res.Err.Traceback, "\n")
+			if res.Err.Name != c.errName || !strings.Contains(all, c.errHas) {
+				t.Errorf("error %s: %s, want %s containing %q\n%s", res.Err.Name, res.Err.Message, c.errName, c.errHas, all)
+			}
+			if c.interrupt && took > 3*time.Second {
+				t.Errorf("interrupt took %v", took)
+			}
+			if strings.Contains(r.text("stderr"), "goroutine ") {
+				t.Errorf("crash dump leaked into the cell's stderr: %q", r.text("stderr")[:200])
+			}
+			res, _ = run(t, e, "fmt.Sprint(keep(), K, counter)")
+			if res.Err != nil || plain(res) != `"7 3 5"` {
+				t.Errorf("after the fault: %v %+v, want definitions kept", plain(res), res.Err)
+			}
+		})
+	}
+}
+
+func testSymbols() interp.Exports {
+	syms := interp.Exports{}
+	for k, v := range stdlib.Symbols {
+		syms[k] = v
+	}
+	for k, v := range unrestricted.Symbols {
+		m := map[string]reflect.Value{}
+		for n, x := range syms[k] {
+			m[n] = x
+		}
+		for n, x := range v {
+			m[n] = x
+		}
+		syms[k] = m
+	}
+	return syms
+}

@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/lanes-dev/lanes/display"
+)
+
+// maxFrame bounds one protocol frame, so a corrupted length cannot make the
+// reader allocate without limit.
+const maxFrame = 256 << 20
+
+// message is one frame of the supervisor–worker protocol. It is a single
+// flat struct, tagged by Op, because the protocol is small and private to
+// this package; unused fields are omitted from the JSON.
+type message struct {
+	Op string `json:"op"`
+	// ID pairs a request with its reply.
+	ID uint64 `json:"id,omitempty"`
+	// Seq orders a worker message after the stdout/stderr bytes written
+	// before it: the worker writes marker Seq to both streams first.
+	Seq uint64 `json:"seq,omitempty"`
+
+	Code   string `json:"code,omitempty"`
+	Cell   int    `json:"cell,omitempty"`
+	Cursor int    `json:"cursor,omitempty"`
+	Detail int    `json:"detail,omitempty"`
+	Text   string `json:"text,omitempty"`
+
+	Bundle    *display.Bundle `json:"bundle,omitempty"`
+	DisplayID string          `json:"display_id,omitempty"`
+	Update    bool            `json:"update,omitempty"`
+	Wait      bool            `json:"wait,omitempty"`
+	Password  bool            `json:"password,omitempty"`
+	// Stuck is set on an interrupted cell whose code did not stop: the
+	// supervisor must restart the worker.
+	Stuck bool `json:"stuck,omitempty"`
+
+	Error *Error `json:"error,omitempty"`
+
+	Matches []string `json:"matches,omitempty"`
+	Start   int      `json:"start,omitempty"`
+	End     int      `json:"end,omitempty"`
+	Status  string   `json:"status,omitempty"`
+	Indent  string   `json:"indent,omitempty"`
+	Found   bool     `json:"found,omitempty"`
+
+	// Decls are replayable declaration chunks of a cell (exec reply) or
+	// the chunks to replay (replay request).
+	Decls []Decl `json:"decls,omitempty"`
+	// Vars names the variables a cell defined (exec reply) or that a
+	// replay could not restore (replay reply).
+	Vars []string `json:"vars,omitempty"`
+	// Lost lists declarations a replay could not restore.
+	Lost []string `json:"lost,omitempty"`
+}
+
+// Decl is one replayable piece of a successful cell: source padded with
+// newlines so that line numbers still match the cell it came from.
+type Decl struct {
+	Cell  int      `json:"cell"`
+	Src   string   `json:"src"`
+	Names []string `json:"names,omitempty"`
+}
+
+// conn reads and writes length-prefixed JSON frames.
+type conn struct {
+	r  *bufio.Reader
+	mu sync.Mutex // serialises writers
+	w  io.Writer
+}
+
+func newConn(r io.Reader, w io.Writer) *conn {
+	return &conn{r: bufio.NewReaderSize(r, 64<<10), w: w}
+}
+
+func (c *conn) send(m *message) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", m.Op, err)
+	}
+	buf := make([]byte, 4+len(b))
+	binary.BigEndian.PutUint32(buf, uint32(len(b)))
+	copy(buf[4:], b)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, err := c.w.Write(buf); err != nil {
+		return fmt.Errorf("send %s: %w", m.Op, err)
+	}
+	return nil
+}
+
+func (c *conn) recv() (*message, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(c.r, hdr[:]); err != nil {
+		return nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:])
+	if n > maxFrame {
+		return nil, fmt.Errorf("frame of %d bytes exceeds limit", n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(c.r, b); err != nil {
+		return nil, fmt.Errorf("read frame: %w", err)
+	}
+	m := new(message)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("decode frame: %w", err)
+	}
+	return m, nil
+}

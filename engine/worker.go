@@ -1,0 +1,441 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/lanes-dev/lanes/display"
+)
+
+// Worker file descriptors, as the supervisor sets them up.
+const (
+	fdIn  = 3 // supervisor → worker frames
+	fdOut = 4 // worker → supervisor frames
+)
+
+// markerEnv names the environment variable that carries the stream marker.
+const markerEnv = "LANES_WORKER_MARKER"
+
+// RunWorker is the body of the hidden worker subcommand: it serves the
+// supervisor on file descriptors 3 and 4 until its input closes. symbols is
+// the table of compiled packages cells may import, in yaegi's format
+// ("import/path/name" → name → value); the caller chooses it so that this
+// package depends on neither the standard library tables nor the runtime.
+func RunWorker(symbols interp.Exports) error {
+	marker := os.Getenv(markerEnv)
+	if marker == "" {
+		return errors.New("lanes worker: not started by a supervisor (no marker)")
+	}
+	in := os.NewFile(fdIn, "lanes-in")
+	out := os.NewFile(fdOut, "lanes-out")
+	if in == nil || out == nil {
+		return errors.New("lanes worker: missing protocol file descriptors")
+	}
+	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message)}
+	w.reset()
+	display.SetPublisher(w)
+	return w.serve()
+}
+
+type worker struct {
+	c       *conn
+	marker  string
+	symbols interp.Exports
+	seq     atomic.Uint64
+	mu      sync.Mutex // guards the fields below
+	ip      *interp.Interpreter
+	cell    int
+	cancel  context.CancelFunc
+	traces  []string          // interpreted frames printed by the interpreter during the cell
+	defs    map[string]string // name → source of its latest definition
+	imports map[string]bool   // "name path" of every import so far
+	stdin   *inputReader
+	inputs  chan *message
+}
+
+// reset makes a fresh interpreter.
+func (w *worker) reset() {
+	w.stdin = &inputReader{w: w}
+	// The cells' standard input is a reader that asks the front end for
+	// lines; os.Stdin becomes an io.Reader so bufio.NewReader(os.Stdin)
+	// reads from it too.
+	syms := interp.Exports{}
+	for k, v := range w.symbols {
+		syms[k] = v
+	}
+	if osSyms, ok := syms["os/os"]; ok {
+		cp := make(map[string]reflect.Value, len(osSyms))
+		for k, v := range osSyms {
+			cp[k] = v
+		}
+		var stdin io.Reader = w.stdin
+		cp["Stdin"] = reflect.ValueOf(&stdin).Elem()
+		syms["os/os"] = cp
+	}
+	ip := interp.New(interp.Options{
+		Stdin:  w.stdin,
+		Stdout: os.Stdout,
+		Stderr: &traceFilter{w: w},
+		// Cells are Go programs run by their author: os.Exit, the real
+		// environment and the file system behave as in a compiled program.
+		Unrestricted: true,
+	})
+	if err := ip.Use(syms); err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
+	}
+	ip.ImportUsed()
+	w.mu.Lock()
+	w.ip = ip
+	w.defs = map[string]string{}
+	w.imports = map[string]bool{}
+	w.mu.Unlock()
+}
+
+// newImports returns the import chunk c without the packages imported
+// before (the interpreter rejects a repeated import; Go users expect to be
+// able to repeat them in every cell), or "" when nothing is new.
+func (w *worker) newImports(cell int, code string, c chunk) string {
+	var b strings.Builder
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, spec := range importSpecs(code, c) {
+		if w.imports[spec.key] {
+			continue
+		}
+		b.WriteString(lineDirective(cell, code, spec.off) + "import " + spec.text + "\n")
+	}
+	return b.String()
+}
+
+func (w *worker) serve() error {
+	for {
+		m, err := w.c.recv()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("lanes worker: %w", err)
+		}
+		switch m.Op {
+		case "exec":
+			go w.exec(m)
+		case "interrupt":
+			w.mu.Lock()
+			if w.cancel != nil {
+				w.cancel()
+			}
+			w.mu.Unlock()
+		case "input_reply":
+			select {
+			case w.inputs <- m:
+			default: // nobody asked; drop it
+			}
+		case "replay":
+			w.replay(m)
+		case "complete":
+			matches, start, end := w.complete(m.Code, m.Cursor)
+			w.send(&message{Op: "reply", ID: m.ID, Matches: matches, Start: start, End: end})
+		case "inspect":
+			text, found := w.inspect(m.Code, m.Cursor, m.Detail)
+			w.send(&message{Op: "reply", ID: m.ID, Text: text, Found: found})
+		case "ping":
+			w.send(&message{Op: "reply", ID: m.ID})
+		}
+	}
+}
+
+func (w *worker) send(m *message) {
+	if err := w.c.send(m); err != nil {
+		// The supervisor is gone: nothing to report to.
+		os.Exit(3)
+	}
+}
+
+// sendOrdered sends m after everything written to stdout and stderr so far.
+func (w *worker) sendOrdered(m *message) {
+	m.Seq = w.seq.Add(1)
+	mk := []byte(markerText(w.marker, m.Seq))
+	syscall.Write(1, mk)
+	syscall.Write(2, mk)
+	w.send(m)
+}
+
+func markerText(marker string, seq uint64) string {
+	return "\x1e" + marker + strconv.FormatUint(seq, 10) + "\x1f"
+}
+
+// Publish implements display.Publisher for values shown mid-cell.
+func (w *worker) Publish(b display.Bundle, id string, update bool) {
+	w.sendOrdered(&message{Op: "display", Bundle: &b, DisplayID: id, Update: update})
+}
+
+// exec runs one cell and replies with its result.
+func (w *worker) exec(m *message) {
+	reply := &message{Op: "done", ID: m.ID}
+	defer func() { w.sendOrdered(reply) }()
+
+	ms, code, err := parseMagics(m.Code)
+	if err != nil {
+		reply.Error = &Error{Name: "MagicError", Message: err.Error()}
+		return
+	}
+	timed := false
+	for _, mg := range ms {
+		switch mg.name {
+		case "help":
+			io.WriteString(os.Stdout, magicHelp)
+		case "time":
+			timed = true
+		case "gomaxprocs":
+			n, _ := strconv.Atoi(mg.args)
+			old := runtime.GOMAXPROCS(n)
+			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
+		case "env":
+			envMagic(mg.args)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w.mu.Lock()
+	w.cell = m.Cell
+	w.cancel = cancel
+	w.traces = nil
+	ip := w.ip
+	w.mu.Unlock()
+
+	start := time.Now()
+	cpu0 := cpuTime()
+	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
+	if timed {
+		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
+	}
+	w.mu.Lock()
+	w.cancel = nil
+	traces := w.traces
+	w.traces = nil
+	w.mu.Unlock()
+	if evalErr != nil {
+		reply.Error = w.describe(evalErr, m.Cell, traces)
+		if errors.Is(evalErr, context.Canceled) && !w.settle(time.Second) {
+			reply.Stuck = true
+		}
+		return
+	}
+	reply.Decls = decls
+	reply.Vars = vars
+	if val != nil {
+		b := display.Render(val)
+		reply.Bundle = &b
+	}
+}
+
+// evalCell evaluates the chunks of a cell in order. It returns the value to
+// show (nil for none), the declarations to replay after a restart and the
+// variables the cell defined.
+func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int, code string) (any, []Decl, []string, error) {
+	chunks := splitCell(code)
+	var decls []Decl
+	var vars []string
+	var result any
+	for i, c := range chunks {
+		src := lineDirective(cell, code, c.start) + code[c.start:c.last.end]
+		if c.kind == kindImport {
+			if src = w.newImports(cell, code, c); src == "" {
+				continue // every package was imported before
+			}
+		}
+		v, err := ip.EvalWithContext(ctx, src)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		switch c.kind {
+		case kindImport:
+			decls = append(decls, Decl{Cell: cell, Src: src})
+			w.mu.Lock()
+			for _, spec := range importSpecs(code, c) {
+				w.imports[spec.key] = true
+			}
+			w.mu.Unlock()
+		case kindDecl:
+			names := declNames(code[c.start:c.last.end])
+			decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
+			w.mu.Lock()
+			for _, n := range names {
+				w.defs[n] = code[c.start:c.last.end]
+			}
+			w.mu.Unlock()
+		case kindVar:
+			names := declNames(code[c.start:c.last.end])
+			vars = append(vars, names...)
+			if replayableVar(code[c.start:c.last.end]) {
+				decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
+			}
+		case kindStmt:
+			vars = append(vars, stmtVars(code[c.start:c.last.end])...)
+			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && v.IsValid() &&
+				!(v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*any]()) && v.CanInterface() {
+				result = v.Interface()
+			}
+		}
+	}
+	return result, decls, vars, nil
+}
+
+// lineDirective makes the interpreter report positions as "cellN:line:col".
+func lineDirective(cell int, src string, off int) string {
+	line := strings.Count(src[:off], "\n") + 1
+	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
+	return fmt.Sprintf("/*line cell%d:%d:%d*/", cell, line, col)
+}
+
+// settle waits until the interrupted evaluation has really stopped. It
+// reports false when the cell's code is still running after d (blocked in
+// a lock or wait group, which the interpreter cannot cancel).
+func (w *worker) settle(d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if !bytes.Contains(buf[:n], []byte("interp.(*Interpreter).EvalWithContext.func1")) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+var posRE = regexp.MustCompile(`cell(\d+):(\d+):(\d+): `)
+
+// cellPos rewrites "cell3:2:7: " positions as "cell 3, line 2: ".
+func cellPos(s string) string {
+	return posRE.ReplaceAllString(s, "cell $1, line $2: ")
+}
+
+// describe turns an evaluation error into a Go-flavoured report.
+func (w *worker) describe(err error, cell int, traces []string) *Error {
+	var p interp.Panic
+	switch {
+	case errors.Is(err, context.Canceled):
+		return &Error{Name: "Interrupted", Message: "the cell was interrupted"}
+	case errors.As(err, &p):
+		msg := fmt.Sprint(p.Value)
+		if e, ok := p.Value.(error); ok {
+			msg = e.Error()
+		}
+		tb := []string{"panic: " + msg, "", "goroutine 1 [running]:"}
+		tb = append(tb, traces...)
+		return &Error{Name: "panic", Message: msg, Traceback: tb}
+	}
+	msg := cellPos(err.Error())
+	return &Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
+}
+
+// traceFilter receives what the interpreter writes to its standard error:
+// the interpreted frames of a panic ("cell3:2:7: panic: main.h(...)") are
+// kept for the traceback and also sent at once, in case the panic ends the
+// worker; everything else goes to the real standard error.
+type traceFilter struct{ w *worker }
+
+var frameRE = regexp.MustCompile(`^cell(\d+):(\d+):\d+: panic: (.*)\n?$`)
+
+func (t *traceFilter) Write(p []byte) (int, error) {
+	if m := frameRE.FindSubmatch(p); m != nil {
+		frame := fmt.Sprintf("%s\n\tcell %s, line %s", m[3], m[1], m[2])
+		t.w.mu.Lock()
+		t.w.traces = append(t.w.traces, frame)
+		t.w.mu.Unlock()
+		t.w.send(&message{Op: "trace", Text: frame})
+		return len(p), nil
+	}
+	return os.Stderr.Write(p)
+}
+
+// inputReader is the cells' standard input: each read with nothing
+// buffered asks the front end for a line.
+type inputReader struct {
+	w   *worker
+	buf []byte
+}
+
+func (r *inputReader) Read(p []byte) (int, error) {
+	if len(r.buf) == 0 {
+		r.w.sendOrdered(&message{Op: "input"})
+		m := <-r.w.inputs
+		if m.Status == "error" {
+			return 0, io.EOF
+		}
+		r.buf = append(r.buf, m.Text...)
+		r.buf = append(r.buf, '\n')
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// replay evaluates the declarations of an earlier worker and reports those
+// that no longer compile.
+func (w *worker) replay(m *message) {
+	var lost []string
+	for _, d := range m.Decls {
+		if _, err := w.ip.Eval(d.Src); err != nil {
+			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
+			continue
+		}
+		for _, n := range d.Names {
+			w.defs[n] = d.Src
+		}
+	}
+	w.send(&message{Op: "reply", ID: m.ID, Lost: lost})
+}
+
+func envMagic(args string) {
+	switch k, v, set := strings.Cut(args, "="); {
+	case args == "":
+		env := os.Environ()
+		sort.Strings(env)
+		for _, e := range env {
+			fmt.Fprintln(os.Stdout, e)
+		}
+	case set:
+		os.Setenv(strings.TrimSpace(k), v)
+		fmt.Fprintf(os.Stdout, "env: %s=%s\n", strings.TrimSpace(k), v)
+	default:
+		fmt.Fprintf(os.Stdout, "%s=%s\n", k, os.Getenv(k))
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.1f µs", float64(d)/1e3)
+	case d < time.Second:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.3f s", d.Seconds())
+}

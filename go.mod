@@ -1,0 +1,15 @@
+module github.com/lanes-dev/lanes
+
+go 1.26.8
+
+require (
+	github.com/chzyer/readline v1.5.1 // indirect
+	github.com/go-zeromq/goczmq/v4 v4.2.2 // indirect
+	github.com/go-zeromq/zmq4 v0.17.0 // indirect
+	github.com/traefik/yaegi v0.16.0 // indirect
+	golang.org/x/sync v0.7.0 // indirect
+	golang.org/x/sys v0.5.0 // indirect
+	golang.org/x/text v0.15.0 // indirect
+)
+
+tool github.com/traefik/yaegi/cmd/yaegi
