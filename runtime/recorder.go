@@ -1,0 +1,262 @@
+package lanes
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Recorder collects the spans of running code in real time. Executors and
+// pools use one internally; use one yourself to record your own goroutines:
+//
+//	rec := lanes.NewRecorder()
+//	var wg sync.WaitGroup
+//	for i := 1; i <= 3; i++ {
+//		wg.Add(1)
+//		go func() {
+//			defer wg.Done()
+//			t := rec.Task(fmt.Sprint("g", i))
+//			defer t.Done()
+//			t.Wait(50 * time.Millisecond) // recorded as waiting
+//			lanes.Fib(27)                 // untracked time counts as computing
+//		}()
+//	}
+//	wg.Wait()
+//	rec.Run().Timeline()
+//
+// Recording costs a clock read and an append per span (see
+// BenchmarkSpanRecord), so it stays on.
+type Recorder struct {
+	start time.Time
+	name  string
+
+	mu        sync.Mutex
+	lanes     []*laneRec
+	laneNames []string
+	tasks     []string
+
+	inflight, peak atomic.Int64
+}
+
+// laneRec holds the spans of one lane. A lane runs one task at a time, so it
+// has at most one open span; its mutex is only contended by snapshots.
+type laneRec struct {
+	idx   int
+	mu    sync.Mutex
+	spans []Span
+	open  bool
+	cur   Span // the open span (End unset)
+}
+
+// NewRecorder starts a recorder; its clock starts now.
+func NewRecorder() *Recorder { return newRecorder("recorded") }
+
+func newRecorder(name string) *Recorder {
+	return &Recorder{start: time.Now(), name: name}
+}
+
+func (r *Recorder) now() time.Duration { return time.Since(r.start) }
+
+func (r *Recorder) newLane(name string) *laneRec {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l := &laneRec{idx: len(r.lanes)}
+	r.lanes = append(r.lanes, l)
+	r.laneNames = append(r.laneNames, name)
+	return l
+}
+
+func (r *Recorder) newTask(name string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tasks = append(r.tasks, name)
+	return len(r.tasks) - 1
+}
+
+// started and finished count tasks in progress for PeakConcurrency.
+func (r *Recorder) started() {
+	n := r.inflight.Add(1)
+	for {
+		p := r.peak.Load()
+		if n <= p || r.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+func (r *Recorder) finished() { r.inflight.Add(-1) }
+
+// switchTo closes the lane's open span (if any) and opens one of kind k for
+// task. A negative task closes without opening.
+func (l *laneRec) switchTo(now time.Duration, task int, k Kind) {
+	l.mu.Lock()
+	if l.open && now > l.cur.Start {
+		s := l.cur
+		s.End = now
+		l.spans = append(l.spans, s)
+	}
+	l.open = task >= 0
+	l.cur = Span{Lane: l.idx, Task: task, Kind: k, Start: now}
+	l.mu.Unlock()
+}
+
+// add records a finished span directly.
+func (l *laneRec) add(task int, k Kind, start, end time.Duration) {
+	if end <= start {
+		return
+	}
+	l.mu.Lock()
+	l.spans = append(l.spans, Span{Lane: l.idx, Task: task, Kind: k, Start: start, End: end})
+	l.mu.Unlock()
+}
+
+// Task starts recording a task of your own on a lane of its own (name is
+// used for both). The task counts as computing from now until you say
+// otherwise with its methods; call Done when it ends. Use each Task from one
+// goroutine.
+func (r *Recorder) Task(name string) *Task {
+	return r.begin(r.newLane(name), name, Computing)
+}
+
+// begin starts a recorded task on lane l with an open span of kind k.
+func (r *Recorder) begin(l *laneRec, name string, k Kind) *Task {
+	t := &Task{Name: name, live: &liveTask{rec: r, lane: l, task: r.newTask(name), kind: k}}
+	r.started()
+	l.switchTo(r.now(), t.live.task, k)
+	return t
+}
+
+// Run returns what has been recorded so far. Spans still open are cut at the
+// present moment, so calling Run while goroutines are busy gives a snapshot
+// that a live display can show.
+func (r *Recorder) Run() *Run { return r.snapshot(r.name, 0) }
+
+// Timeline is shorthand for r.Run().Timeline().
+func (r *Recorder) Timeline() *Timeline { return r.Run().Timeline() }
+
+func (r *Recorder) snapshot(name string, cores int) *Run {
+	now := r.now()
+	r.mu.Lock()
+	lanes := append([]*laneRec(nil), r.lanes...)
+	run := &Run{
+		Name:  name,
+		Lanes: append([]string(nil), r.laneNames...),
+		Tasks: append([]string(nil), r.tasks...),
+		Cores: cores,
+	}
+	r.mu.Unlock()
+	for _, l := range lanes {
+		l.mu.Lock()
+		run.Spans = append(run.Spans, l.spans...)
+		if l.open && now > l.cur.Start {
+			s := l.cur
+			s.End = now
+			run.Spans = append(run.Spans, s)
+		}
+		l.mu.Unlock()
+	}
+	sortSpans(run.Spans)
+	for _, s := range run.Spans {
+		run.Wall = max(run.Wall, s.End)
+	}
+	if run.Cores == 0 {
+		run.Cores = max(1, run.PeakParallelism())
+	}
+	run.PeakConcurrency = int(r.peak.Load())
+	if run.PeakConcurrency == 0 {
+		run.PeakConcurrency = peakConcurrency(run.Spans, len(run.Tasks))
+	}
+	return run
+}
+
+// liveTask is the recording side of a *Task.
+type liveTask struct {
+	rec  *Recorder
+	lane *laneRec
+	task int
+	kind Kind // the kind of the open span
+	done  bool
+	holds bool  // holds the gate
+	gate  *gate // the global lock or event loop the task runs under, if any
+}
+
+func (lt *liveTask) set(k Kind) {
+	if lt.done || lt.kind == k {
+		return
+	}
+	lt.kind = k
+	lt.lane.switchTo(lt.rec.now(), lt.task, k)
+}
+
+// Compute does d of CPU work (see Work) and records it as computing.
+func (t *Task) Compute(d time.Duration) {
+	lt := t.live
+	if lt == nil {
+		Work(d)
+		return
+	}
+	if lt.gate != nil {
+		lt.gate.compute(lt, d)
+		return
+	}
+	lt.set(Computing)
+	Work(d)
+}
+
+// Wait waits for d without using a CPU (see Sleep) and records it as
+// waiting. Under an event loop or a global lock, waiting lets other tasks run.
+func (t *Task) Wait(d time.Duration) {
+	lt := t.live
+	if lt == nil {
+		Sleep(d)
+		return
+	}
+	if lt.gate != nil {
+		lt.gate.release(lt)
+	}
+	prev := lt.kind
+	lt.set(Waiting)
+	Sleep(d)
+	lt.set(prev)
+}
+
+// Begin records that from now on the task does kind k (until End or the next
+// Begin). Use it around code of your own: Begin(lanes.Blocked) before
+// receiving from a channel, say.
+func (t *Task) Begin(k Kind) {
+	if t.live != nil {
+		t.live.set(k)
+	}
+}
+
+// End returns the task to computing, the kind of untracked time.
+func (t *Task) End() { t.Begin(Computing) }
+
+// Do runs f and records its time as kind k.
+func (t *Task) Do(k Kind, f func()) {
+	t.Begin(k)
+	f()
+	t.End()
+}
+
+// Lock locks l and records the time spent waiting for it as blocked.
+func (t *Task) Lock(l sync.Locker) {
+	t.Begin(Blocked)
+	l.Lock()
+	t.End()
+}
+
+// Done ends the task: its last span closes now. Calling Done again does
+// nothing.
+func (t *Task) Done() {
+	lt := t.live
+	if lt == nil || lt.done {
+		return
+	}
+	if lt.gate != nil {
+		lt.gate.release(lt)
+	}
+	lt.done = true
+	lt.lane.switchTo(lt.rec.now(), -1, Computing)
+	lt.rec.finished()
+}
