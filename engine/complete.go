@@ -54,31 +54,26 @@ func identBefore(s string, off int) string {
 	return s[i:off]
 }
 
-// packages returns the imported packages of the interpreter by the name a
-// cell uses for them, mapped to their symbol tables.
+// packages returns the packages the cells imported, by the name cells use
+// for them, with their symbol tables.
 func (w *worker) packages() map[string]map[string]reflect.Value {
 	out := map[string]map[string]reflect.Value{}
-	for key, syms := range w.ip.Symbols("") {
-		name := key[strings.LastIndexByte(key, '/')+1:]
-		path := key[:strings.LastIndexByte(key, '/')]
-		if _, imported := w.ip.Globals()[name]; imported || w.imported(path) {
-			out[name] = syms
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for key := range w.imports {
+		name, path, _ := strings.Cut(key, " ")
+		for k, syms := range w.symbols {
+			if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
+				if name == "" {
+					name = k[len(path)+1:]
+				}
+				if name != "_" && name != "." {
+					out[name] = syms
+				}
+			}
 		}
 	}
 	return out
-}
-
-// imported reports whether a cell imported path (the interpreter keeps
-// package names out of Globals).
-func (w *worker) imported(path string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, src := range w.defs {
-		if strings.Contains(src, `"`+path+`"`) {
-			return true
-		}
-	}
-	return false
 }
 
 // complete returns the names that can follow the text before cursor.
@@ -134,7 +129,40 @@ func (w *worker) members(x string) []string {
 	if !ok {
 		return nil
 	}
-	return typeMembers(v.Type())
+	out := typeMembers(v.Type())
+	if name := w.typeName(v.Type()); name != "" {
+		w.mu.Lock()
+		for n := range w.defs {
+			if m, ok := strings.CutPrefix(n, name+"."); ok {
+				out = append(out, m)
+			}
+		}
+		w.mu.Unlock()
+	}
+	return out
+}
+
+// typeName finds the cell-defined type that t is (or points to): the
+// interpreter's reflect types carry no name and no interpreted methods.
+func (w *worker) typeName(t reflect.Type) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	w.mu.Lock()
+	var types []string
+	for n, src := range w.defs {
+		if strings.HasPrefix(strings.TrimSpace(src), "type") && !strings.Contains(n, ".") {
+			types = append(types, n)
+		}
+	}
+	w.mu.Unlock()
+	sort.Strings(types)
+	for _, n := range types {
+		if v, err := w.ip.Eval("*new(" + n + ")"); err == nil && v.IsValid() && v.Type() == t {
+			return n
+		}
+	}
+	return ""
 }
 
 func typeMembers(t reflect.Type) []string {
@@ -200,7 +228,14 @@ func (w *worker) inspect(code string, cursor, detail int) (string, bool) {
 		return strings.TrimSpace(src), true
 	}
 	if v, ok := w.ip.Globals()[name]; ok {
-		s := fmt.Sprintf("var %s %s", name, v.Type())
+		typ := v.Type().String()
+		if n := w.typeName(v.Type()); n != "" {
+			typ = n
+			if v.Kind() == reflect.Pointer {
+				typ = "*" + n
+			}
+		}
+		s := fmt.Sprintf("var %s %s", name, typ)
 		if v.CanInterface() {
 			s += fmt.Sprintf("\n= %v", display.PlainText(v.Interface()))
 		}
@@ -217,9 +252,12 @@ func (w *worker) inspect(code string, cursor, detail int) (string, bool) {
 }
 
 func (w *worker) pathOf(name string) string {
-	for key := range w.ip.Symbols("") {
-		if strings.HasSuffix(key, "/"+name) {
-			return key[:len(key)-len(name)-1]
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for key := range w.imports {
+		n, path, _ := strings.Cut(key, " ")
+		if n == name || (n == "" && path[strings.LastIndexByte(path, '/')+1:] == name) {
+			return path
 		}
 	}
 	return name

@@ -257,7 +257,7 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 		if strings.HasPrefix(summary, "panic: ") {
 			name = "panic"
 		}
-		msg = summary
+		msg = strings.TrimPrefix(summary, "panic: ")
 		tb = append(tb, detail...)
 		tb = append(tb, "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
 	default:
@@ -266,7 +266,7 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 	}
 	if len(tb) == 0 {
 		tb = []string{name + ": " + msg}
-	} else if tb[0] != name+": "+msg && !strings.HasPrefix(tb[0], msg) {
+	} else if !strings.Contains(tb[0], msg) {
 		tb = append([]string{msg}, tb...)
 	}
 	if _, err := e.replace(); err != nil {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -35,6 +36,7 @@ func newTestEngine(t testing.TB) *Engine {
 		Command:        []string{os.Args[0], "-test.run=^$"},
 		Env:            []string{"LANES_ENGINE_TEST_WORKER=1"},
 		InterruptGrace: time.Second,
+		Log:            testLog(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -305,4 +307,12 @@ func testSymbols() interp.Exports {
 		syms[k] = m
 	}
 	return syms
+}
+
+// testLog shows the engine's diagnostics with -v.
+func testLog() io.Writer {
+	if testing.Verbose() {
+		return os.Stderr
+	}
+	return io.Discard
 }

@@ -178,6 +178,14 @@ func (p *proc) run(stdout, stderr io.Reader) {
 		if err != nil {
 			fmt.Fprintf(p.log, "engine: worker %d: %v\n", p.cmd.Process.Pid, err)
 		}
+		defer func() {
+			p.mu.Lock()
+			dump := p.crash
+			p.mu.Unlock()
+			if len(dump) > 0 {
+				fmt.Fprintf(p.log, "engine: worker %d crash dump (first 4 KB):\n%s\n", p.cmd.Process.Pid, dump[:min(len(dump), 4096)])
+			}
+		}()
 		// A child of the worker may still hold the pipes: give the relay
 		// a moment, then cut them.
 		select {

@@ -148,16 +148,30 @@ func (w *worker) serve() error {
 			}
 		case "replay":
 			w.replay(m)
-		case "complete":
-			matches, start, end := w.complete(m.Code, m.Cursor)
-			w.send(&message{Op: "reply", ID: m.ID, Matches: matches, Start: start, End: end})
-		case "inspect":
-			text, found := w.inspect(m.Code, m.Cursor, m.Detail)
-			w.send(&message{Op: "reply", ID: m.ID, Text: text, Found: found})
+		case "complete", "inspect":
+			w.send(w.query(m))
 		case "ping":
 			w.send(&message{Op: "reply", ID: m.ID})
 		}
 	}
+}
+
+// query answers a completion or inspection request. A failure inside the
+// interpreter's introspection must not end the session: it becomes an
+// empty answer.
+func (w *worker) query(m *message) (r *message) {
+	r = &message{Op: "reply", ID: m.ID, Start: m.Cursor, End: m.Cursor}
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(os.Stderr, "lanes worker: %s failed: %v\n", m.Op, p)
+		}
+	}()
+	if m.Op == "complete" {
+		r.Matches, r.Start, r.End = w.complete(m.Code, m.Cursor)
+	} else {
+		r.Text, r.Found = w.inspect(m.Code, m.Cursor, m.Detail)
+	}
+	return r
 }
 
 func (w *worker) send(m *message) {
