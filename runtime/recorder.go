@@ -43,7 +43,7 @@ type Recorder struct {
 type laneRec struct {
 	idx   int
 	mu    sync.Mutex
-	spans []Span
+	spans [][]Span // chunks of spanChunk spans: appending never copies old spans
 	open  bool
 	cur   Span // the open span (End unset)
 }
@@ -93,7 +93,7 @@ func (l *laneRec) switchTo(now time.Duration, task int, k Kind) {
 	if l.open && now > l.cur.Start {
 		s := l.cur
 		s.End = now
-		l.spans = append(l.spans, s)
+		l.push(s)
 	}
 	l.open = task >= 0
 	l.cur = Span{Lane: l.idx, Task: task, Kind: k, Start: now}
@@ -106,8 +106,20 @@ func (l *laneRec) add(task int, k Kind, start, end time.Duration) {
 		return
 	}
 	l.mu.Lock()
-	l.spans = append(l.spans, Span{Lane: l.idx, Task: task, Kind: k, Start: start, End: end})
+	l.push(Span{Lane: l.idx, Task: task, Kind: k, Start: start, End: end})
 	l.mu.Unlock()
+}
+
+const spanChunk = 256
+
+// push appends s; the caller holds l.mu.
+func (l *laneRec) push(s Span) {
+	n := len(l.spans)
+	if n == 0 || len(l.spans[n-1]) == spanChunk {
+		l.spans = append(l.spans, make([]Span, 0, spanChunk))
+		n++
+	}
+	l.spans[n-1] = append(l.spans[n-1], s)
 }
 
 // Task starts recording a task of your own on a lane of its own (name is
@@ -115,13 +127,17 @@ func (l *laneRec) add(task int, k Kind, start, end time.Duration) {
 // otherwise with its methods; call Done when it ends. Use each Task from one
 // goroutine.
 func (r *Recorder) Task(name string) *Task {
-	return r.begin(r.newLane(name), name, Computing)
+	return r.begin(r.newLane(name), name, Computing, true)
 }
 
-// begin starts a recorded task on lane l with an open span of kind k.
-func (r *Recorder) begin(l *laneRec, name string, k Kind) *Task {
+// begin starts a recorded task on lane l with an open span of kind k;
+// inProgress says whether it counts as started (not when it first waits
+// for a semaphore).
+func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress bool) *Task {
 	t := &Task{Name: name, live: &liveTask{rec: r, lane: l, task: r.newTask(name), kind: k}}
-	r.started()
+	if inProgress {
+		r.started()
+	}
 	l.switchTo(r.now(), t.live.task, k)
 	return t
 }
@@ -147,7 +163,9 @@ func (r *Recorder) snapshot(name string, cores int) *Run {
 	r.mu.Unlock()
 	for _, l := range lanes {
 		l.mu.Lock()
-		run.Spans = append(run.Spans, l.spans...)
+		for _, c := range l.spans {
+			run.Spans = append(run.Spans, c...)
+		}
 		if l.open && now > l.cur.Start {
 			s := l.cur
 			s.End = now
@@ -171,10 +189,10 @@ func (r *Recorder) snapshot(name string, cores int) *Run {
 
 // liveTask is the recording side of a *Task.
 type liveTask struct {
-	rec  *Recorder
-	lane *laneRec
-	task int
-	kind Kind // the kind of the open span
+	rec   *Recorder
+	lane  *laneRec
+	task  int
+	kind  Kind // the kind of the open span
 	done  bool
 	holds bool  // holds the gate
 	gate  *gate // the global lock or event loop the task runs under, if any
@@ -211,11 +229,11 @@ func (t *Task) Wait(d time.Duration) {
 		Sleep(d)
 		return
 	}
+	prev := lt.kind
+	lt.set(Waiting) // before handing over, so that spans never overlap
 	if lt.gate != nil {
 		lt.gate.release(lt)
 	}
-	prev := lt.kind
-	lt.set(Waiting)
 	Sleep(d)
 	lt.set(prev)
 }
@@ -253,10 +271,10 @@ func (t *Task) Done() {
 	if lt == nil || lt.done {
 		return
 	}
+	lt.done = true
+	lt.lane.switchTo(lt.rec.now(), -1, Computing)
 	if lt.gate != nil {
 		lt.gate.release(lt)
 	}
-	lt.done = true
-	lt.lane.switchTo(lt.rec.now(), -1, Computing)
 	lt.rec.finished()
 }

@@ -194,16 +194,31 @@ func (s Strategy) Run(w Workload) *Run {
 
 // runTask runs the steps of one task on lane l.
 func runTask(rec *Recorder, l *laneRec, task Task, g *gate, sem chan struct{}) {
+	// The first span is what the task does before its first step: wait
+	// for a semaphore slot, or queue for the gate, or nothing visible.
 	first := Computing
-	if sem != nil {
-		first = Blocked
+	for _, st := range task.Steps {
+		if st.Duration > 0 {
+			if st.Kind == Waiting {
+				first = Waiting
+			} else if g != nil {
+				first = g.waitKind
+			}
+			break
+		}
 	}
-	t := rec.begin(l, task.Name, first)
+	start := first
+	if sem != nil {
+		start = Blocked
+	}
+	t := rec.begin(l, task.Name, start, sem == nil)
 	lt := t.live
 	lt.gate = g
 	if sem != nil {
 		sem <- struct{}{}
+		rec.started()
 		defer func() { <-sem }()
+		lt.set(first)
 	}
 	for _, st := range task.Steps {
 		if st.Duration <= 0 {
@@ -218,10 +233,10 @@ func runTask(rec *Recorder, l *laneRec, task Task, g *gate, sem chan struct{}) {
 				Work(st.Duration)
 			}
 		case Waiting:
+			lt.set(Waiting) // before handing over, so that spans never overlap
 			if g != nil {
 				g.release(lt)
 			}
-			lt.set(Waiting)
 			Sleep(st.Duration)
 		}
 	}
@@ -292,6 +307,7 @@ func (g *gate) compute(lt *liveTask, d time.Duration) {
 		Work(c)
 		d -= c
 		if d > 0 && g.waiters.Load() > 0 {
+			lt.set(g.waitKind)
 			g.release(lt)
 			g.acquire(lt)
 			lt.set(Computing)
@@ -356,7 +372,7 @@ func (g *Group) work(l *laneRec) {
 		j := g.queue[0]
 		g.queue = g.queue[1:]
 		g.mu.Unlock()
-		t := g.rec.begin(l, j.name, Computing)
+		t := g.rec.begin(l, j.name, Computing, true)
 		j.f(t)
 		t.Done()
 	}
