@@ -1,6 +1,13 @@
 package lanes
 
-import "math"
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"math"
+	"strings"
+)
 
 // Amdahl returns the largest speedup a program whose parallel part is the
 // fraction p of its running time (0..1) can reach on n workers:
@@ -73,4 +80,193 @@ func fitAmdahl(pts []SpeedupPoint) float64 {
 		return 0
 	}
 	return math.Max(0, math.Min(1, num/den))
+}
+
+// String is the text form of the curve.
+func (c *SpeedupCurve) String() string { return c.Text() }
+
+func (c *SpeedupCurve) maxWorkers() int {
+	n := 1
+	for _, p := range c.Points {
+		n = max(n, p.Workers)
+	}
+	return n
+}
+
+// Text lists the points with a bar each, next to Amdahl's prediction.
+func (c *SpeedupCurve) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — speedup vs Amdahl's law with p = %s (limit %s×)\n", c.Name,
+		formatNum(c.Fraction, 3), formatNum(AmdahlLimit(c.Fraction), 2))
+	top := float64(c.maxWorkers())
+	const barW = 40
+	for _, p := range c.Points {
+		n := int(p.Speedup/top*barW + 0.5)
+		fmt.Fprintf(&b, "%3d workers  %6s×  %-*s  Amdahl %s×\n", p.Workers, formatNum(p.Speedup, 2),
+			barW, strings.Repeat("█", min(max(n, 0), barW)), formatNum(Amdahl(c.Fraction, p.Workers), 2))
+	}
+	return b.String()
+}
+
+// VegaLite returns the curve as a Vega-Lite v5 specification: measured
+// speedups, Amdahl's curve and the ideal line.
+func (c *SpeedupCurve) VegaLite() map[string]any {
+	var values []any
+	n := c.maxWorkers()
+	for w := 1; w <= n; w++ {
+		values = append(values,
+			map[string]any{"workers": w, "series": "ideal", "speedup": float64(w)},
+			map[string]any{"workers": w, "series": "Amdahl p=" + formatNum(c.Fraction, 3), "speedup": round4(Amdahl(c.Fraction, w))})
+	}
+	for _, p := range c.Points {
+		values = append(values, map[string]any{"workers": p.Workers, "series": "measured", "speedup": round4(p.Speedup)})
+	}
+	return map[string]any{
+		"$schema": vegaSchema,
+		"title":   c.Name + ": speedup",
+		"width":   400, "height": 300,
+		"data": map[string]any{"values": values},
+		"mark": map[string]any{"type": "line", "point": true},
+		"encoding": map[string]any{
+			"x": map[string]any{"field": "workers", "type": "quantitative", "title": "workers", "axis": map[string]any{"tickMinStep": 1}},
+			"y": map[string]any{"field": "speedup", "type": "quantitative", "title": "speedup (×)"},
+			"color": map[string]any{"field": "series", "type": "nominal", "title": nil,
+				"scale": map[string]any{"range": []any{"#b0aca8", "#d8504d", "#4c78a8"}}},
+			"strokeDash": map[string]any{"field": "series", "type": "nominal", "legend": nil},
+			"tooltip": []any{
+				map[string]any{"field": "series", "type": "nominal"},
+				map[string]any{"field": "workers", "type": "quantitative"},
+				map[string]any{"field": "speedup", "type": "quantitative"},
+			},
+		},
+	}
+}
+
+// plotter draws the curve's primitives: SVG and PNG implement it.
+type plotter interface {
+	line(x0, y0, x1, y1 float64, color string, dashed bool)
+	dot(x, y float64, color string)
+	text(x, y float64, s string, anchor string)
+}
+
+const (
+	spW, spH            = 480, 340
+	spL, spR, spT, spB  = 50, 150, 30, 40
+	spIdeal, spAmdahl   = "#b0aca8", "#d8504d"
+	spMeasured, spInkCl = "#4c78a8", "#333333"
+)
+
+func (c *SpeedupCurve) draw(p plotter) {
+	n := c.maxWorkers()
+	ymax := float64(n)
+	pw, ph := float64(spW-spL-spR), float64(spH-spT-spB)
+	X := func(w float64) float64 { return spL + (w-1)/math.Max(float64(n-1), 1)*pw }
+	Y := func(s float64) float64 { return spT + ph - s/ymax*ph }
+	p.text(spL, 18, c.Name+": speedup", "start")
+	step := niceStep(ymax, 5)
+	for v := 0.0; v <= ymax+1e-9; v += step {
+		p.line(spL, Y(v), spL+pw, Y(v), "#e4e4e4", false)
+		p.text(spL-6, Y(v)+4, formatNum(v, 2), "end")
+	}
+	xs := niceStep(float64(n-1), 8)
+	xs = math.Max(1, math.Round(xs))
+	for w := 1.0; w <= float64(n)+1e-9; w += xs {
+		p.line(X(w), spT+ph, X(w), spT+ph+4, spInkCl, false)
+		p.text(X(w), spT+ph+16, formatNum(w, 0), "middle")
+	}
+	p.line(spL, spT+ph, spL+pw, spT+ph, spInkCl, false)
+	p.line(spL, spT, spL, spT+ph, spInkCl, false)
+	p.text(spL+pw, spT+ph+32, "workers", "end")
+	p.line(X(1), Y(1), X(float64(n)), Y(float64(n)), spIdeal, true)
+	for w := 1; w < n; w++ {
+		p.line(X(float64(w)), Y(Amdahl(c.Fraction, w)), X(float64(w+1)), Y(Amdahl(c.Fraction, w+1)), spAmdahl, false)
+	}
+	for i, pt := range c.Points {
+		if i > 0 {
+			q := c.Points[i-1]
+			p.line(X(float64(q.Workers)), Y(q.Speedup), X(float64(pt.Workers)), Y(pt.Speedup), spMeasured, false)
+		}
+		p.dot(X(float64(pt.Workers)), Y(pt.Speedup), spMeasured)
+	}
+	lx := float64(spW - spR + 14)
+	for i, item := range []struct{ name, color string }{
+		{"measured", spMeasured}, {"Amdahl p=" + formatNum(c.Fraction, 3), spAmdahl}, {"ideal", spIdeal}} {
+		y := spT + 10 + float64(i)*20
+		p.line(lx, y, lx+18, y, item.color, item.name == "ideal")
+		p.text(lx+24, y+4, item.name, "start")
+	}
+}
+
+type svgPlot struct{ b *strings.Builder }
+
+func (s svgPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
+	dash := ""
+	if dashed {
+		dash = ` stroke-dasharray="4 3"`
+	}
+	fmt.Fprintf(s.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5"%s/>`+"\n", ff(x0), ff(y0), ff(x1), ff(y1), color, dash)
+}
+func (s svgPlot) dot(x, y float64, color string) {
+	fmt.Fprintf(s.b, `<circle cx="%s" cy="%s" r="3.5" fill="%s"/>`+"\n", ff(x), ff(y), color)
+}
+func (s svgPlot) text(x, y float64, t, anchor string) {
+	fmt.Fprintf(s.b, `<text x="%s" y="%s" text-anchor="%s">%s</text>`+"\n", ff(x), ff(y), anchor, xmlEscape(t))
+}
+
+// SVG draws the curve as an SVG document.
+func (c *SpeedupCurve) SVG() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", spW, spH, spW, spH)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", spW, spH)
+	c.draw(svgPlot{&b})
+	b.WriteString("</svg>\n")
+	return b.String()
+}
+
+type pngPlot struct{ img *image.RGBA }
+
+func (p pngPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
+	col := rgb(color)
+	steps := int(math.Max(math.Abs(x1-x0), math.Abs(y1-y0))) + 1
+	for i := 0; i <= steps; i++ {
+		if dashed && (i/4)%2 == 1 {
+			continue
+		}
+		f := float64(i) / float64(steps)
+		fill(p.img, int(x0+(x1-x0)*f), int(y0+(y1-y0)*f), 2, 2, col)
+	}
+}
+func (p pngPlot) dot(x, y float64, color string) { fill(p.img, int(x)-3, int(y)-3, 7, 7, rgb(color)) }
+func (p pngPlot) text(x, y float64, s, anchor string) {
+	w := textWidth(s, 1)
+	xi := int(x)
+	switch anchor {
+	case "end":
+		xi -= w
+	case "middle":
+		xi -= w / 2
+	}
+	drawText(p.img, xi, int(y)-7, s, rgb(spInkCl), 1)
+}
+
+// PNG draws the curve as a PNG image.
+func (c *SpeedupCurve) PNG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, spW, spH))
+	fill(img, 0, 0, spW, spH, rgb("#ffffff"))
+	c.draw(pngPlot{img})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// MIME returns the curve as Vega-Lite, SVG, PNG and text.
+func (c *SpeedupCurve) MIME() map[string]any {
+	return map[string]any{
+		"application/vnd.vegalite.v5+json": c.VegaLite(),
+		"image/svg+xml":                    c.SVG(),
+		"image/png":                        c.PNG(),
+		"text/plain":                       c.Text(),
+	}
 }
