@@ -59,7 +59,10 @@
 //     running cell, waits for it, calls Interpreter.Restart, resets
 //     execution_count to 0 and starts history session n+1 (older sessions
 //     stay queryable), then replies. Queued shell requests are kept and run
-//     on the fresh interpreter.
+//     on the fresh interpreter. Jupyter's KernelManager, however, restarts
+//     by waiting for the process to exit and launching a new one, so a
+//     kernel it runs should set Options.ExitOnRestart: then restart true
+//     shuts down like restart false.
 //
 //   - Shutdown. shutdown_request with restart false is accepted on control
 //     and on shell: the reply goes to the requester and on IOPub, then Run

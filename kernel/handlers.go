@@ -389,11 +389,11 @@ func (k *Kernel) commOpen(m *Message) {
 	k.publish(m.RawHeader, "comm_close", map[string]any{"comm_id": c.CommID, "data": map[string]any{}})
 }
 
-// shutdown answers a shutdown_request on ch. With restart it interrupts a
-// running cell, waits for it, restarts the interpreter, resets the
-// execution count and starts a new history session, then replies. Without
-// restart it replies (on ch and IOPub) and returns true: the caller then
-// makes Run return.
+// shutdown answers a shutdown_request on ch. With restart (and without
+// Options.ExitOnRestart) it interrupts a running cell, waits for it,
+// restarts the interpreter, resets the execution count and starts a new
+// history session, then replies. Otherwise it replies (on ch and IOPub)
+// and returns true: the caller then makes Run return.
 func (k *Kernel) shutdown(ch channel, m *Message) (stop bool) {
 	var c struct {
 		Restart bool `json:"restart"`
@@ -402,7 +402,7 @@ func (k *Kernel) shutdown(ch channel, m *Message) (stop bool) {
 		return false
 	}
 	content := map[string]any{"status": "ok", "restart": c.Restart}
-	if c.Restart {
+	if c.Restart && !k.exitOnRestart {
 		k.interrupt()
 		var err error
 		k.withInterp("Restart", func() {

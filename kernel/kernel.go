@@ -30,6 +30,14 @@ type Options struct {
 	// ShutdownTimeout bounds how long shutdown waits for a running cell to
 	// return after it was interrupted; zero means 5 seconds.
 	ShutdownTimeout time.Duration
+	// ExitOnRestart makes a shutdown_request with restart true end Run like
+	// one without, as ipykernel does. jupyter_client's KernelManager
+	// restarts a kernel by sending that request, waiting for the process
+	// to exit (SIGTERM after half of its shutdown_wait_time, 2.5 s by
+	// default) and starting a new one, so a kernel run by a Jupyter
+	// manager should set it. When false the process stays and the
+	// Interpreter is restarted in place.
+	ExitOnRestart bool
 }
 
 // Kernel serves one Interpreter over the Jupyter messaging protocol.
@@ -43,6 +51,7 @@ type Kernel struct {
 	session         string
 	username        string
 	handleSIGINT    bool
+	exitOnRestart   bool
 	shutdownTimeout time.Duration
 
 	shell, control, stdin, iopub, hb zmq4.Socket
@@ -108,6 +117,7 @@ func New(conn ConnectionInfo, interp Interpreter, opts Options) (*Kernel, error)
 		session:         newID(),
 		username:        opts.Username,
 		handleSIGINT:    opts.HandleSIGINT,
+		exitOnRestart:   opts.ExitOnRestart,
 		shutdownTimeout: opts.ShutdownTimeout,
 		queue:           newRequestQueue(),
 		hist:            newHistory(),

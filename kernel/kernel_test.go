@@ -212,6 +212,13 @@ type testKernel struct {
 
 func startKernel(t *testing.T) *testKernel {
 	t.Helper()
+	return startKernelOpts(t, Options{})
+}
+
+// startKernelOpts starts a kernel with opts (Logger, Username and
+// ShutdownTimeout are set by the test) and connects a client to it.
+func startKernelOpts(t *testing.T, opts Options) *testKernel {
+	t.Helper()
 	ports := freePorts(t, 5)
 	conn := ConnectionInfo{
 		Transport: "tcp", IP: "127.0.0.1",
@@ -222,7 +229,8 @@ func startKernel(t *testing.T) *testKernel {
 		t: t, interp: newFakeInterp(), logs: &syncBuffer{}, conn: conn,
 		signer: NewSigner([]byte(conn.Key)), session: newID(), runErr: make(chan error, 1),
 	}
-	k, err := New(conn, tk.interp, Options{Logger: log.New(tk.logs, "", 0), Username: "tester", ShutdownTimeout: 2 * time.Second})
+	opts.Logger, opts.Username, opts.ShutdownTimeout = log.New(tk.logs, "", 0), "tester", 2*time.Second
+	k, err := New(conn, tk.interp, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -858,4 +866,26 @@ func TestNewErrors(t *testing.T) {
 		t.Fatalf("ports not released: %v", err)
 	}
 	k.Close()
+}
+
+func TestExitOnRestart(t *testing.T) {
+	tk := startKernelOpts(t, Options{ExitOnRestart: true})
+	id := tk.send(tk.control, "shutdown_request", map[string]any{"restart": true})
+	if c := tk.expectReply(tk.controlCh, id, "shutdown_reply"); c["status"] != "ok" || c["restart"] != true {
+		t.Errorf("shutdown_reply = %v", c)
+	}
+	select {
+	case err := <-tk.runErr:
+		if err != nil {
+			t.Errorf("Run = %v", err)
+		}
+		tk.runErr <- err
+	case <-time.After(timeout):
+		t.Fatal("Run did not return")
+	}
+	tk.interp.mu.Lock()
+	defer tk.interp.mu.Unlock()
+	if tk.interp.restarts != 0 || !tk.interp.closed {
+		t.Errorf("restarts = %d, closed = %v", tk.interp.restarts, tk.interp.closed)
+	}
 }
