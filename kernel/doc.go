@@ -47,12 +47,13 @@
 //
 //   - History is kept in memory only, for the life of the process. Entries
 //     are [session, line, input] with line the execution_count; session
-//     starts at 1. tail returns the last n entries; range takes lines
+//     starts at 1. With output true they are [session, line, [input,
+//     output]] as the protocol specifies, output being the text/plain of
+//     the cell's execute_result or null. tail returns the last n entries; range takes lines
 //     start <= line < stop of one session (session <= 0 is relative to the
 //     current one, stop <= 0 means no upper bound); search matches the whole
 //     input against a glob with * and ?, keeps the latest occurrence of each
-//     input when unique, and the last n when n > 0. The output flag is
-//     ignored.
+//     input when unique, and the last n when n > 0.
 //
 //   - Restart. ipykernel restarts by replacing the process; here
 //     shutdown_request with restart true keeps the process: it interrupts a

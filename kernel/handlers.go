@@ -191,8 +191,9 @@ func (k *Kernel) execute(ctx context.Context, m *Message) {
 	}
 	count := k.execCount
 	k.countMu.Unlock()
+	histIndex := -1
 	if storeHistory {
-		k.hist.add(count, c.Code)
+		histIndex = k.hist.add(count, c.Code)
 	}
 	if !silent {
 		k.publish(m.RawHeader, "execute_input", map[string]any{"code": c.Code, "execution_count": count})
@@ -234,6 +235,11 @@ func (k *Kernel) execute(ctx context.Context, m *Message) {
 			k.publishStatus(a, "idle")
 		}
 		return
+	}
+	if v := res.Value; v != nil && histIndex >= 0 {
+		if text, ok := v.Data["text/plain"].(string); ok {
+			k.hist.setOutput(histIndex, text)
+		}
 	}
 	if v := res.Value; v != nil && !silent {
 		k.publish(m.RawHeader, "execute_result", map[string]any{
@@ -372,7 +378,7 @@ func (k *Kernel) historyRequest(m *Message) {
 	entries := k.hist.query(q)
 	list := make([][]any, len(entries))
 	for i, e := range entries {
-		list[i] = []any{e.Session, e.Line, e.Input}
+		list[i] = e.wire(q.Output)
 	}
 	k.reply(k.shellChannel(), m, "history_reply", map[string]any{"status": "ok", "history": list})
 }

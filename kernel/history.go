@@ -2,11 +2,27 @@ package kernel
 
 import "sync"
 
-// historyEntry is one stored cell: [session, line_number, input] on the wire.
+// historyEntry is one stored cell: [session, line_number, input] on the
+// wire, or [session, line_number, [input, output]] when output is asked for.
 type historyEntry struct {
 	Session int
 	Line    int
 	Input   string
+	// Output is the text/plain of the cell's execute_result, nil when the
+	// cell had none.
+	Output *string
+}
+
+// wire returns the entry as history_reply lists it.
+func (e historyEntry) wire(withOutput bool) []any {
+	if withOutput {
+		var out any
+		if e.Output != nil {
+			out = *e.Output
+		}
+		return []any{e.Session, e.Line, []any{e.Input, out}}
+	}
+	return []any{e.Session, e.Line, e.Input}
 }
 
 // history keeps every stored cell of this kernel process in memory. Session
@@ -19,11 +35,22 @@ type history struct {
 
 func newHistory() *history { return &history{session: 1} }
 
-// add stores input as line of the current session.
-func (h *history) add(line int, input string) {
+// add stores input as line of the current session and returns its index
+// for setOutput.
+func (h *history) add(line int, input string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.entries = append(h.entries, historyEntry{Session: h.session, Line: line, Input: input})
+	return len(h.entries) - 1
+}
+
+// setOutput records the text output of the entry add returned index for.
+func (h *history) setOutput(index int, output string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if index >= 0 && index < len(h.entries) {
+		h.entries[index].Output = &output
+	}
 }
 
 // newSession starts the next session (after a restart).

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -45,7 +46,13 @@ func TestHistoryQuery(t *testing.T) {
 	h.add(1, "y := 2")
 	h.add(2, "fmt.Println(x)")
 	h.add(3, "fmt.Println(y)")
-	str := func(es []historyEntry) string { return fmt.Sprint(es) }
+	str := func(es []historyEntry) string {
+		var parts []string
+		for _, e := range es {
+			parts = append(parts, fmt.Sprintf("{%d %d %s}", e.Session, e.Line, e.Input))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	}
 	tests := []struct {
 		name string
 		q    historyQuery
@@ -68,6 +75,25 @@ func TestHistoryQuery(t *testing.T) {
 	for _, tt := range tests {
 		if got := str(h.query(tt.q)); got != tt.want {
 			t.Errorf("%s: got %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHistoryEntryWire(t *testing.T) {
+	out := "42"
+	tests := []struct {
+		e          historyEntry
+		withOutput bool
+		want       string
+	}{
+		{historyEntry{1, 2, "x", nil}, false, "[1 2 x]"},
+		{historyEntry{1, 2, "x", &out}, false, "[1 2 x]"},
+		{historyEntry{1, 2, "x", &out}, true, "[1 2 [x 42]]"},
+		{historyEntry{1, 2, "x", nil}, true, "[1 2 [x <nil>]]"},
+	}
+	for _, tt := range tests {
+		if got := fmt.Sprint(tt.e.wire(tt.withOutput)); got != tt.want {
+			t.Errorf("%+v.wire(%v) = %s, want %s", tt.e, tt.withOutput, got, tt.want)
 		}
 	}
 }

@@ -683,6 +683,11 @@ func TestHistory(t *testing.T) {
 	if got := hist(map[string]any{"hist_access_type": "range", "session": 0, "start": 2, "stop": 4, "output": false, "raw": true}); got != `[[1,2,"print(a)"],[1,3,"b := 2"]]` {
 		t.Errorf("range = %s", got)
 	}
+	// With output, each input is paired with its result's text/plain (the
+	// fake interpreter echoes the code).
+	if got := hist(map[string]any{"hist_access_type": "tail", "n": 1, "output": true, "raw": true}); got != `[[1,5,["print(b)","print(b)"]]]` {
+		t.Errorf("tail with output = %s", got)
+	}
 }
 
 func TestCompleteInspectIsComplete(t *testing.T) {
