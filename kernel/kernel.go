@@ -174,10 +174,15 @@ func currentUser() string {
 // Session returns the session id this kernel puts in every header.
 func (k *Kernel) Session() string { return k.session }
 
-// Close releases the sockets of a Kernel whose Run was never called. It
-// is safe to call more than once and after Run returned.
+// Close stops the kernel: while Run is serving it makes Run shut down as
+// on shutdown_request (Run closes the sockets); before Run it releases the
+// sockets New bound. It is safe to call more than once and after Run
+// returned.
 func (k *Kernel) Close() error {
-	k.closeSocketsOnce()
+	k.requestStop()
+	if !k.started.Load() {
+		k.closeSocketsOnce()
+	}
 	return nil
 }
 

@@ -894,3 +894,17 @@ func TestExitOnRestart(t *testing.T) {
 		t.Errorf("restarts = %d, closed = %v", tk.interp.restarts, tk.interp.closed)
 	}
 }
+
+func TestCloseStopsRun(t *testing.T) {
+	tk := startKernel(t)
+	tk.k.Close()
+	select {
+	case err := <-tk.runErr:
+		if err != nil {
+			t.Errorf("Run = %v", err)
+		}
+		tk.runErr <- err
+	case <-time.After(timeout):
+		t.Fatal("Run did not return after Close")
+	}
+}
