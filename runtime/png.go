@@ -18,6 +18,7 @@ func (t *Timeline) PNG() []byte {
 	if t.Title != "" {
 		drawText(img, 8, 6, t.Title, ink, 2)
 	}
+	st := t.styler()
 	ticks, div, unit := t.ticks(8)
 	top := g.titleH + 4
 	for _, tk := range ticks {
@@ -38,7 +39,7 @@ func (t *Timeline) PNG() []byte {
 			x0, x1 := g.x(br.start), g.x(br.end)
 			xi := int(x0)
 			w := max(int(x1+0.5)-xi, 1)
-			fill(img, xi, rg.laneY+br.lane*rowH+(rowH-barH)/2, w, barH, rgb(kindColors[br.kind&3]))
+			fill(img, xi, rg.laneY+br.lane*rowH+(rowH-barH)/2, w, barH, rgb(st.items[st.of(r, br)].color))
 		}
 		if rg.noteY > 0 {
 			drawText(img, g.labelW, rg.noteY-12, "… "+strconv.Itoa(rg.hidden)+" more lanes", grey, 2)
@@ -58,9 +59,13 @@ func (t *Timeline) PNG() []byte {
 	label := "time (" + unit + ")"
 	drawText(img, g.labelW+g.plotW-textWidth(label, 1), g.axisY+22, label, grey, 1)
 	x := g.labelW
-	for _, k := range t.kindsUsed() {
-		fill(img, x, g.legendY+2, 12, 12, rgb(kindColors[k]))
-		x = drawText(img, x+16, g.legendY+1, k.String(), ink, 2) + 16
+	y := g.legendY
+	for _, it := range st.items {
+		if x+16+textWidth(it.name, 2) > g.width && x > g.labelW {
+			x, y = g.labelW, y+legendH
+		}
+		fill(img, x, y+2, 12, 12, rgb(it.color))
+		x = drawText(img, x+16, y+1, it.name, ink, 2) + 16
 	}
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}

@@ -57,7 +57,15 @@ func (t *Timeline) geometry(charW int) chartGeom {
 	}
 	g.axisY = y
 	g.legendY = y + axisH
-	g.height = g.legendY + legendH + 4
+	rows, x := 1, g.labelW
+	for _, it := range t.styler().items {
+		w := 16 + 7*len([]rune(it.name)) + 18
+		if x+w > g.width && x > g.labelW {
+			rows, x = rows+1, g.labelW
+		}
+		x += w
+	}
+	g.height = g.legendY + rows*legendH + 4
 	return g
 }
 
@@ -76,6 +84,7 @@ func (t *Timeline) SVG() string {
 	if t.Title != "" {
 		fmt.Fprintf(&b, `<text x="%d" y="18" font-size="15" font-weight="bold">%s</text>`+"\n", 8, xmlEscape(t.Title))
 	}
+	st := t.styler()
 	ticks, div, unit := t.ticks(8)
 	top := g.titleH + 4
 	for _, tk := range ticks {
@@ -97,7 +106,7 @@ func (t *Timeline) SVG() string {
 			w := max(x1-x0, 0.5)
 			y := rg.laneY + br.lane*rowH + (rowH-barH)/2
 			fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"><title>%s</title></rect>`+"\n",
-				ff(x0), y, ff(w), barH, kindColors[br.kind&3], xmlEscape(barTitle(r, br)))
+				ff(x0), y, ff(w), barH, st.items[st.of(r, br)].color, xmlEscape(barTitle(r, br)))
 		}
 		if rg.noteY > 0 {
 			fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#666666">… %d more lanes</text>`+"\n", g.labelW, rg.noteY, rg.hidden)
@@ -111,10 +120,15 @@ func (t *Timeline) SVG() string {
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333333">time (%s)</text>`+"\n", g.labelW+g.plotW, g.axisY+30, unit)
 	x := g.labelW
-	for _, k := range t.kindsUsed() {
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/>`+"\n", x, g.legendY+2, kindColors[k])
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", x+16, g.legendY+12, k)
-		x += 16 + 7*len(k.String()) + 18
+	y := g.legendY
+	for _, it := range st.items {
+		w := 16 + 7*len([]rune(it.name)) + 18
+		if x+w > g.width && x > g.labelW {
+			x, y = g.labelW, y+legendH
+		}
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="12" height="12" fill="%s"/>`+"\n", x, y+2, it.color)
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", x+16, y+12, xmlEscape(it.name))
+		x += w
 	}
 	b.WriteString("</svg>\n")
 	return b.String()

@@ -6,8 +6,9 @@ import (
 )
 
 // Text draws the timeline with Unicode characters in Columns columns:
-// █ compute, ░ wait, ▚ blocked, · ready. Each character shows the kind that
-// covers most of its stretch of time.
+// █ compute, ░ wait, ▚ blocked, · ready (or a letter per task, for runs
+// coloured by task). Each character shows what covers most of its stretch
+// of time.
 func (t *Timeline) Text() string {
 	var b strings.Builder
 	cols := t.columns()
@@ -18,17 +19,23 @@ func (t *Timeline) Text() string {
 	if t.Title != "" {
 		b.WriteString(truncate(t.Title, cols) + "\n")
 	}
+	st := t.styler()
 	for _, rl := range t.layout(plot) {
 		r := rl.run
 		b.WriteString(truncate(runHeader(r), cols) + "\n")
-		cells := make([][4]float64, plot)
+		cells := make([][]float64, plot)
+		for i := range cells {
+			cells[i] = make([]float64, len(st.items))
+		}
 		for lane := 0; lane < rl.lanes; lane++ {
-			clear(cells)
+			for _, c := range cells {
+				clear(c)
+			}
 			for _, br := range rl.bars {
 				if br.lane != lane {
 					continue
 				}
-				addCover(cells, br, end)
+				addCover(cells, br, st.of(r, br), end)
 			}
 			b.WriteString(padRight(truncate(r.Lanes[lane], labelW), labelW))
 			b.WriteString(" │")
@@ -42,7 +49,7 @@ func (t *Timeline) Text() string {
 				if k < 0 {
 					b.WriteByte(' ')
 				} else {
-					b.WriteRune(kindChars[k])
+					b.WriteRune(st.items[k].char)
 				}
 			}
 			b.WriteString("│\n")
@@ -78,8 +85,8 @@ func (t *Timeline) Text() string {
 		legend = append(legend, "time in "+unit+":")
 	}
 	b.WriteString(truncate(axis, cols) + "\n")
-	for _, k := range t.kindsUsed() {
-		legend = append(legend, string(kindChars[k])+" "+k.String())
+	for _, it := range st.items {
+		legend = append(legend, string(it.char)+" "+it.name)
 	}
 	line := padRight("", labelW+2)
 	indent := len(line)
@@ -101,14 +108,14 @@ func (t *Timeline) Text() string {
 }
 
 // addCover adds the time a bar covers in each text cell to cells.
-func addCover(cells [][4]float64, br bar, end time.Duration) {
+func addCover(cells [][]float64, br bar, style int, end time.Duration) {
 	n := float64(len(cells))
 	x0 := float64(br.start) / float64(end) * n
 	x1 := float64(br.end) / float64(end) * n
 	for c := int(x0); c < len(cells) && float64(c) < x1; c++ {
 		lo, hi := max(x0, float64(c)), min(x1, float64(c+1))
 		if hi > lo {
-			cells[c][br.kind&3] += hi - lo
+			cells[c][style] += hi - lo
 		}
 	}
 }

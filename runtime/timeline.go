@@ -102,8 +102,10 @@ type bar struct {
 }
 
 // mergeBars turns a run's spans into bars at a resolution of px per pixel:
-// consecutive spans of a lane closer than a pixel merge when one of them is
-// narrower than a pixel, or when they are the same kind of the same task.
+// consecutive spans of a lane closer than a pixel merge when both are
+// narrower than a pixel (the bar then takes the kind that covers most of
+// it), or when they are the same kind of the same task. A lane so gets at
+// most about two bars per pixel, however many spans it has.
 func mergeBars(r *Run, lanes int, px time.Duration) []bar {
 	byLane := make([][]Span, lanes)
 	for _, s := range r.Spans { // sorted by start
@@ -117,7 +119,7 @@ func mergeBars(r *Run, lanes int, px time.Duration) []bar {
 		for _, s := range spans {
 			d := s.End - s.Start
 			if cur != nil && s.Start-cur.end < px &&
-				(d < px || cur.end-cur.start < px || (s.Kind == cur.kind && s.Task == cur.task)) {
+				((d < px && cur.end-cur.start < px) || (s.Kind == cur.kind && s.Task == cur.task)) {
 				cur.end = max(cur.end, s.End)
 				cur.weight[s.Kind&3] += d
 				cur.n++
@@ -197,26 +199,6 @@ func barTitle(r *Run, b bar) string {
 	}
 	return fmt.Sprintf("%s · %s · %s: start %s, %s", who, kind, r.Lanes[b.lane],
 		formatDur(b.start, r.Virtual), formatDur(b.end-b.start, r.Virtual))
-}
-
-// kindsUsed lists the kinds present in the runs, in Kind order.
-func (t *Timeline) kindsUsed() []Kind {
-	var seen [4]bool
-	for _, r := range t.runs {
-		for _, s := range r.Spans {
-			seen[s.Kind&3] = true
-		}
-	}
-	var out []Kind
-	for k, ok := range seen {
-		if ok {
-			out = append(out, Kind(k))
-		}
-	}
-	if len(out) == 0 {
-		out = []Kind{Computing}
-	}
-	return out
 }
 
 // ticks returns the tick positions (as durations) of the shared axis.

@@ -12,7 +12,7 @@ func (t *Timeline) VegaLite() map[string]any {
 	div, unit := timeScale(t.end(), t.virtual())
 	var values []any
 	var runNames []any
-	kinds := t.kindsUsed()
+	st := t.styler()
 	for _, rg := range g.runs {
 		r := rg.run
 		header := runHeader(r)
@@ -28,16 +28,17 @@ func (t *Timeline) VegaLite() map[string]any {
 				"task":     task,
 				"spans":    br.n,
 				"kind":     br.kind.String(),
+				"colour":   st.items[st.of(r, br)].name,
 				"start":    round4(float64(br.start) / div),
 				"end":      round4(float64(br.end) / div),
 				"duration": round4(float64(br.end-br.start) / div),
 			})
 		}
 	}
-	domain := make([]any, len(kinds))
-	colors := make([]any, len(kinds))
-	for i, k := range kinds {
-		domain[i], colors[i] = k.String(), kindColors[k]
+	domain := make([]any, len(st.items))
+	colors := make([]any, len(st.items))
+	for i, it := range st.items {
+		domain[i], colors[i] = it.name, it.color
 	}
 	laneSort := []any{}
 	seen := map[string]bool{}
@@ -58,7 +59,7 @@ func (t *Timeline) VegaLite() map[string]any {
 			"x":  map[string]any{"field": "start", "type": "quantitative", "title": timeTitle, "scale": map[string]any{"domain": []any{0, round4(float64(t.end()) / div)}}},
 			"x2": map[string]any{"field": "end"},
 			"y":  map[string]any{"field": "lane", "type": "nominal", "sort": laneSort, "title": nil},
-			"color": map[string]any{"field": "kind", "type": "nominal", "title": "kind",
+			"color": map[string]any{"field": "colour", "type": "nominal", "title": nil,
 				"scale":  map[string]any{"domain": domain, "range": colors},
 				"legend": map[string]any{"orient": "bottom"}},
 			"tooltip": []any{
