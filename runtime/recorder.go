@@ -12,10 +12,10 @@ import (
 //	rec := lanes.NewRecorder()
 //	var wg sync.WaitGroup
 //	for i := 1; i <= 3; i++ {
+//		t := rec.Task(fmt.Sprint("g", i))
 //		wg.Add(1)
 //		go func() {
 //			defer wg.Done()
-//			t := rec.Task(fmt.Sprint("g", i))
 //			defer t.Done()
 //			t.Wait(50 * time.Millisecond) // recorded as waiting
 //			lanes.Fib(27)                 // untracked time counts as computing

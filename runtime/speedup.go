@@ -102,7 +102,7 @@ func (c *SpeedupCurve) Text() string {
 	const barW = 40
 	for _, p := range c.Points {
 		n := int(p.Speedup/top*barW + 0.5)
-		fmt.Fprintf(&b, "%3d workers  %6s×  %-*s  Amdahl %s×\n", p.Workers, formatNum(p.Speedup, 2),
+		fmt.Fprintf(&b, "%3d %-7s  %6s×  %-*s  Amdahl %s×\n", p.Workers, plural(p.Workers, "worker"), formatNum(p.Speedup, 2),
 			barW, strings.Repeat("█", min(max(n, 0), barW)), formatNum(Amdahl(c.Fraction, p.Workers), 2))
 	}
 	return b.String()
@@ -269,4 +269,11 @@ func (c *SpeedupCurve) MIME() map[string]any {
 		"image/png":                        c.PNG(),
 		"text/plain":                       c.Text(),
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }

@@ -105,3 +105,7 @@ func Fib(n int) int {
 	}
 	return Fib(n-1) + Fib(n-2)
 }
+
+// InUnits converts a duration into (virtual) units: InUnits(r.Wall) is the
+// wall time of a simulated run as a plain number, such as 40.
+func InUnits(d time.Duration) float64 { return float64(d) / float64(Unit) }
