@@ -39,7 +39,11 @@ func (t *Timeline) PNG() []byte {
 			x0, x1 := g.x(br.start), g.x(br.end)
 			xi := int(x0)
 			w := max(int(x1+0.5)-xi, 1)
-			fill(img, xi, rg.laneY+br.lane*rowH+(rowH-barH)/2, w, barH, rgb(st.items[st.of(r, br)].color))
+			y := rg.laneY + br.lane*rowH + (rowH-barH)/2
+			fill(img, xi, y, w, barH, rgb(st.items[st.of(r, br)].color))
+			if w >= 4 { // a white edge shows where one task ends and the next begins
+				fill(img, xi, y, 1, barH, rgb("#ffffff"))
+			}
 		}
 		if rg.noteY > 0 {
 			drawText(img, g.labelW, rg.noteY-12, "… "+strconv.Itoa(rg.hidden)+" more lanes", grey, 2)

@@ -105,7 +105,7 @@ func (t *Timeline) SVG() string {
 			x0, x1 := g.x(br.start), g.x(br.end)
 			w := max(x1-x0, 0.5)
 			y := rg.laneY + br.lane*rowH + (rowH-barH)/2
-			fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"><title>%s</title></rect>`+"\n",
+			fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s" stroke="#ffffff" stroke-width="0.5"><title>%s</title></rect>`+"\n",
 				ff(x0), y, ff(w), barH, st.items[st.of(r, br)].color, xmlEscape(barTitle(r, br)))
 		}
 		if rg.noteY > 0 {
