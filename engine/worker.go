@@ -47,7 +47,7 @@ func RunWorker(symbols interp.Exports) error {
 	if in == nil || out == nil {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
-	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message)}
+	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message, 1)}
 	w.reset()
 	display.SetPublisher(w)
 	return w.serve()
@@ -142,9 +142,10 @@ func (w *worker) serve() error {
 			}
 			w.mu.Unlock()
 		case "input_reply":
+			// Buffered: the reply may arrive before the reader waits.
 			select {
 			case w.inputs <- m:
-			default: // nobody asked; drop it
+			default: // a reply nobody asked for; drop it
 			}
 		case "replay":
 			w.replay(m)
