@@ -16,6 +16,9 @@ type fakePublisher struct {
 	last    display.Bundle
 }
 
+// Clear implements display.Publisher; the live timeline never clears.
+func (p *fakePublisher) Clear(bool) {}
+
 func (p *fakePublisher) Publish(b display.Bundle, id string, update bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -72,7 +72,7 @@ func (t *Timeline) PNG() []byte {
 		x = drawText(img, x+16, y+1, it.name, ink, 2) + 16
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil // cannot happen with an in-memory RGBA image
 	}

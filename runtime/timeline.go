@@ -257,6 +257,7 @@ func (t *Timeline) MIME() map[string]any {
 // MIME shows a run as its timeline.
 func (r *Run) MIME() map[string]any { return r.Timeline().MIME() }
 
-func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+// xmlEscaper is built once: it is immutable and safe for concurrent use.
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func xmlEscape(s string) string { return xmlEscaper.Replace(s) }
