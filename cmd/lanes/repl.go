@@ -2,7 +2,9 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"os"
 
 	"github.com/lanes-dev/lanes/repl"
 )
@@ -10,14 +12,22 @@ import (
 // errCellsFailed makes the exit status 1 when a script's cell failed.
 var errCellsFailed = errors.New("a cell failed")
 
-const replHelp = `Usage: lanes [repl]
+const replHelp = `Usage: lanes [repl] [-lessons DIR] [-no-history]
 
-Starts the interactive REPL. With standard input not a terminal, each
-complete input is run in turn and the exit status is 1 if any failed.
+Starts the interactive REPL. With standard input not a terminal (or CI
+set), there are no prompts or colour: each complete input is run in turn,
+errors go to standard error and the exit status is 1 if any cell failed,
+so "lanes < script.go" runs a script. Colour is used when standard output
+is a terminal and NO_COLOR is unset. History is kept in
+$XDG_STATE_HOME/lanes/history (default ~/.local/state/lanes/history).
+
+Flags:
 `
 
 func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("repl", stderr, replHelp)
+	lessonsDir := fs.String("lessons", "", "read :lesson notebooks (NAME.ipynb) from `DIR`")
+	noHistory := fs.Bool("no-history", false, "neither read nor write the history file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -25,7 +35,24 @@ func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errUsage
 	}
-	failed, err := repl.Run(repl.Config{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+	cfg := repl.Config{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	cfg.Interactive = repl.IsTerminal(stdin) && os.Getenv("CI") == ""
+	cfg.Color = cfg.Interactive && repl.IsTerminal(stdout) && os.Getenv("NO_COLOR") == ""
+	if cfg.Interactive && !*noHistory {
+		if h, err := repl.DefaultHistoryFile(); err == nil {
+			cfg.HistoryFile = h
+		} else {
+			fmt.Fprintln(stderr, "lanes: history is off:", err)
+		}
+	}
+	if *lessonsDir != "" {
+		if st, err := os.Stat(*lessonsDir); err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "lanes: -lessons %s: not a directory\n", *lessonsDir)
+			return errUsage
+		}
+		cfg.Lessons = repl.NotebookLessons(os.DirFS(*lessonsDir))
+	}
+	failed, err := repl.Run(cfg)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,211 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/chzyer/readline"
+
+	"github.com/lanes-dev/lanes/engine"
+)
+
+// command is one of the REPL's ":" commands.
+type command struct {
+	name, args, help string
+	run              func(s *session, arg string)
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{":help", "", "this text", (*session).help},
+		{":reset", "", "start a fresh worker: every definition is forgotten", (*session).reset},
+		{":load", "FILE.go", "run a Go file as a cell (its package clause is dropped)", (*session).load},
+		{":lesson", "[NAME]", "walk a lesson's cells; without NAME, list the lessons", (*session).lesson},
+		{":quit", "", "leave (Ctrl-D on an empty line too)", func(s *session, _ string) { s.quit = true }},
+	}
+}
+
+// command runs a ":" line.
+func (s *session) command(line string) {
+	name, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case ":q", ":exit":
+		name = ":quit"
+	case ":h", ":?":
+		name = ":help"
+	}
+	for _, c := range commands {
+		if c.name == name {
+			c.run(s, arg)
+			return
+		}
+	}
+	s.errorf("unknown command %s (:help lists them)\n", name)
+	s.failed = true
+}
+
+func (s *session) help(string) {
+	var b strings.Builder
+	b.WriteString("Type Go: declarations, statements and expressions. A cell runs when it is\n")
+	b.WriteString("complete; the value of a final expression is shown.\n\n")
+	b.WriteString("Keys: Tab completes, Ctrl-R searches history, Ctrl-C interrupts a running\n")
+	b.WriteString("cell or clears the line, Ctrl-D on an empty line exits.\n\n")
+	b.WriteString("Commands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-18s %s\n", strings.TrimSpace(c.name+" "+c.args), c.help)
+	}
+	b.WriteString("\n")
+	s.printf("%s", b.String())
+	// The magics are the engine's; let it describe them.
+	s.eng.Execute(context.Background(), engine.Cell{Code: "%help"}, s.sink)
+}
+
+func (s *session) reset(string) {
+	if err := s.eng.Restart(); err != nil {
+		s.errorf("%s\n", s.st.paint(s.st.err, "reset: "+err.Error()))
+		s.failed = true
+		return
+	}
+	s.printf("%s\n", s.st.paint(s.st.notice, "A fresh worker was started: every definition is forgotten."))
+}
+
+// packageRE finds a file's package clause.
+var packageRE = regexp.MustCompile(`(?m)^[ \t]*package[ \t]+[\p{L}_][\p{L}\p{N}_]*[ \t]*;?`)
+
+// mainRE finds a func main declaration.
+var mainRE = regexp.MustCompile(`(?m)^func[ \t]+main[ \t]*\(\)`)
+
+func (s *session) load(arg string) {
+	if arg == "" {
+		s.errorf("usage: :load FILE.go\n")
+		s.failed = true
+		return
+	}
+	path := arg
+	if strings.HasPrefix(path, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, path[2:])
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		s.errorf("%s\n", s.st.paint(s.st.err, fmt.Sprintf(":load: %v", err)))
+		s.failed = true
+		return
+	}
+	code := string(data)
+	if loc := packageRE.FindStringIndex(code); loc != nil {
+		// Blank it out so that line numbers still match the file.
+		code = code[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + code[loc[1]:]
+	}
+	if s.runCell(code, origin{file: arg, line: 1}) && mainRE.MatchString(code) {
+		s.printf("%s\n", s.st.paint(s.st.dim, "main is defined: call main() to run it."))
+	}
+}
+
+func (s *session) lesson(name string) {
+	if s.cfg.Lessons == nil {
+		s.errorf("no lessons are installed\n")
+		return
+	}
+	if name == "" {
+		names := s.cfg.Lessons.Names()
+		if len(names) == 0 {
+			s.printf("no lessons are installed\n")
+			return
+		}
+		s.printf("Lessons (:lesson NAME):\n  %s\n", strings.Join(names, "\n  "))
+		return
+	}
+	l, err := s.cfg.Lessons.Lesson(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			s.errorf("no lesson %q; :lesson lists them\n", name)
+		} else {
+			s.errorf("%v\n", err)
+		}
+		s.failed = true
+		return
+	}
+	code := 0
+	for _, c := range l.Cells {
+		if c.Code {
+			code++
+		}
+	}
+	s.printf("%s\n\n", s.st.paint(s.st.bold, fmt.Sprintf("── lesson %s: %d code cells ──", l.Name, code)))
+	if s.cfg.Interactive {
+		s.printf("%s\n\n", s.st.paint(s.st.dim, "Each code cell is shown first: Enter runs it, s skips it, q leaves the lesson."))
+	}
+	for _, c := range l.Cells {
+		if !c.Code {
+			s.printf("%s\n", renderMarkdown(c.Source, s.st))
+			continue
+		}
+		src := strings.TrimRight(c.Source, "\n")
+		if strings.TrimSpace(src) == "" {
+			continue
+		}
+		s.showCode(src)
+		if s.cfg.Interactive {
+			switch s.askLesson() {
+			case "skip":
+				s.printf("%s\n\n", s.st.paint(s.st.dim, "(skipped)"))
+				continue
+			case "quit":
+				s.printf("%s\n", s.st.paint(s.st.dim, "(left the lesson)"))
+				return
+			}
+			s.saveHistory(src)
+		}
+		s.runCell(src, origin{file: "lesson " + l.Name})
+		if s.quit {
+			return
+		}
+	}
+	s.printf("%s\n", s.st.paint(s.st.bold, fmt.Sprintf("── end of lesson %s ──", l.Name)))
+}
+
+// showCode prints a lesson's code cell under the prompt it will run with.
+func (s *session) showCode(src string) {
+	var b strings.Builder
+	for i, l := range strings.Split(src, "\n") {
+		p := s.prompt()
+		if i > 0 {
+			p = s.contPrompt()
+		}
+		b.WriteString(p + l + "\n")
+	}
+	s.printf("%s", b.String())
+}
+
+// askLesson asks what to do with the code cell shown: "run", "skip" or
+// "quit".
+func (s *session) askLesson() string {
+	old := s.rl.Config.Prompt
+	defer s.rl.SetPrompt(old)
+	s.rl.SetPrompt(s.st.paint(s.st.dim, "⏎ run · s skip · q quit › "))
+	for {
+		ans, err := s.rl.Readline()
+		if err == readline.ErrInterrupt || err != nil {
+			return "quit"
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "":
+			return "run"
+		case "s", "skip", "n":
+			return "skip"
+		case "q", "quit", ":q", ":quit":
+			return "quit"
+		}
+	}
+}
