@@ -115,8 +115,12 @@ const spanChunk = 256
 // push appends s; the caller holds l.mu.
 func (l *laneRec) push(s Span) {
 	n := len(l.spans)
-	if n == 0 || len(l.spans[n-1]) == spanChunk {
-		l.spans = append(l.spans, make([]Span, 0, spanChunk))
+	if n == 0 || len(l.spans[n-1]) == cap(l.spans[n-1]) {
+		c := 8 // lanes of one short task stay small; busy lanes grow to spanChunk
+		if n > 0 {
+			c = min(2*cap(l.spans[n-1]), spanChunk)
+		}
+		l.spans = append(l.spans, make([]Span, 0, c))
 		n++
 	}
 	l.spans[n-1] = append(l.spans[n-1], s)
