@@ -30,7 +30,14 @@ func (s *session) runCell(code string, o origin) bool {
 		stop := catchInterrupt(s.sigc, cancel)
 		defer stop()
 	}
+	if f, ok := s.cfg.Stdin.(*os.File); ok && s.cfg.Interactive {
+		defer quietTerminal(int(f.Fd()))()
+	}
+	pid := s.eng.WorkerPID()
 	res := s.eng.Execute(ctx, engine.Cell{Code: code, Number: n}, s.sink)
+	// The engine replaces a worker that died between cells (a goroutine
+	// of an earlier cell panicked) without a word; say so.
+	died := !res.Restarted && pid != 0 && s.eng.WorkerPID() != pid && !resets(code)
 	s.cellMu.Lock()
 	s.cancelCell = nil
 	s.cellMu.Unlock()
@@ -57,11 +64,29 @@ func (s *session) runCell(code string, o origin) bool {
 	if res.Err == nil && res.Restarted {
 		fmt.Fprintln(s.errw, s.st.paint(s.st.notice, "↻ the worker was restarted"))
 	}
+	if died {
+		fmt.Fprintln(s.errw, s.st.paint(s.st.notice, "↻ the worker had stopped since the last cell (a goroutine may have panicked); a fresh one ran this cell with earlier definitions replayed"))
+	}
 	if s.cfg.Interactive {
 		io.WriteString(s.out, "\n") // a blank line between cells, as IPython
 	}
 	s.sink.wrote()
 	return res.Err == nil
+}
+
+// resets reports whether a cell starts with the %reset magic, which
+// replaces the worker on purpose.
+func resets(code string) bool {
+	for _, l := range strings.Split(code, "\n") {
+		t := strings.TrimSpace(l)
+		if !strings.HasPrefix(t, "%") {
+			return false
+		}
+		if f := strings.Fields(t); f[0] == "%reset" {
+			return true
+		}
+	}
+	return false
 }
 
 // catchInterrupt turns SIGINT into cancel until stop is called. While a

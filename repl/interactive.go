@@ -184,7 +184,7 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 func suffixes(cands []string, word string) [][]rune {
 	var out [][]rune
 	for _, m := range cands {
-		if strings.HasPrefix(m, word) && m != word {
+		if strings.HasPrefix(m, word) {
 			out = append(out, []rune(m[len(word):]))
 		}
 	}

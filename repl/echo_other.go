@@ -1,0 +1,5 @@
+//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
+
+package repl
+
+func quietTerminal(fd int) (restore func()) { return func() {} }
