@@ -110,6 +110,9 @@ func isTextType(mime string) bool {
 // id names the display so that a later call with update=true replaces it.
 type Publisher interface {
 	Publish(b Bundle, id string, update bool)
+	// Clear clears the cell's output; with wait, only when new output
+	// arrives (to avoid flicker in animations).
+	Clear(wait bool)
 }
 
 var (
@@ -156,6 +159,17 @@ func ShowID(id string, v any) {
 // Update replaces the display with the given id by v.
 func Update(id string, v any) {
 	publish(Render(v), id, true)
+}
+
+// Clear clears the output of the running cell. Outside a worker it does
+// nothing.
+func Clear(wait bool) {
+	mu.Lock()
+	p := publisher
+	mu.Unlock()
+	if p != nil {
+		p.Clear(wait)
+	}
 }
 
 // NewID returns a fresh display id, unique within the process.

@@ -76,6 +76,24 @@ func (w *worker) packages() map[string]map[string]reflect.Value {
 	return out
 }
 
+// packageByName finds a package that is not imported yet by its name, so
+// that "strings.To" completes before the import has run. The shortest path
+// wins (math/rand over crypto/rand... by length, then alphabetically).
+func (w *worker) packageByName(name string) (map[string]reflect.Value, bool) {
+	best := ""
+	for k := range w.symbols {
+		i := strings.LastIndexByte(k, '/')
+		if i <= 0 || k[i+1:] != name {
+			continue
+		}
+		if best == "" || len(k) < len(best) || (len(k) == len(best) && k < best) {
+			best = k
+		}
+	}
+	syms, ok := w.symbols[best]
+	return syms, ok
+}
+
 // complete returns the names that can follow the text before cursor.
 func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 	off := byteOffset(code, cursor)
@@ -98,6 +116,12 @@ func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 		for n := range w.packages() {
 			cands = append(cands, n)
 		}
+		// Names in the text being edited, which has not run yet.
+		for _, t := range scanTokens(code) {
+			if t.tok == token.IDENT && t.pos+len(t.lit) != off {
+				cands = append(cands, t.lit)
+			}
+		}
 		cands = append(cands, goKeywords...)
 		cands = append(cands, goBuiltins...)
 	}
@@ -116,7 +140,11 @@ func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 // members lists what can follow "x.": package members, or the fields and
 // methods of a variable.
 func (w *worker) members(x string) []string {
-	if syms, ok := w.packages()[x]; ok {
+	syms, ok := w.packages()[x]
+	if !ok {
+		syms, ok = w.packageByName(x)
+	}
+	if ok {
 		var out []string
 		for n := range syms {
 			if ast.IsExported(n) {

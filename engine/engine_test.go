@@ -181,17 +181,22 @@ fmt.Println("four")`)
 	}
 }
 
-// shower is a value that renders itself.
 func TestDisplayOrder(t *testing.T) {
 	e := newTestEngine(t)
-	res, r := run(t, e, `import "fmt"
-fmt.Println("before")
-fmt.Println("after")`)
-	if res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	if len(r.events) != 1 {
-		t.Errorf("events %q", r.events)
+	for i := 0; i < 20; i++ {
+		res, r := run(t, e, `import ("fmt"; "display")
+fmt.Println("a")
+id := display.Show(1)
+fmt.Println("b")
+display.Update(id, 2)
+fmt.Println("c")`)
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		want := "stdout:a\n|display:1|stdout:b\n|display:2|stdout:c\n"
+		if got := strings.Join(r.events, "|"); got != want {
+			t.Fatalf("run %d: events %q, want %q", i, got, want)
+		}
 	}
 }
 
@@ -299,6 +304,10 @@ func testSymbols() interp.Exports {
 	syms := interp.Exports{}
 	for k, v := range stdlib.Symbols {
 		syms[k] = v
+	}
+	syms["display/display"] = map[string]reflect.Value{
+		"Show":   reflect.ValueOf(display.Show),
+		"Update": reflect.ValueOf(display.Update),
 	}
 	for k, v := range unrestricted.Symbols {
 		m := map[string]reflect.Value{}

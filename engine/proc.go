@@ -286,12 +286,18 @@ const maxCrash = 64 << 10
 
 // pump delivers the worker's output to the sink in order, coalescing text.
 func (p *proc) pump() {
+	// Text is tagged with its epoch: how many markers its stream had
+	// passed when it arrived. Text of epoch e may be shown once the
+	// ordered messages up to seq e have been delivered, so that text
+	// written after a display never overtakes it.
 	type seg struct {
 		stream int
+		epoch  uint64
 		text   []byte
 	}
 	var segs []seg
-	var seqs [2]uint64
+	var seqs [2]uint64   // markers seen per stream
+	var delivered uint64 // seq of the last ordered message delivered
 	var held []*message
 	var timer *time.Timer
 	var timerC <-chan time.Time
@@ -307,24 +313,26 @@ func (p *proc) pump() {
 		p.mu.Lock()
 		sink := p.sink
 		p.mu.Unlock()
-		for i, s := range segs {
-			text := s.text
-			if i == len(segs)-1 && eofs < 3 {
+		n := 0
+		for n < len(segs) && (segs[n].epoch <= delivered || eofs == 3) {
+			text := segs[n].text
+			last := n == len(segs)-1 || segs[n+1].epoch > delivered
+			if last && eofs < 3 {
 				// Keep an incomplete UTF-8 sequence for the next flush.
 				if k := incompleteTail(text); k > 0 {
-					segs = []seg{{s.stream, append([]byte(nil), text[len(text)-k:]...)}}
-					text = text[:len(text)-k]
-					if sink != nil && len(text) > 0 {
-						sink.Stream(streamName(s.stream), string(text))
+					segs[n].text = append([]byte(nil), text[len(text)-k:]...)
+					if sink != nil && len(text) > k {
+						sink.Stream(streamName(segs[n].stream), string(text[:len(text)-k]))
 					}
-					return
+					break
 				}
 			}
 			if sink != nil && len(text) > 0 {
-				sink.Stream(streamName(s.stream), string(text))
+				sink.Stream(streamName(segs[n].stream), string(text))
 			}
+			n++
 		}
-		segs = segs[:0]
+		segs = append(segs[:0], segs[n:]...)
 	}
 	deliver := func(m *message) {
 		flush()
@@ -369,7 +377,12 @@ func (p *proc) pump() {
 		for len(held) > 0 && held[0].Seq <= min(seqs[0], seqs[1]) {
 			m := held[0]
 			held = held[1:]
-			deliver(m)
+			deliver(m) // flushes the text written before m
+			delivered = m.Seq
+		}
+		if len(segs) > 0 && timer == nil {
+			timer = time.NewTimer(p.flush)
+			timerC = timer.C
 		}
 	}
 	for {
@@ -382,10 +395,11 @@ func (p *proc) pump() {
 			case ev.eof:
 				eofs++
 				if eofs == 3 {
-					flush()
 					for _, m := range held {
 						deliver(m)
+						delivered = m.Seq
 					}
+					flush()
 					return
 				}
 			case ev.data != nil:
@@ -406,10 +420,11 @@ func (p *proc) pump() {
 				if len(data) == 0 {
 					continue
 				}
-				if n := len(segs); n > 0 && segs[n-1].stream == ev.stream {
+				epoch := seqs[ev.stream]
+				if n := len(segs); n > 0 && segs[n-1].stream == ev.stream && segs[n-1].epoch == epoch {
 					segs[n-1].text = append(segs[n-1].text, data...)
 				} else {
-					segs = append(segs, seg{ev.stream, data})
+					segs = append(segs, seg{ev.stream, epoch, data})
 				}
 				if timer == nil {
 					timer = time.NewTimer(p.flush)

@@ -200,6 +200,11 @@ func (w *worker) Publish(b display.Bundle, id string, update bool) {
 	w.sendOrdered(&message{Op: "display", Bundle: &b, DisplayID: id, Update: update})
 }
 
+// Clear implements display.Publisher.
+func (w *worker) Clear(wait bool) {
+	w.sendOrdered(&message{Op: "clear", Wait: wait})
+}
+
 // exec runs one cell and replies with its result.
 func (w *worker) exec(m *message) {
 	reply := &message{Op: "done", ID: m.ID}
@@ -303,13 +308,29 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			}
 		case kindStmt:
 			vars = append(vars, stmtVars(code[c.start:c.last.end])...)
-			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && v.IsValid() &&
-				!(v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*any]()) && v.CanInterface() {
+			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && hasValue(v) {
 				result = v.Interface()
 			}
 		}
 	}
 	return result, decls, vars, nil
+}
+
+// hasValue tells a value worth showing from what the interpreter returns
+// for an expression without one: an invalid value, the function itself (a
+// call of a compiled function with no result), or a pointer to an empty
+// interface (a call of an interpreted one). Nil interfaces (a nil error)
+// and func values (an address) have nothing to see either.
+func hasValue(v reflect.Value) bool {
+	switch {
+	case !v.IsValid() || !v.CanInterface():
+		return false
+	case v.Kind() == reflect.Interface && v.IsNil(), v.Kind() == reflect.Func:
+		return false
+	case v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*any]():
+		return false
+	}
+	return true
 }
 
 // lineDirective makes the interpreter report positions as "cellN:line:col".

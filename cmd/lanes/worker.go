@@ -1,11 +1,49 @@
 package main
 
 import (
+	"log"
+	"os"
+	"reflect"
+
+	"github.com/traefik/yaegi/interp"
+
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/engine/symbols"
+	lanesrt "github.com/lanes-dev/lanes/runtime"
+	"github.com/lanes-dev/lanes/runtime/export"
 )
 
 // runWorker serves the supervisor: it is the process cells run in.
 func runWorker() error {
-	return engine.RunWorker(symbols.Symbols)
+	lanesrt.SetLive(true)
+	return engine.RunWorker(workerSymbols())
+}
+
+// workerSymbols is what cells can import: the standard library and the
+// runtime as "lanes". The worker is a process of its own, so os.Exit and
+// log.Fatal end it for real, as they would end a compiled program; the
+// engine reports the exit and starts a fresh worker.
+func workerSymbols() interp.Exports {
+	syms := interp.Exports{}
+	for k, v := range symbols.Symbols {
+		syms[k] = v
+	}
+	for k, v := range export.Exports() {
+		syms[k] = v
+	}
+	override := func(key string, names map[string]reflect.Value) {
+		m := map[string]reflect.Value{}
+		for n, v := range syms[key] {
+			m[n] = v
+		}
+		for n, v := range names {
+			m[n] = v
+		}
+		syms[key] = m
+	}
+	override("os/os", map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)})
+	override("log/log", map[string]reflect.Value{
+		"Fatal": reflect.ValueOf(log.Fatal), "Fatalf": reflect.ValueOf(log.Fatalf), "Fatalln": reflect.ValueOf(log.Fatalln),
+	})
+	return syms
 }

@@ -1,0 +1,265 @@
+"""Faults and bad input through a real jupyter_client: the kernel stays up."""
+import json
+import time
+import unittest
+import uuid
+
+import jupyter_client
+import zmq
+from jupyter_client.session import Session
+
+TIMEOUT = 30
+
+
+class KernelCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.kc.stop_channels()
+        cls.km.shutdown_kernel(now=True)
+
+    def run_cell(self, code, timeout=TIMEOUT, **kw):
+        """Execute code; return (reply content, iopub messages of that request)."""
+        msgs = []
+        reply = self.kc.execute_interactive(
+            code, timeout=timeout, output_hook=msgs.append, **kw)
+        return reply["content"], msgs
+
+    def text(self, msgs, name="stdout"):
+        return "".join(m["content"]["text"] for m in msgs
+                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+
+    def of_type(self, msgs, t):
+        return [m["content"] for m in msgs if m["msg_type"] == t]
+
+    def assert_alive(self):
+        reply, msgs = self.run_cell('fmt.Println(keep(), K)')
+        self.assertEqual(reply["status"], "ok", reply)
+        self.assertEqual(self.text(msgs), "7 3\n")
+
+
+class Faults(KernelCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reply = cls.kc.execute_interactive(
+            'import ("fmt"; "sync"; "os")\nfunc keep() int { return 7 }\nconst K = 3\nlost := 1',
+            timeout=TIMEOUT)
+        assert reply["content"]["status"] == "ok", reply
+
+    def test_goroutine_panic(self):
+        reply, msgs = self.run_cell('go func() { panic("boom") }()\nselect {}')
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "panic")
+        self.assertIn("boom", reply["evalue"])
+        err = self.of_type(msgs, "error")[0]
+        tb = "\n".join(err["traceback"])
+        self.assertIn("cell", tb)
+        self.assertIn("line 1", tb)
+        self.assert_alive()
+
+    def test_endless_loop_interrupt(self):
+        self.kc.execute("for {}")
+        time.sleep(0.5)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "Interrupted")
+        self.assertLess(time.time() - t0, 2.0)
+        self.assert_alive()
+
+    def test_double_lock_interrupt_restarts_worker(self):
+        self.kc.execute("var mu sync.Mutex\nmu.Lock()\nmu.Lock()")
+        time.sleep(0.5)
+        t0 = time.time()
+        self.km.interrupt_kernel()
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        took = time.time() - t0
+        self.assertEqual(reply["status"], "error")
+        self.assertLess(took, 2.0, "worker restart took %.2fs" % took)
+        self.assertIn("worker", " ".join(reply["traceback"]))
+        self.assert_alive()
+
+    def test_fatal_errors(self):
+        cases = [
+            ("func down(n int) int { return down(n+1) + 1 }\ndown(0)", "stack overflow"),
+            ("m := map[int]int{}\nfor i := 0; i < 4; i++ { go func() { for j := 0; ; j++ { m[j%100] = j } }() }\nselect {}",
+             "concurrent map"),
+            ("var m2 sync.Mutex\nm2.Unlock()", "unlock of unlocked mutex"),
+            ("os.Exit(3)", "os.Exit(3)"),
+        ]
+        for code, want in cases:
+            with self.subTest(want=want):
+                reply, msgs = self.run_cell(code)
+                self.assertEqual(reply["status"], "error")
+                self.assertIn(want, reply["evalue"] + "\n".join(reply["traceback"]))
+                # Go's crash dump stays out of the cell.
+                self.assertNotIn("goroutine 1 [", self.text(msgs, "stderr"))
+                self.assert_alive()
+
+    def test_lost_variables_named(self):
+        self.run_cell("lostOne := 5")
+        reply, _ = self.run_cell('go func() { panic("again") }()\nselect {}')
+        self.assertIn("lostOne", "\n".join(reply["traceback"]))
+
+
+class Protocol(KernelCase):
+    def test_stream_display_and_result_order(self):
+        reply, msgs = self.run_cell(
+            'import ("fmt"; "lanes")\nfmt.Println("a")\nid := lanes.NewDisplay(lanes.HTML("<i>1</i>"))\n'
+            'fmt.Println("b")\nlanes.UpdateDisplay(id, lanes.HTML("<i>2</i>"))\n40 + 2')
+        self.assertEqual(reply["status"], "ok")
+        kinds = [m["msg_type"] for m in msgs if m["msg_type"] != "status"]
+        self.assertEqual(kinds, ["execute_input", "stream", "display_data", "stream",
+                                 "update_display_data", "execute_result"])
+        disp = self.of_type(msgs, "display_data")[0]
+        upd = self.of_type(msgs, "update_display_data")[0]
+        self.assertEqual(disp["transient"]["display_id"], upd["transient"]["display_id"])
+        self.assertEqual(upd["data"]["text/html"], "<i>2</i>")
+        self.assertEqual(self.of_type(msgs, "execute_result")[0]["data"]["text/plain"], "42")
+
+    def test_no_stray_value(self):
+        for code in ['fmt.Println("x")', "for i := 0; i < 1; i++ {}", "func nothing() {}", "nothing()", "var v int"]:
+            with self.subTest(code=code):
+                reply, msgs = self.run_cell(code)
+                self.assertEqual(reply["status"], "ok")
+                self.assertEqual(self.of_type(msgs, "execute_result"), [])
+
+    def test_compile_error_names_cell_line(self):
+        reply, _ = self.run_cell("a := 1\n_ = a\nfmt.Println(undefinedName)")
+        self.assertEqual(reply["status"], "error")
+        self.assertRegex(reply["evalue"], r"cell \d+, line 3: undefined: undefinedName")
+
+    def test_many_lines_coalesced(self):
+        reply, msgs = self.run_cell('for i := 0; i < 10000; i++ { fmt.Println("line", i) }')
+        self.assertEqual(reply["status"], "ok")
+        streams = self.of_type(msgs, "stream")
+        text = "".join(s["text"] for s in streams)
+        self.assertEqual(text.count("\n"), 10000)
+        self.assertLess(len(streams), 100)
+
+    def test_input_request(self):
+        msgs = []
+        reply = self.kc.execute_interactive(
+            'var name string\nfmt.Scanln(&name)\nfmt.Println("hello", name)',
+            allow_stdin=True, timeout=TIMEOUT, output_hook=msgs.append,
+            stdin_hook=lambda m: self.kc.input("Ada"))
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertIn("hello Ada", self.text(msgs))
+
+    def test_bufio_stdin(self):
+        self.kc.execute('import ("bufio"; "os")\nline, _ := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\nline',
+                        allow_stdin=True)
+        self.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.kc.input("typed line")
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "ok")
+
+    def test_stop_on_error_aborts_queue(self):
+        self.kc.execute('fmt.Println(zzz)')
+        second = self.kc.execute('fmt.Println("must not run")')
+        replies = {}
+        while second not in replies:
+            m = self.kc.get_shell_msg(timeout=TIMEOUT)
+            replies[m["parent_header"]["msg_id"]] = m["content"]
+        self.assertEqual(replies[second]["status"], "aborted")
+
+    def test_user_expressions(self):
+        reply, _ = self.run_cell("ue := 5", user_expressions={"double": "ue * 2", "bad": "nope"})
+        ue = reply["user_expressions"]
+        self.assertEqual(ue["double"]["status"], "ok")
+        self.assertEqual(ue["double"]["data"]["text/plain"], "10")
+        self.assertEqual(ue["bad"]["status"], "error")
+
+    def test_magics(self):
+        reply, msgs = self.run_cell("%time\n%gomaxprocs 1\nimport \"runtime\"\nruntime.GOMAXPROCS(0)")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn("wall time", self.text(msgs))
+        reply, _ = self.run_cell("%gomaxprocs lots")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("whole number", reply["evalue"])
+
+    def test_comm_open_unknown_target(self):
+        comm_id = uuid.uuid4().hex
+        msg = self.kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "nope", "data": {}})
+        self.kc.shell_channel.send(msg)
+        deadline = time.time() + TIMEOUT
+        while time.time() < deadline:
+            m = self.kc.get_iopub_msg(timeout=TIMEOUT)
+            if m["msg_type"] == "comm_close":
+                self.assertEqual(m["content"]["comm_id"], comm_id)
+                return
+        self.fail("no comm_close")
+
+    def test_comm_info(self):
+        reply = self.kc.comm_info(reply=True, timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(reply["comms"], {})
+
+    def test_history_search(self):
+        self.run_cell("historyMarker := 1")
+        reply = self.kc.history(hist_access_type="search", pattern="historyMarker*", reply=True, timeout=TIMEOUT)
+        self.assertTrue(any("historyMarker" in h[2] for h in reply["content"]["history"]))
+
+
+class BadMessages(KernelCase):
+    """Malformed frames on the shell socket are dropped; the kernel answers after."""
+
+    def send_raw(self, frames):
+        ctx = zmq.Context.instance()
+        sock = ctx.socket(zmq.DEALER)
+        info = self.km.get_connection_info()
+        sock.connect("%s://%s:%d" % (info["transport"], info["ip"], info["shell_port"]))
+        sock.send_multipart(frames)
+        time.sleep(0.2)
+        sock.close(linger=0)
+
+    def test_bad_input_is_dropped(self):
+        key = self.km.session.key
+        good = Session(key=key)
+        wrong = Session(key=b"not-the-key")
+        code = 'import "os"\nos.WriteFile("/dev/null", nil, 0)\nexecutedMarker := 1'
+        content = {"code": code, "silent": False}
+        def frames(session, msg_type="execute_request", content=content):
+            msg = session.msg(msg_type, content)
+            return session.serialize(msg)
+        bad = [
+            [b"garbage"],
+            [b"<IDS|MSG>", b"sig"],
+            frames(wrong),  # wrong signature
+            frames(good, "no_such_request", {}),  # unknown msg_type
+        ]
+        invalid_json = frames(good)
+        invalid_json[-1] = b"{not json"
+        bad.append(invalid_json)
+        for f in bad:
+            self.send_raw(f)
+        info = self.kc.kernel_info(reply=True, timeout=TIMEOUT)
+        self.assertEqual(info["content"]["status"], "ok")
+        reply, msgs = self.run_cell("executedMarker")
+        self.assertEqual(reply["status"], "error", "a rejected message was executed")
+
+
+class Restart(unittest.TestCase):
+    def test_shutdown_restart(self):
+        km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
+        try:
+            kc.execute_interactive("beforeRestart := 1", timeout=TIMEOUT)
+            km.restart_kernel(now=False)
+            kc.wait_for_ready(timeout=TIMEOUT)
+            reply = kc.execute_interactive("beforeRestart", timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "error")
+            reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        self.assertFalse(km.is_alive())
+
+
+if __name__ == "__main__":
+    unittest.main()
