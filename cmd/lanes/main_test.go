@@ -50,8 +50,8 @@ func lanes(t *testing.T, stdin string, args ...string) (stdout, stderr string, c
 
 func TestCommandLine(t *testing.T) {
 	cases := []struct {
-		args       []string
-		code       int
+		args        []string
+		code        int
 		out, errOut string
 	}{
 		{args: []string{"help"}, code: 0, out: "lanes kernel install"},
