@@ -227,7 +227,7 @@ func (t *termSink) Input(prompt string, password bool) (string, error) {
 	} else {
 		old := s.rl.Config.Prompt
 		s.rl.SetPrompt(p)
-		line, err = s.rl.Readline()
+		line, err = s.readline(s.rl.Readline)
 		s.rl.SetPrompt(old)
 	}
 	if err == readline.ErrInterrupt {

@@ -27,7 +27,7 @@ func init() {
 	commands = []command{
 		{":help", "", "this text", (*session).help},
 		{":reset", "", "start a fresh worker: every definition is forgotten", (*session).reset},
-		{":load", "FILE.go", "run a Go file as a cell (its package clause is dropped)", (*session).load},
+		{":load", "FILE.go", "run a Go file as one cell; its func main runs, as main_", (*session).load},
 		{":lesson", "[NAME]", "walk a lesson's cells; without NAME, list the lessons", (*session).lesson},
 		{":quit", "", "leave (Ctrl-D on an empty line too)", func(s *session, _ string) { s.quit = true }},
 	}
@@ -84,6 +84,9 @@ var packageRE = regexp.MustCompile(`(?m)^[ \t]*package[ \t]+[\p{L}_][\p{L}\p{N}_
 // mainRE finds a func main declaration.
 var mainRE = regexp.MustCompile(`(?m)^func[ \t]+main[ \t]*\(\)`)
 
+// loadedMain is what :load renames a file's func main to.
+const loadedMain = "main_"
+
 func (s *session) load(arg string) {
 	if arg == "" {
 		s.errorf("usage: :load FILE.go\n")
@@ -107,9 +110,12 @@ func (s *session) load(arg string) {
 		// Blank it out so that line numbers still match the file.
 		code = code[:loc[0]] + strings.Repeat(" ", loc[1]-loc[0]) + code[loc[1]:]
 	}
-	if s.runCell(code, origin{file: arg, line: 1}) && mainRE.MatchString(code) {
-		s.printf("%s\n", s.st.paint(s.st.dim, "main is defined: call main() to run it."))
+	if loc := mainRE.FindStringIndex(code); loc != nil {
+		// The interpreter runs a func main after every later cell too;
+		// under another name it runs once, here, and can be called again.
+		code = code[:loc[0]] + "func " + loadedMain + "()" + code[loc[1]:] + "\n" + loadedMain + "()\n"
 	}
+	s.runCell(code, origin{file: arg, line: 1})
 }
 
 func (s *session) lesson(name string) {
@@ -195,7 +201,7 @@ func (s *session) askLesson() string {
 	defer s.rl.SetPrompt(old)
 	s.rl.SetPrompt(s.st.paint(s.st.dim, "⏎ run · s skip · q quit › "))
 	for {
-		ans, err := s.rl.Readline()
+		ans, err := s.readline(s.rl.Readline)
 		if err == readline.ErrInterrupt || err != nil {
 			return "quit"
 		}

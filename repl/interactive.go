@@ -50,7 +50,8 @@ func (s *session) interactive() error {
 
 	s.mu.Lock()
 	s.rl = rl
-	s.out, s.errw = rl.Stdout(), rl.Stderr()
+	s.out = &promptWriter{s: s, direct: s.cfg.Stdout, redraw: rl.Stdout()}
+	s.errw = &promptWriter{s: s, direct: s.cfg.Stderr, redraw: rl.Stderr()}
 	s.mu.Unlock()
 
 	s.printf("%s\n", s.st.paint(s.st.dim, "Lanes — Go cells for seeing concurrency. :help for help, Ctrl-D to quit."))
@@ -64,7 +65,7 @@ func (s *session) interactive() error {
 			rl.SetPrompt(s.contPrompt())
 		}
 		s.setPending(buf)
-		line, err := rl.ReadlineWithDefault(indent)
+		line, err := s.readline(func() (string, error) { return rl.ReadlineWithDefault(indent) })
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			if len(buf) == 0 && strings.TrimSpace(line) == "" && !hinted {
@@ -103,6 +104,32 @@ func (s *session) interactive() error {
 		s.runCell(code, origin{})
 	}
 	return nil
+}
+
+// readline runs read with the prompt on screen: output written meanwhile
+// (by goroutines of earlier cells) is printed above the prompt, which is
+// then redrawn.
+func (s *session) readline(read func() (string, error)) (string, error) {
+	s.atPrompt.Store(true)
+	defer s.atPrompt.Store(false)
+	return read()
+}
+
+// promptWriter writes straight to the terminal, or through the line
+// editor while a prompt is on screen. (The editor's own writer decides by
+// whether it is reading keys, which lags behind the end of a Readline
+// call, so output right after a cell could be redrawn out of order.)
+type promptWriter struct {
+	s      *session
+	direct io.Writer
+	redraw io.Writer
+}
+
+func (w *promptWriter) Write(p []byte) (int, error) {
+	if w.s.atPrompt.Load() {
+		return w.redraw.Write(p)
+	}
+	return w.direct.Write(p)
 }
 
 // prompt is the prompt of a new cell.

@@ -62,6 +62,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/chzyer/readline"
 
@@ -138,6 +139,8 @@ type session struct {
 	sink *termSink
 	rl   *readline.Instance // interactive mode only
 	sigc chan os.Signal     // SIGINT, in interactive mode
+
+	atPrompt atomic.Bool // the line editor is reading a line
 
 	mu        sync.Mutex // guards out, errw, the sink's state and pending
 	out, errw io.Writer
