@@ -12,8 +12,10 @@ func init() {
 		// function, constant and variable definitions
 		"Amdahl":                reflect.ValueOf(lanes.Amdahl),
 		"AmdahlLimit":           reflect.ValueOf(lanes.AmdahlLimit),
+		"Between":               reflect.ValueOf(lanes.Between),
 		"Blocked":               reflect.ValueOf(lanes.Blocked),
 		"Calibration":           reflect.ValueOf(lanes.Calibration),
+		"Check":                 reflect.ValueOf(lanes.Check),
 		"ClearOutput":           reflect.ValueOf(lanes.ClearOutput),
 		"Compare":               reflect.ValueOf(lanes.Compare),
 		"CompareRun":            reflect.ValueOf(lanes.CompareRun),
@@ -22,6 +24,7 @@ func init() {
 		"Computing":             reflect.ValueOf(lanes.Computing),
 		"DefaultSwitchInterval": reflect.ValueOf(lanes.DefaultSwitchInterval),
 		"Display":               reflect.ValueOf(lanes.Display),
+		"Equal":                 reflect.ValueOf(lanes.Equal),
 		"EventLoop":             reflect.ValueOf(lanes.EventLoop),
 		"Fib":                   reflect.ValueOf(lanes.Fib),
 		"GIL":                   reflect.ValueOf(lanes.GIL),
@@ -29,6 +32,7 @@ func init() {
 		"InUnits":               reflect.ValueOf(lanes.InUnits),
 		"LoadRender":            reflect.ValueOf(lanes.LoadRender),
 		"MeasureSpeedup":        reflect.ValueOf(lanes.MeasureSpeedup),
+		"Near":                  reflect.ValueOf(lanes.Near),
 		"NewDisplay":            reflect.ValueOf(lanes.NewDisplay),
 		"NewGroup":              reflect.ValueOf(lanes.NewGroup),
 		"NewRecorder":           reflect.ValueOf(lanes.NewRecorder),
@@ -54,6 +58,7 @@ func init() {
 		"Work":                  reflect.ValueOf(lanes.Work),
 
 		// type definitions
+		"CheckError":   reflect.ValueOf((*lanes.CheckError)(nil)),
 		"Comparison":   reflect.ValueOf((*lanes.Comparison)(nil)),
 		"Group":        reflect.ValueOf((*lanes.Group)(nil)),
 		"HTML":         reflect.ValueOf((*lanes.HTML)(nil)),
