@@ -56,3 +56,21 @@ for cell in nb.cells:
         cell.execution_count = None
 with open("rich-cleared.ipynb", "w", encoding="utf-8") as f:
     nbformat.write(nb, f, version=nbformat.NO_CONVERT)
+
+# What run_test.go's scripted cells produce, written by nbformat.
+nb = v4.new_notebook()
+cells = []
+for i, src in enumerate(["print", "show", "value", "fail"]):
+    cells.append(v4.new_code_cell(src, id="c%d" % (i + 1), execution_count=i + 1))
+cells[0].outputs = [v4.new_output("stream", name="stdout", text="a\nb\n"),
+                    v4.new_output("stream", name="stderr", text="warn\n"),
+                    v4.new_output("stream", name="stdout", text="c")]
+cells[1].outputs = [v4.new_output("display_data", data={"text/plain": "v1"}),
+                    v4.new_output("stream", name="stdout", text="between\n"),
+                    v4.new_output("display_data", data={"text/plain": "other"})]
+cells[2].outputs = [v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=3)]
+cells[3].outputs = [v4.new_output("stream", name="stdout", text="before\n"),
+                    v4.new_output("error", ename="panic", evalue="boom", traceback=["panic: boom", "cell 1, line 1"])]
+nb.cells = cells
+with open("executed.ipynb", "w", encoding="utf-8") as f:
+    nbformat.write(nb, f, version=nbformat.NO_CONVERT)
