@@ -320,9 +320,12 @@ const magicHelp = `Magics (on the first lines of a cell):
   %env               list the environment; %env KEY shows one variable
   %env KEY=VALUE     set an environment variable for this session
   %reset             start a fresh worker: every definition is forgotten
+  %goroutines        list the goroutines cells started that are still running
+  %goroutines stop   stop them all (a fresh worker; declarations are replayed,
+                     variables are lost)
 `
 
-var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true}
+var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true}
 
 // parseMagics takes the %-lines off the top of a cell. The returned code has
 // those lines blanked, so line numbers are unchanged.
@@ -356,6 +359,10 @@ func checkMagic(name, args string) error {
 	case "help", "time", "reset":
 		if args != "" {
 			return fmt.Errorf("takes no arguments, got %q", args)
+		}
+	case "goroutines":
+		if args != "" && args != "stop" {
+			return fmt.Errorf("takes no argument or \"stop\", got %q", args)
 		}
 	case "gomaxprocs":
 		n, err := strconv.Atoi(args)

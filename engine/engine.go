@@ -187,11 +187,23 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
 	}
 	for _, m := range ms {
-		if m.name == "reset" {
+		switch {
+		case m.name == "reset":
 			if err := e.restart(false); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
 			}
 			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
+		case m.name == "goroutines" && m.args == "stop":
+			// Go cannot stop a goroutine from outside: a fresh worker,
+			// with the session's declarations replayed, is the only way.
+			if err := e.restart(true); err != nil {
+				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
+			}
+			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
+			if lost := e.lostVars(); len(lost) > 0 {
+				msg += "These variables lost their values and are no longer defined: " + strings.Join(lost, ", ") + ".\n"
+			}
+			sink.Stream("stdout", msg)
 		}
 	}
 
@@ -211,6 +223,11 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		res := Result{Err: m.Error}
 		if m.Stuck {
 			e.opts.Log.Write([]byte("engine: interrupted cell did not stop; restarting the worker\n"))
+			if m.Error.Name != "Interrupted" {
+				// A deadlock or a goroutine's panic ended the cell, but
+				// its goroutines are stuck in locks or wait groups.
+				return e.crashedWith(p, m.Error)
+			}
 			return e.crashed(p, sink, errStuck)
 		}
 		if len(m.Error.Traceback) == 0 {
@@ -269,9 +286,28 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 	} else if !strings.Contains(tb[0], msg) {
 		tb = append([]string{msg}, tb...)
 	}
-	if _, err := e.replace(); err != nil {
-		tb = append(tb, "Starting a fresh worker failed: "+err.Error())
-		return Result{Err: &Error{Name: name, Message: msg, Traceback: tb}, Restarted: true}
+	return e.afterRestart(&Error{Name: name, Message: msg}, tb)
+}
+
+// crashedWith restarts the worker after a cell the worker ended with err
+// but could not stop, and reports err with what the restart lost.
+func (e *Engine) crashedWith(p *proc, err *Error) Result {
+	p.kill()
+	<-p.done
+	tb := append([]string(nil), err.Traceback...)
+	if len(tb) == 0 {
+		tb = []string{err.Name + ": " + err.Message}
+	}
+	tb = append(tb, "", "Its goroutines were blocked in locks or wait groups, which cannot be stopped, so the worker was restarted.")
+	return e.afterRestart(&Error{Name: err.Name, Message: err.Message}, tb)
+}
+
+// afterRestart starts a fresh worker and completes the report of the cell
+// that lost the old one.
+func (e *Engine) afterRestart(err *Error, tb []string) Result {
+	if _, rerr := e.replace(); rerr != nil {
+		tb = append(tb, "Starting a fresh worker failed: "+rerr.Error())
+		return Result{Err: &Error{Name: err.Name, Message: err.Message, Traceback: tb}, Restarted: true}
 	}
 	tb = append(tb, "A fresh worker was started and the definitions of earlier cells were replayed.")
 	if lost := e.lostVars(); len(lost) > 0 {
@@ -283,7 +319,7 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 			tb = append(tb, "  "+l)
 		}
 	}
-	return Result{Err: &Error{Name: name, Message: msg, Traceback: tb}, Restarted: true}
+	return Result{Err: &Error{Name: err.Name, Message: err.Message, Traceback: tb}, Restarted: true}
 }
 
 func (e *Engine) wasInterrupted() bool {

@@ -340,6 +340,10 @@ func (p *proc) pump() {
 		sink := p.sink
 		p.mu.Unlock()
 		switch m.Op {
+		case "stderr":
+			if sink != nil {
+				sink.Stream("stderr", m.Text)
+			}
 		case "display":
 			if sink != nil && m.Bundle != nil {
 				sink.Display(*m.Bundle, m.DisplayID, m.Update)

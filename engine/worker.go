@@ -48,6 +48,7 @@ func RunWorker(symbols interp.Exports) error {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
 	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message, 1)}
+	theWorker = w
 	w.reset()
 	display.SetPublisher(w)
 	return w.serve()
@@ -67,11 +68,35 @@ type worker struct {
 	imports map[string]bool   // "name path" of every import so far
 	stdin   *inputReader
 	inputs  chan *message
+	// prelude holds, per name, Go source that declares what the session
+	// defined, for type-checking later cells.
+	prelude map[string]string
+	fatal   *Error // what ended the running cell early: a goroutine's panic, a deadlock
+	typeSrc map[string]typeDef
+	progIP  *interp.Interpreter // the interpreter of a whole program being run
+	later   []string            // reports of panics in goroutines of cells that had ended
 }
+
+// theWorker is the worker of this process, for the helpers rewritten cells
+// call.
+var theWorker *worker
 
 // reset makes a fresh interpreter.
 func (w *worker) reset() {
 	w.stdin = &inputReader{w: w}
+	ip := w.newInterp()
+	w.mu.Lock()
+	w.ip = ip
+	w.defs = map[string]string{}
+	w.imports = map[string]bool{}
+	w.prelude = map[string]string{}
+	w.typeSrc = map[string]typeDef{}
+	w.mu.Unlock()
+}
+
+// newInterp makes an interpreter with the worker's symbols and the
+// helper package of rewritten code imported.
+func (w *worker) newInterp() *interp.Interpreter {
 	// The cells' standard input is a reader that asks the front end for
 	// lines; os.Stdin becomes an io.Reader so bufio.NewReader(os.Stdin)
 	// reads from it too.
@@ -88,6 +113,16 @@ func (w *worker) reset() {
 		cp["Stdin"] = reflect.ValueOf(&stdin).Elem()
 		syms["os/os"] = cp
 	}
+	if t, ok := syms["time/time"]; ok {
+		syms["time/time"] = timeSymbols(t)
+	}
+	if c, ok := syms["context/context"]; ok {
+		syms["context/context"] = contextSymbols(c)
+	}
+	if f, ok := syms["fmt/fmt"]; ok {
+		syms["fmt/fmt"] = fmtSymbols(f)
+	}
+	syms[rtPath+"/"+rtName] = rtSymbols()
 	ip := interp.New(interp.Options{
 		Stdin:  w.stdin,
 		Stdout: os.Stdout,
@@ -99,12 +134,10 @@ func (w *worker) reset() {
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
 	}
+	// Every package is in scope without an import, the helpers too (as
+	// rtName, which no cell can declare).
 	ip.ImportUsed()
-	w.mu.Lock()
-	w.ip = ip
-	w.defs = map[string]string{}
-	w.imports = map[string]bool{}
-	w.mu.Unlock()
+	return ip
 }
 
 // newImports returns the import chunk c without the packages imported
@@ -228,6 +261,10 @@ func (w *worker) exec(m *message) {
 			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
 		case "env":
 			envMagic(mg.args)
+		case "goroutines":
+			if mg.args == "" {
+				io.WriteString(os.Stdout, listGoroutines())
+			}
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -236,12 +273,24 @@ func (w *worker) exec(m *message) {
 	w.cell = m.Cell
 	w.cancel = cancel
 	w.traces = nil
+	w.fatal = nil
+	later := w.later
+	w.later = nil
 	ip := w.ip
 	w.mu.Unlock()
+	for _, l := range later {
+		w.sendOrdered(&message{Op: "stderr", Text: l})
+	}
+	reg.cellStarted(m.Cell)
+	defer reg.cellEnded()
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watchDeadlock(watch, m.Cell, func(d *Error) { w.endCell(m.Cell, d) })
 
 	start := time.Now()
 	cpu0 := cpuTime()
 	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
+	stopWatch()
 	if timed {
 		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
 	}
@@ -249,7 +298,16 @@ func (w *worker) exec(m *message) {
 	w.cancel = nil
 	traces := w.traces
 	w.traces = nil
+	fatal := w.fatal
+	w.fatal = nil
 	w.mu.Unlock()
+	if fatal != nil {
+		reply.Error = fatal
+		if !w.settle(time.Second) {
+			reply.Stuck = true
+		}
+		return
+	}
 	if evalErr != nil {
 		reply.Error = w.describe(evalErr, m.Cell, traces)
 		if errors.Is(evalErr, context.Canceled) && !w.settle(time.Second) {
@@ -263,24 +321,140 @@ func (w *worker) exec(m *message) {
 		b := display.Render(val)
 		reply.Bundle = &b
 	}
+	if note := outliving(m.Cell); note != "" {
+		w.sendOrdered(&message{Op: "stderr", Text: note})
+	}
+}
+
+// endCell ends the running cell early with err (a goroutine panicked, or
+// the cell deadlocked), as the program would have ended.
+func (w *worker) endCell(cell int, err *Error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cell != cell || w.cancel == nil || w.fatal != nil {
+		return
+	}
+	w.fatal = err
+	w.cancel()
+}
+
+// goroutinePanic reports a panic that ended a goroutine of a cell: the
+// running cell ends with it, as the program would have; a goroutine of a
+// cell that has ended is reported at the top of the next cell.
+func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
+	msg := panicText(r)
+	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.id)}
+	tb = append(tb, frames...)
+	if g.cell > 0 {
+		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.name, g.cell, g.line))
+	}
+	w.mu.Lock()
+	running := w.cancel != nil && w.cell == g.cell
+	w.mu.Unlock()
+	if running {
+		w.endCell(g.cell, &Error{Name: "panic", Message: msg, Traceback: tb})
+		return
+	}
+	text := fmt.Sprintf("A goroutine of cell %d panicked after the cell ended (the goroutine stopped; the session goes on):\n%s\n", g.cell, strings.Join(tb, "\n"))
+	w.mu.Lock()
+	w.later = append(w.later, text)
+	w.mu.Unlock()
+}
+
+// outliving names the goroutines a cell started that are still running
+// when it ends.
+func outliving(cell int) string {
+	gs := reg.of(cell)
+	for wait := 0; len(gs) > 0 && wait < 5; wait++ {
+		// Goroutines that are just returning get a moment to finish.
+		time.Sleep(2 * time.Millisecond)
+		gs = reg.of(cell)
+	}
+	if len(gs) == 0 {
+		return ""
+	}
+	states := map[uint64]string{}
+	for _, g := range stacks() {
+		states[g.id] = g.state
+	}
+	var parts []string
+	alive := 0
+	for _, g := range gs {
+		st, ok := states[g.id]
+		if !ok {
+			reg.forget(g.id)
+			continue
+		}
+		alive++
+		if len(parts) < 5 {
+			parts = append(parts, fmt.Sprintf("%s (line %d) %s", g.name, g.line, waitWord(st)))
+		}
+	}
+	if alive == 0 {
+		return ""
+	}
+	if alive > len(parts) {
+		parts = append(parts, fmt.Sprintf("and %d more", alive-len(parts)))
+	}
+	noun := "goroutines"
+	verb := "are"
+	if alive == 1 {
+		noun, verb = "goroutine", "is"
+	}
+	return fmt.Sprintf("%d %s started in this cell %s still running: %s. %%goroutines lists them; %%goroutines stop stops them.\n", alive, noun, verb, strings.Join(parts, ", "))
 }
 
 // evalCell evaluates the chunks of a cell in order. It returns the value to
 // show (nil for none), the declarations to replay after a restart and the
 // variables the cell defined.
 func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int, code string) (any, []Decl, []string, error) {
+	if usesPrefix(code) {
+		return nil, nil, nil, fmt.Errorf("cell%d:1:1: names starting with %s are reserved by Lanes", cell, tmpPfx)
+	}
+	if prog, ok := program(code); ok {
+		return nil, nil, nil, w.runProgram(ctx, cell, code, prog)
+	}
+	code = blankPackage(code)
 	chunks := splitCell(code)
 	var decls []Decl
 	var vars []string
 	var result any
 	for i, c := range chunks {
-		src := lineDirective(cell, code, c.start) + code[c.start:c.last.end]
+		var src string
 		if c.kind == kindImport {
 			if src = w.newImports(cell, code, c); src == "" {
 				continue // every package was imported before
 			}
 		}
-		v, err := ip.EvalWithContext(ctx, src)
+		var names []string
+		if c.kind == kindDecl {
+			names = declNames(code[c.start:c.last.end])
+			if err := w.checkRedefinition(cell, code, c); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		runMain := false
+		if c.kind == kindDecl && slicesContains(names, "main") {
+			// As go run would: define main, then run it once. Renamed, so
+			// that the interpreter does not run it again at every later
+			// evaluation.
+			code = renameMain(code, c)
+			runMain = true
+		}
+		var v reflect.Value
+		var err error
+		if c.kind == kindImport {
+			v, err = ip.EvalWithContext(ctx, src)
+		} else {
+			src = w.prepare(cell, code, c, false)
+			v, err = ip.EvalWithContext(ctx, src)
+			if compilePanic(err) && strings.Contains(code[c.start:c.last.end], "range") {
+				// The interpreter cannot range over an integer; nothing
+				// ran yet, so try again with unknown ranges as integers.
+				src = w.prepare(cell, code, c, true)
+				v, err = ip.EvalWithContext(ctx, src)
+			}
+		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -293,27 +467,44 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			}
 			w.mu.Unlock()
 		case kindDecl:
-			names := declNames(code[c.start:c.last.end])
 			decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
 			w.mu.Lock()
 			for _, n := range names {
 				w.defs[n] = code[c.start:c.last.end]
 			}
 			w.mu.Unlock()
+			w.learn(code[c.start:c.last.end], c, names)
+			if runMain {
+				if _, err := ip.EvalWithContext(ctx, mainName+"()"); err != nil {
+					return nil, nil, nil, err
+				}
+			}
 		case kindVar:
 			names := declNames(code[c.start:c.last.end])
 			vars = append(vars, names...)
 			if replayableVar(code[c.start:c.last.end]) {
 				decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
 			}
+			w.learn(code[c.start:c.last.end], c, names)
 		case kindStmt:
-			vars = append(vars, stmtVars(code[c.start:c.last.end])...)
+			sv := stmtVars(code[c.start:c.last.end])
+			vars = append(vars, sv...)
+			w.learn("", c, sv)
 			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && hasValue(v) {
 				result = v.Interface()
 			}
 		}
 	}
 	return result, decls, vars, nil
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // hasValue tells a value worth showing from what the interpreter returns
@@ -358,7 +549,7 @@ func (w *worker) settle(d time.Duration) bool {
 	}
 }
 
-var posRE = regexp.MustCompile(`cell(\d+):(\d+):(\d+): `)
+var posRE = regexp.MustCompile(`cell(\d+):(\d+)(?::\d+)?: `)
 
 // cellPos rewrites "cell3:2:7: " positions as "cell 3, line 2: ".
 func cellPos(s string) string {
@@ -371,11 +562,11 @@ func (w *worker) describe(err error, cell int, traces []string) *Error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return &Error{Name: "Interrupted", Message: "the cell was interrupted"}
+	case compilePanic(err) && errors.As(err, &p):
+		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go: ranging over a function (iterators) is not supported, call the function with a yield func instead", cell, p.Value)
+		return &Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 	case errors.As(err, &p):
-		msg := fmt.Sprint(p.Value)
-		if e, ok := p.Value.(error); ok {
-			msg = e.Error()
-		}
+		msg := cellPos(panicText(p.Value))
 		tb := []string{"panic: " + msg, "", "goroutine 1 [running]:"}
 		tb = append(tb, traces...)
 		return &Error{Name: "panic", Message: msg, Traceback: tb}
@@ -390,11 +581,16 @@ func (w *worker) describe(err error, cell int, traces []string) *Error {
 // worker; everything else goes to the real standard error.
 type traceFilter struct{ w *worker }
 
-var frameRE = regexp.MustCompile(`^cell(\d+):(\d+):\d+: panic: (.*)\n?$`)
+var frameRE = regexp.MustCompile(`^cell(\d+):(\d+)(?::\d+)?: panic: (.*)\n?$`)
 
 func (t *traceFilter) Write(p []byte) (int, error) {
 	if m := frameRE.FindSubmatch(p); m != nil {
 		frame := fmt.Sprintf("%s\n\tcell %s, line %s", m[3], m[1], m[2])
+		if id := goid(); reg.registered(id) {
+			// A goroutine of a go statement: it recovers and reports.
+			reg.addFrame(id, frame)
+			return len(p), nil
+		}
 		t.w.mu.Lock()
 		t.w.traces = append(t.w.traces, frame)
 		t.w.mu.Unlock()

@@ -15,6 +15,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["archive/tar/tar"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrFieldTooLong":    reflect.ValueOf(&tar.ErrFieldTooLong).Elem(),
@@ -54,6 +55,7 @@ func init() {
 		// interface wrapper definitions
 		"_FileInfoNames": reflect.ValueOf((*_archive_tar_FileInfoNames)(nil)),
 	}
+	})
 }
 
 // _archive_tar_FileInfoNames is an interface wrapper for FileInfoNames type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["bufio/bufio"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrAdvanceTooFar":     reflect.ValueOf(&bufio.ErrAdvanceTooFar).Elem(),
@@ -43,4 +44,5 @@ func init() {
 		"SplitFunc":  reflect.ValueOf((*bufio.SplitFunc)(nil)),
 		"Writer":     reflect.ValueOf((*bufio.Writer)(nil)),
 	}
+	})
 }

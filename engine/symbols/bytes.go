@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["bytes/bytes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Clone":           reflect.ValueOf(bytes.Clone),
@@ -82,4 +83,5 @@ func init() {
 		"Buffer": reflect.ValueOf((*bytes.Buffer)(nil)),
 		"Reader": reflect.ValueOf((*bytes.Reader)(nil)),
 	}
+	})
 }

@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["cmp/cmp"] = map[string]reflect.Value{}
+	})
 }

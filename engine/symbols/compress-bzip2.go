@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["compress/bzip2/bzip2"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewReader": reflect.ValueOf(bzip2.NewReader),
@@ -18,4 +19,5 @@ func init() {
 		// type definitions
 		"StructuralError": reflect.ValueOf((*bzip2.StructuralError)(nil)),
 	}
+	})
 }

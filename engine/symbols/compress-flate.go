@@ -14,6 +14,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["compress/flate/flate"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -39,6 +40,7 @@ func init() {
 		"_Reader":   reflect.ValueOf((*_compress_flate_Reader)(nil)),
 		"_Resetter": reflect.ValueOf((*_compress_flate_Resetter)(nil)),
 	}
+	})
 }
 
 // _compress_flate_Reader is an interface wrapper for Reader type

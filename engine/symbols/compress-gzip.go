@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["compress/gzip/gzip"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -31,4 +32,5 @@ func init() {
 		"Reader": reflect.ValueOf((*gzip.Reader)(nil)),
 		"Writer": reflect.ValueOf((*gzip.Writer)(nil)),
 	}
+	})
 }

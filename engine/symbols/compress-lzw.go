@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["compress/lzw/lzw"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"LSB":       reflect.ValueOf(lzw.LSB),
@@ -23,4 +24,5 @@ func init() {
 		"Reader": reflect.ValueOf((*lzw.Reader)(nil)),
 		"Writer": reflect.ValueOf((*lzw.Writer)(nil)),
 	}
+	})
 }

@@ -14,6 +14,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["compress/zlib/zlib"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BestCompression":    reflect.ValueOf(constant.MakeFromLiteral("9", token.INT, 0)),
@@ -37,6 +38,7 @@ func init() {
 		// interface wrapper definitions
 		"_Resetter": reflect.ValueOf((*_compress_zlib_Resetter)(nil)),
 	}
+	})
 }
 
 // _compress_zlib_Resetter is an interface wrapper for Resetter type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["container/heap/heap"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Fix":    reflect.ValueOf(heap.Fix),
@@ -25,6 +26,7 @@ func init() {
 		// interface wrapper definitions
 		"_Interface": reflect.ValueOf((*_container_heap_Interface)(nil)),
 	}
+	})
 }
 
 // _container_heap_Interface is an interface wrapper for Interface type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["container/list/list"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New": reflect.ValueOf(list.New),
@@ -19,4 +20,5 @@ func init() {
 		"Element": reflect.ValueOf((*list.Element)(nil)),
 		"List":    reflect.ValueOf((*list.List)(nil)),
 	}
+	})
 }

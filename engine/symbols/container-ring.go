@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["container/ring/ring"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New": reflect.ValueOf(ring.New),
@@ -18,4 +19,5 @@ func init() {
 		// type definitions
 		"Ring": reflect.ValueOf((*ring.Ring)(nil)),
 	}
+	})
 }

@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["context/context"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AfterFunc":         reflect.ValueOf(context.AfterFunc),
@@ -37,6 +38,7 @@ func init() {
 		// interface wrapper definitions
 		"_Context": reflect.ValueOf((*_context_Context)(nil)),
 	}
+	})
 }
 
 // _context_Context is an interface wrapper for Context type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/aes/aes"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("16", token.INT, 0)),
@@ -21,4 +22,5 @@ func init() {
 		// type definitions
 		"KeySizeError": reflect.ValueOf((*aes.KeySizeError)(nil)),
 	}
+	})
 }

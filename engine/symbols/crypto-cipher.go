@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/cipher/cipher"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewCBCDecrypter":       reflect.ValueOf(cipher.NewCBCDecrypter),
@@ -38,6 +39,7 @@ func init() {
 		"_BlockMode": reflect.ValueOf((*_crypto_cipher_BlockMode)(nil)),
 		"_Stream":    reflect.ValueOf((*_crypto_cipher_Stream)(nil)),
 	}
+	})
 }
 
 // _crypto_cipher_AEAD is an interface wrapper for AEAD type

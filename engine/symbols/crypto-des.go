@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/des/des"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockSize":          reflect.ValueOf(constant.MakeFromLiteral("8", token.INT, 0)),
@@ -22,4 +23,5 @@ func init() {
 		// type definitions
 		"KeySizeError": reflect.ValueOf((*des.KeySizeError)(nil)),
 	}
+	})
 }

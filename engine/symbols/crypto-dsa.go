@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/dsa/dsa"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrInvalidPublicKey": reflect.ValueOf(&dsa.ErrInvalidPublicKey).Elem(),
@@ -29,4 +30,5 @@ func init() {
 		"PrivateKey":     reflect.ValueOf((*dsa.PrivateKey)(nil)),
 		"PublicKey":      reflect.ValueOf((*dsa.PublicKey)(nil)),
 	}
+	})
 }

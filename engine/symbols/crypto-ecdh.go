@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/ecdh/ecdh"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"P256":   reflect.ValueOf(ecdh.P256),
@@ -29,6 +30,7 @@ func init() {
 		"_Curve":        reflect.ValueOf((*_crypto_ecdh_Curve)(nil)),
 		"_KeyExchanger": reflect.ValueOf((*_crypto_ecdh_KeyExchanger)(nil)),
 	}
+	})
 }
 
 // _crypto_ecdh_Curve is an interface wrapper for Curve type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/ecdsa/ecdsa"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"GenerateKey":                reflect.ValueOf(ecdsa.GenerateKey),
@@ -25,4 +26,5 @@ func init() {
 		"PrivateKey": reflect.ValueOf((*ecdsa.PrivateKey)(nil)),
 		"PublicKey":  reflect.ValueOf((*ecdsa.PublicKey)(nil)),
 	}
+	})
 }

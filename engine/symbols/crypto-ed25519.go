@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/ed25519/ed25519"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"GenerateKey":       reflect.ValueOf(ed25519.GenerateKey),
@@ -30,4 +31,5 @@ func init() {
 		"PrivateKey": reflect.ValueOf((*ed25519.PrivateKey)(nil)),
 		"PublicKey":  reflect.ValueOf((*ed25519.PublicKey)(nil)),
 	}
+	})
 }

@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/elliptic/elliptic"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"GenerateKey":         reflect.ValueOf(elliptic.GenerateKey),
@@ -31,6 +32,7 @@ func init() {
 		// interface wrapper definitions
 		"_Curve": reflect.ValueOf((*_crypto_elliptic_Curve)(nil)),
 	}
+	})
 }
 
 // _crypto_elliptic_Curve is an interface wrapper for Curve type

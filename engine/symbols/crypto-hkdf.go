@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/hkdf/hkdf"] = map[string]reflect.Value{}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/hpke/hpke"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AES128GCM":           reflect.ValueOf(hpke.AES128GCM),
@@ -58,6 +59,7 @@ func init() {
 		"_PrivateKey": reflect.ValueOf((*_crypto_hpke_PrivateKey)(nil)),
 		"_PublicKey":  reflect.ValueOf((*_crypto_hpke_PublicKey)(nil)),
 	}
+	})
 }
 
 // _crypto_hpke_AEAD is an interface wrapper for AEAD type

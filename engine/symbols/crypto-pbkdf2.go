@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/pbkdf2/pbkdf2"] = map[string]reflect.Value{}
+	})
 }

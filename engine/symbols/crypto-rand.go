@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/rand/rand"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Int":    reflect.ValueOf(rand.Int),
@@ -19,4 +20,5 @@ func init() {
 		"Reader": reflect.ValueOf(&rand.Reader).Elem(),
 		"Text":   reflect.ValueOf(rand.Text),
 	}
+	})
 }

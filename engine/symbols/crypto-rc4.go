@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/rc4/rc4"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewCipher": reflect.ValueOf(rc4.NewCipher),
@@ -19,4 +20,5 @@ func init() {
 		"Cipher":       reflect.ValueOf((*rc4.Cipher)(nil)),
 		"KeySizeError": reflect.ValueOf((*rc4.KeySizeError)(nil)),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/rsa/rsa"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DecryptOAEP":               reflect.ValueOf(rsa.DecryptOAEP),
@@ -42,4 +43,5 @@ func init() {
 		"PrivateKey":             reflect.ValueOf((*rsa.PrivateKey)(nil)),
 		"PublicKey":              reflect.ValueOf((*rsa.PublicKey)(nil)),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/sha1/sha1"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockSize": reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
@@ -20,4 +21,5 @@ func init() {
 		"Size":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
 		"Sum":       reflect.ValueOf(sha1.Sum),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/sha3/sha3"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New224":       reflect.ValueOf(sha3.New224),
@@ -32,4 +33,5 @@ func init() {
 		"SHA3":  reflect.ValueOf((*sha3.SHA3)(nil)),
 		"SHAKE": reflect.ValueOf((*sha3.SHAKE)(nil)),
 	}
+	})
 }

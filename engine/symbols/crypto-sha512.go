@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/sha512/sha512"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockSize":  reflect.ValueOf(constant.MakeFromLiteral("128", token.INT, 0)),
@@ -29,4 +30,5 @@ func init() {
 		"Sum512_224": reflect.ValueOf(sha512.Sum512_224),
 		"Sum512_256": reflect.ValueOf(sha512.Sum512_256),
 	}
+	})
 }

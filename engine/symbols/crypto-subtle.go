@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/subtle/subtle"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ConstantTimeByteEq":        reflect.ValueOf(subtle.ConstantTimeByteEq),
@@ -22,4 +23,5 @@ func init() {
 		"WithDataIndependentTiming": reflect.ValueOf(subtle.WithDataIndependentTiming),
 		"XORBytes":                  reflect.ValueOf(subtle.XORBytes),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/tls/tls"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CipherSuiteName":                               reflect.ValueOf(tls.CipherSuiteName),
@@ -139,6 +140,7 @@ func init() {
 		// interface wrapper definitions
 		"_ClientSessionCache": reflect.ValueOf((*_crypto_tls_ClientSessionCache)(nil)),
 	}
+	})
 }
 
 // _crypto_tls_ClientSessionCache is an interface wrapper for ClientSessionCache type

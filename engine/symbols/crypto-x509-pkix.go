@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/x509/pkix/pkix"] = map[string]reflect.Value{
 		// type definitions
 		"AlgorithmIdentifier":          reflect.ValueOf((*pkix.AlgorithmIdentifier)(nil)),
@@ -24,4 +25,5 @@ func init() {
 		"RevokedCertificate":           reflect.ValueOf((*pkix.RevokedCertificate)(nil)),
 		"TBSCertificateList":           reflect.ValueOf((*pkix.TBSCertificateList)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/x509/x509"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CANotAuthorizedForExtKeyUsage":             reflect.ValueOf(x509.CANotAuthorizedForExtKeyUsage),
@@ -128,4 +129,5 @@ func init() {
 		"UnknownAuthorityError":      reflect.ValueOf((*x509.UnknownAuthorityError)(nil)),
 		"VerifyOptions":              reflect.ValueOf((*x509.VerifyOptions)(nil)),
 	}
+	})
 }

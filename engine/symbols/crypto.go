@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["crypto/crypto"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BLAKE2b_256":  reflect.ValueOf(crypto.BLAKE2b_256),
@@ -59,6 +60,7 @@ func init() {
 		"_Signer":        reflect.ValueOf((*_crypto_Signer)(nil)),
 		"_SignerOpts":    reflect.ValueOf((*_crypto_SignerOpts)(nil)),
 	}
+	})
 }
 
 // _crypto_Decapsulator is an interface wrapper for Decapsulator type

@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["database/sql/driver/driver"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Bool":                      reflect.ValueOf(&driver.Bool).Elem(),
@@ -95,6 +96,7 @@ func init() {
 		"_ValueConverter":                 reflect.ValueOf((*_database_sql_driver_ValueConverter)(nil)),
 		"_Valuer":                         reflect.ValueOf((*_database_sql_driver_Valuer)(nil)),
 	}
+	})
 }
 
 // _database_sql_driver_ColumnConverter is an interface wrapper for ColumnConverter type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["database/sql/sql"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Drivers":              reflect.ValueOf(sql.Drivers),
@@ -59,6 +60,7 @@ func init() {
 		"_Result":  reflect.ValueOf((*_database_sql_Result)(nil)),
 		"_Scanner": reflect.ValueOf((*_database_sql_Scanner)(nil)),
 	}
+	})
 }
 
 // _database_sql_Result is an interface wrapper for Result type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/buildinfo/buildinfo"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Read":     reflect.ValueOf(buildinfo.Read),
@@ -19,4 +20,5 @@ func init() {
 		// type definitions
 		"BuildInfo": reflect.ValueOf((*buildinfo.BuildInfo)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/dwarf/dwarf"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AttrAbstractOrigin":        reflect.ValueOf(dwarf.AttrAbstractOrigin),
@@ -268,6 +269,7 @@ func init() {
 		// interface wrapper definitions
 		"_Type": reflect.ValueOf((*_debug_dwarf_Type)(nil)),
 	}
+	})
 }
 
 // _debug_dwarf_Type is an interface wrapper for Type type

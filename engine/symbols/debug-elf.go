@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/elf/elf"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ARM_MAGIC_TRAMP_NUMBER":             reflect.ValueOf(constant.MakeFromLiteral("1543503875", token.INT, 0)),
@@ -1585,4 +1586,5 @@ func init() {
 		"Version":            reflect.ValueOf((*elf.Version)(nil)),
 		"VersionIndex":       reflect.ValueOf((*elf.VersionIndex)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/gosym/gosym"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewLineTable": reflect.ValueOf(gosym.NewLineTable),
@@ -26,4 +27,5 @@ func init() {
 		"UnknownFileError": reflect.ValueOf((*gosym.UnknownFileError)(nil)),
 		"UnknownLineError": reflect.ValueOf((*gosym.UnknownLineError)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/macho/macho"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ARM64_RELOC_ADDEND":              reflect.ValueOf(macho.ARM64_RELOC_ADDEND),
@@ -147,6 +148,7 @@ func init() {
 		// interface wrapper definitions
 		"_Load": reflect.ValueOf((*_debug_macho_Load)(nil)),
 	}
+	})
 }
 
 // _debug_macho_Load is an interface wrapper for Load type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/pe/pe"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"COFFSymbolSize":                                 reflect.ValueOf(constant.MakeFromLiteral("18", token.INT, 0)),
@@ -132,4 +133,5 @@ func init() {
 		"StringTable":          reflect.ValueOf((*pe.StringTable)(nil)),
 		"Symbol":               reflect.ValueOf((*pe.Symbol)(nil)),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["debug/plan9obj/plan9obj"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrNoSymbols": reflect.ValueOf(&plan9obj.ErrNoSymbols).Elem(),
@@ -30,4 +31,5 @@ func init() {
 		"SectionHeader": reflect.ValueOf((*plan9obj.SectionHeader)(nil)),
 		"Sym":           reflect.ValueOf((*plan9obj.Sym)(nil)),
 	}
+	})
 }

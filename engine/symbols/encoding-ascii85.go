@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/ascii85/ascii85"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Decode":        reflect.ValueOf(ascii85.Decode),
@@ -22,4 +23,5 @@ func init() {
 		// type definitions
 		"CorruptInputError": reflect.ValueOf((*ascii85.CorruptInputError)(nil)),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/asn1/asn1"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ClassApplication":     reflect.ValueOf(constant.MakeFromLiteral("1", token.INT, 0)),
@@ -54,4 +55,5 @@ func init() {
 		"StructuralError":  reflect.ValueOf((*asn1.StructuralError)(nil)),
 		"SyntaxError":      reflect.ValueOf((*asn1.SyntaxError)(nil)),
 	}
+	})
 }

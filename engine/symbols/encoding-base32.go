@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/base32/base32"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"HexEncoding": reflect.ValueOf(&base32.HexEncoding).Elem(),
@@ -25,4 +26,5 @@ func init() {
 		"CorruptInputError": reflect.ValueOf((*base32.CorruptInputError)(nil)),
 		"Encoding":          reflect.ValueOf((*base32.Encoding)(nil)),
 	}
+	})
 }

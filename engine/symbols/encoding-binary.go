@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/binary/binary"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Append":         reflect.ValueOf(binary.Append),
@@ -44,6 +45,7 @@ func init() {
 		"_AppendByteOrder": reflect.ValueOf((*_encoding_binary_AppendByteOrder)(nil)),
 		"_ByteOrder":       reflect.ValueOf((*_encoding_binary_ByteOrder)(nil)),
 	}
+	})
 }
 
 // _encoding_binary_AppendByteOrder is an interface wrapper for AppendByteOrder type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/csv/csv"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrBareQuote":     reflect.ValueOf(&csv.ErrBareQuote).Elem(),
@@ -25,4 +26,5 @@ func init() {
 		"Reader":     reflect.ValueOf((*csv.Reader)(nil)),
 		"Writer":     reflect.ValueOf((*csv.Writer)(nil)),
 	}
+	})
 }

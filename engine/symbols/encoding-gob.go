@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/gob/gob"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewDecoder":   reflect.ValueOf(gob.NewDecoder),
@@ -29,6 +30,7 @@ func init() {
 		"_GobDecoder": reflect.ValueOf((*_encoding_gob_GobDecoder)(nil)),
 		"_GobEncoder": reflect.ValueOf((*_encoding_gob_GobEncoder)(nil)),
 	}
+	})
 }
 
 // _encoding_gob_GobDecoder is an interface wrapper for GobDecoder type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/hex/hex"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AppendDecode":   reflect.ValueOf(hex.AppendDecode),
@@ -30,4 +31,5 @@ func init() {
 		// type definitions
 		"InvalidByteError": reflect.ValueOf((*hex.InvalidByteError)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/json/json"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Compact":       reflect.ValueOf(json.Compact),
@@ -46,6 +47,7 @@ func init() {
 		"_Token":       reflect.ValueOf((*_encoding_json_Token)(nil)),
 		"_Unmarshaler": reflect.ValueOf((*_encoding_json_Unmarshaler)(nil)),
 	}
+	})
 }
 
 // _encoding_json_Marshaler is an interface wrapper for Marshaler type

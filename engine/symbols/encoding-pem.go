@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/pem/pem"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Decode":         reflect.ValueOf(pem.Decode),
@@ -20,4 +21,5 @@ func init() {
 		// type definitions
 		"Block": reflect.ValueOf((*pem.Block)(nil)),
 	}
+	})
 }

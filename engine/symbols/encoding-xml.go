@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/xml/xml"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CopyToken":       reflect.ValueOf(xml.CopyToken),
@@ -58,6 +59,7 @@ func init() {
 		"_Unmarshaler":     reflect.ValueOf((*_encoding_xml_Unmarshaler)(nil)),
 		"_UnmarshalerAttr": reflect.ValueOf((*_encoding_xml_UnmarshalerAttr)(nil)),
 	}
+	})
 }
 
 // _encoding_xml_Marshaler is an interface wrapper for Marshaler type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["encoding/encoding"] = map[string]reflect.Value{
 		// type definitions
 		"BinaryAppender":    reflect.ValueOf((*encoding.BinaryAppender)(nil)),
@@ -28,6 +29,7 @@ func init() {
 		"_TextMarshaler":     reflect.ValueOf((*_encoding_TextMarshaler)(nil)),
 		"_TextUnmarshaler":   reflect.ValueOf((*_encoding_TextUnmarshaler)(nil)),
 	}
+	})
 }
 
 // _encoding_BinaryAppender is an interface wrapper for BinaryAppender type

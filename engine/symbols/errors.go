@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["errors/errors"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"As":             reflect.ValueOf(errors.As),
@@ -20,4 +21,5 @@ func init() {
 		"New":            reflect.ValueOf(errors.New),
 		"Unwrap":         reflect.ValueOf(errors.Unwrap),
 	}
+	})
 }

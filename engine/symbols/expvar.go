@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["expvar/expvar"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Do":        reflect.ValueOf(expvar.Do),
@@ -34,6 +35,7 @@ func init() {
 		// interface wrapper definitions
 		"_Var": reflect.ValueOf((*_expvar_Var)(nil)),
 	}
+	})
 }
 
 // _expvar_Var is an interface wrapper for Var type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["flag/flag"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Arg":             reflect.ValueOf(flag.Arg),
@@ -64,6 +65,7 @@ func init() {
 		"_Getter": reflect.ValueOf((*_flag_Getter)(nil)),
 		"_Value":  reflect.ValueOf((*_flag_Value)(nil)),
 	}
+	})
 }
 
 // _flag_Getter is an interface wrapper for Getter type

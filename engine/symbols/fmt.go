@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["fmt/fmt"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Append":       reflect.ValueOf(fmt.Append),
@@ -53,6 +54,7 @@ func init() {
 		"_State":      reflect.ValueOf((*_fmt_State)(nil)),
 		"_Stringer":   reflect.ValueOf((*_fmt_Stringer)(nil)),
 	}
+	})
 }
 
 // _fmt_Formatter is an interface wrapper for Formatter type

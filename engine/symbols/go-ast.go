@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/ast/ast"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Bad":                        reflect.ValueOf(ast.Bad),
@@ -133,6 +134,7 @@ func init() {
 		"_Stmt":    reflect.ValueOf((*_go_ast_Stmt)(nil)),
 		"_Visitor": reflect.ValueOf((*_go_ast_Visitor)(nil)),
 	}
+	})
 }
 
 // _go_ast_Decl is an interface wrapper for Decl type

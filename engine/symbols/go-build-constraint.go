@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/build/constraint/constraint"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"GoVersion":      reflect.ValueOf(constraint.GoVersion),
@@ -30,6 +31,7 @@ func init() {
 		// interface wrapper definitions
 		"_Expr": reflect.ValueOf((*_go_build_constraint_Expr)(nil)),
 	}
+	})
 }
 
 // _go_build_constraint_Expr is an interface wrapper for Expr type

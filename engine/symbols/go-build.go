@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/build/build"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllowBinary":   reflect.ValueOf(build.AllowBinary),
@@ -32,4 +33,5 @@ func init() {
 		"NoGoError":            reflect.ValueOf((*build.NoGoError)(nil)),
 		"Package":              reflect.ValueOf((*build.Package)(nil)),
 	}
+	})
 }

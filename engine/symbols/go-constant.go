@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/constant/constant"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BinaryOp":        reflect.ValueOf(constant.BinaryOp),
@@ -58,6 +59,7 @@ func init() {
 		// interface wrapper definitions
 		"_Value": reflect.ValueOf((*_go_constant_Value)(nil)),
 	}
+	})
 }
 
 // _go_constant_Value is an interface wrapper for Value type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/doc/comment/comment"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultLookupPackage": reflect.ValueOf(comment.DefaultLookupPackage),
@@ -36,6 +37,7 @@ func init() {
 		"_Block": reflect.ValueOf((*_go_doc_comment_Block)(nil)),
 		"_Text":  reflect.ValueOf((*_go_doc_comment_Text)(nil)),
 	}
+	})
 }
 
 // _go_doc_comment_Block is an interface wrapper for Block type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/doc/doc"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllDecls":        reflect.ValueOf(doc.AllDecls),
@@ -35,4 +36,5 @@ func init() {
 		"Type":    reflect.ValueOf((*doc.Type)(nil)),
 		"Value":   reflect.ValueOf((*doc.Value)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/importer/importer"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Default":     reflect.ValueOf(importer.Default),
@@ -20,4 +21,5 @@ func init() {
 		// type definitions
 		"Lookup": reflect.ValueOf((*importer.Lookup)(nil)),
 	}
+	})
 }

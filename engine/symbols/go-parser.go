@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/parser/parser"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllErrors":            reflect.ValueOf(parser.AllErrors),
@@ -29,4 +30,5 @@ func init() {
 		// type definitions
 		"Mode": reflect.ValueOf((*parser.Mode)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/printer/printer"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Fprint":    reflect.ValueOf(printer.Fprint),
@@ -24,4 +25,5 @@ func init() {
 		"Config":        reflect.ValueOf((*printer.Config)(nil)),
 		"Mode":          reflect.ValueOf((*printer.Mode)(nil)),
 	}
+	})
 }

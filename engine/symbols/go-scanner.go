@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/scanner/scanner"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"PrintError":   reflect.ValueOf(scanner.PrintError),
@@ -23,4 +24,5 @@ func init() {
 		"Mode":         reflect.ValueOf((*scanner.Mode)(nil)),
 		"Scanner":      reflect.ValueOf((*scanner.Scanner)(nil)),
 	}
+	})
 }

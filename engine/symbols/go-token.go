@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/token/token"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ADD":            reflect.ValueOf(token.ADD),
@@ -113,4 +114,5 @@ func init() {
 		"Position": reflect.ValueOf((*token.Position)(nil)),
 		"Token":    reflect.ValueOf((*token.Token)(nil)),
 	}
+	})
 }

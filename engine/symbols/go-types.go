@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["go/types/types"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AssertableTo":            reflect.ValueOf(types.AssertableTo),
@@ -185,6 +186,7 @@ func init() {
 		"_Sizes":        reflect.ValueOf((*_go_types_Sizes)(nil)),
 		"_Type":         reflect.ValueOf((*_go_types_Type)(nil)),
 	}
+	})
 }
 
 // _go_types_Importer is an interface wrapper for Importer type

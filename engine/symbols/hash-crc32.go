@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["hash/crc32/crc32"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Castagnoli":   reflect.ValueOf(constant.MakeFromLiteral("2197175160", token.INT, 0)),
@@ -30,4 +31,5 @@ func init() {
 		// type definitions
 		"Table": reflect.ValueOf((*crc32.Table)(nil)),
 	}
+	})
 }

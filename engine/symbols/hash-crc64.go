@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["hash/crc64/crc64"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Checksum":  reflect.ValueOf(crc64.Checksum),
@@ -26,4 +27,5 @@ func init() {
 		// type definitions
 		"Table": reflect.ValueOf((*crc64.Table)(nil)),
 	}
+	})
 }

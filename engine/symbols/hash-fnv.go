@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["hash/fnv/fnv"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New128":  reflect.ValueOf(fnv.New128),
@@ -20,4 +21,5 @@ func init() {
 		"New64":   reflect.ValueOf(fnv.New64),
 		"New64a":  reflect.ValueOf(fnv.New64a),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["hash/maphash/maphash"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Bytes":    reflect.ValueOf(maphash.Bytes),
@@ -21,4 +22,5 @@ func init() {
 		"Hash": reflect.ValueOf((*maphash.Hash)(nil)),
 		"Seed": reflect.ValueOf((*maphash.Seed)(nil)),
 	}
+	})
 }

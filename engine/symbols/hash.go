@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["hash/hash"] = map[string]reflect.Value{
 		// type definitions
 		"Cloner": reflect.ValueOf((*hash.Cloner)(nil)),
@@ -26,6 +27,7 @@ func init() {
 		"_Hash64": reflect.ValueOf((*_hash_Hash64)(nil)),
 		"_XOF":    reflect.ValueOf((*_hash_XOF)(nil)),
 	}
+	})
 }
 
 // _hash_Cloner is an interface wrapper for Cloner type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["html/template/template"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrAmbigContext":      reflect.ValueOf(template.ErrAmbigContext),
@@ -53,4 +54,5 @@ func init() {
 		"Template":  reflect.ValueOf((*template.Template)(nil)),
 		"URL":       reflect.ValueOf((*template.URL)(nil)),
 	}
+	})
 }

@@ -11,9 +11,11 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["html/html"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"EscapeString":   reflect.ValueOf(html.EscapeString),
 		"UnescapeString": reflect.ValueOf(html.UnescapeString),
 	}
+	})
 }

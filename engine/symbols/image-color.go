@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["image/color/color"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Alpha16Model": reflect.ValueOf(&color.Alpha16Model).Elem(),
@@ -54,6 +55,7 @@ func init() {
 		"_Color": reflect.ValueOf((*_image_color_Color)(nil)),
 		"_Model": reflect.ValueOf((*_image_color_Model)(nil)),
 	}
+	})
 }
 
 // _image_color_Color is an interface wrapper for Color type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["image/gif/gif"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Decode":             reflect.ValueOf(gif.Decode),
@@ -28,4 +29,5 @@ func init() {
 		"GIF":     reflect.ValueOf((*gif.GIF)(nil)),
 		"Options": reflect.ValueOf((*gif.Options)(nil)),
 	}
+	})
 }

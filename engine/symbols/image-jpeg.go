@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["image/jpeg/jpeg"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Decode":         reflect.ValueOf(jpeg.Decode),
@@ -29,6 +30,7 @@ func init() {
 		// interface wrapper definitions
 		"_Reader": reflect.ValueOf((*_image_jpeg_Reader)(nil)),
 	}
+	})
 }
 
 // _image_jpeg_Reader is an interface wrapper for Reader type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["index/suffixarray/suffixarray"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New": reflect.ValueOf(suffixarray.New),
@@ -18,4 +19,5 @@ func init() {
 		// type definitions
 		"Index": reflect.ValueOf((*suffixarray.Index)(nil)),
 	}
+	})
 }

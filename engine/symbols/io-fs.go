@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["io/fs/fs"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrClosed":          reflect.ValueOf(&fs.ErrClosed).Elem(),
@@ -78,6 +79,7 @@ func init() {
 		"_StatFS":      reflect.ValueOf((*_io_fs_StatFS)(nil)),
 		"_SubFS":       reflect.ValueOf((*_io_fs_SubFS)(nil)),
 	}
+	})
 }
 
 // _io_fs_DirEntry is an interface wrapper for DirEntry type

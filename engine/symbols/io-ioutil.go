@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["io/ioutil/ioutil"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Discard":   reflect.ValueOf(&ioutil.Discard).Elem(),
@@ -22,4 +23,5 @@ func init() {
 		"TempFile":  reflect.ValueOf(ioutil.TempFile),
 		"WriteFile": reflect.ValueOf(ioutil.WriteFile),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["io/io"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Copy":             reflect.ValueOf(io.Copy),
@@ -94,6 +95,7 @@ func init() {
 		"_WriterAt":        reflect.ValueOf((*_io_WriterAt)(nil)),
 		"_WriterTo":        reflect.ValueOf((*_io_WriterTo)(nil)),
 	}
+	})
 }
 
 // _io_ByteReader is an interface wrapper for ByteReader type

@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["iter/iter"] = map[string]reflect.Value{}
+	})
 }

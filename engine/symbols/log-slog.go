@@ -14,6 +14,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["log/slog/slog"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Any":               reflect.ValueOf(slog.Any),
@@ -99,6 +100,7 @@ func init() {
 		"_Leveler":   reflect.ValueOf((*_log_slog_Leveler)(nil)),
 		"_LogValuer": reflect.ValueOf((*_log_slog_LogValuer)(nil)),
 	}
+	})
 }
 
 // _log_slog_Handler is an interface wrapper for Handler type

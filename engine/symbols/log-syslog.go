@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["log/syslog/syslog"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Dial":         reflect.ValueOf(syslog.Dial),
@@ -49,4 +50,5 @@ func init() {
 		"Priority": reflect.ValueOf((*syslog.Priority)(nil)),
 		"Writer":   reflect.ValueOf((*syslog.Writer)(nil)),
 	}
+	})
 }

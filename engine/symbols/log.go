@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["log/log"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Default":       reflect.ValueOf(log.Default),
@@ -45,4 +46,5 @@ func init() {
 		// type definitions
 		"Logger": reflect.ValueOf((*logLogger)(nil)),
 	}
+	})
 }

@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["maps/maps"] = map[string]reflect.Value{}
+	})
 }

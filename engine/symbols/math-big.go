@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["math/big/big"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Above":         reflect.ValueOf(big.Above),
@@ -43,4 +44,5 @@ func init() {
 		"RoundingMode": reflect.ValueOf((*big.RoundingMode)(nil)),
 		"Word":         reflect.ValueOf((*big.Word)(nil)),
 	}
+	})
 }

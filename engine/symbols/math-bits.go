@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["math/bits/bits"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Add":             reflect.ValueOf(bits.Add),
@@ -66,4 +67,5 @@ func init() {
 		"TrailingZeros8":  reflect.ValueOf(bits.TrailingZeros8),
 		"UintSize":        reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
 	}
+	})
 }

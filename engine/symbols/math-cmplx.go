@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["math/cmplx/cmplx"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Abs":   reflect.ValueOf(cmplx.Abs),
@@ -41,4 +42,5 @@ func init() {
 		"Tan":   reflect.ValueOf(cmplx.Tan),
 		"Tanh":  reflect.ValueOf(cmplx.Tanh),
 	}
+	})
 }

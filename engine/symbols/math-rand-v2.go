@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["math/rand/v2/rand"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ExpFloat64":  reflect.ValueOf(rand.ExpFloat64),
@@ -46,6 +47,7 @@ func init() {
 		// interface wrapper definitions
 		"_Source": reflect.ValueOf((*_math_rand_v2_Source)(nil)),
 	}
+	})
 }
 
 // _math_rand_v2_Source is an interface wrapper for Source type

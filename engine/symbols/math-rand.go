@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["math/rand/rand"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ExpFloat64":  reflect.ValueOf(rand.ExpFloat64),
@@ -43,6 +44,7 @@ func init() {
 		"_Source":   reflect.ValueOf((*_math_rand_Source)(nil)),
 		"_Source64": reflect.ValueOf((*_math_rand_Source64)(nil)),
 	}
+	})
 }
 
 // _math_rand_Source is an interface wrapper for Source type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["mime/multipart/multipart"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrMessageTooLarge":     reflect.ValueOf(&multipart.ErrMessageTooLarge).Elem(),
@@ -29,6 +30,7 @@ func init() {
 		// interface wrapper definitions
 		"_File": reflect.ValueOf((*_mime_multipart_File)(nil)),
 	}
+	})
 }
 
 // _mime_multipart_File is an interface wrapper for File type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["mime/quotedprintable/quotedprintable"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewReader": reflect.ValueOf(quotedprintable.NewReader),
@@ -20,4 +21,5 @@ func init() {
 		"Reader": reflect.ValueOf((*quotedprintable.Reader)(nil)),
 		"Writer": reflect.ValueOf((*quotedprintable.Writer)(nil)),
 	}
+	})
 }

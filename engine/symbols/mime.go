@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["mime/mime"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AddExtensionType":         reflect.ValueOf(mime.AddExtensionType),
@@ -26,4 +27,5 @@ func init() {
 		"WordDecoder": reflect.ValueOf((*mime.WordDecoder)(nil)),
 		"WordEncoder": reflect.ValueOf((*mime.WordEncoder)(nil)),
 	}
+	})
 }

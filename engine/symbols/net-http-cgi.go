@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/cgi/cgi"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Request":        reflect.ValueOf(cgi.Request),
@@ -20,4 +21,5 @@ func init() {
 		// type definitions
 		"Handler": reflect.ValueOf((*cgi.Handler)(nil)),
 	}
+	})
 }

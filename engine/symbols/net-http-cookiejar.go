@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/cookiejar/cookiejar"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"New": reflect.ValueOf(cookiejar.New),
@@ -23,6 +24,7 @@ func init() {
 		// interface wrapper definitions
 		"_PublicSuffixList": reflect.ValueOf((*_net_http_cookiejar_PublicSuffixList)(nil)),
 	}
+	})
 }
 
 // _net_http_cookiejar_PublicSuffixList is an interface wrapper for PublicSuffixList type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/fcgi/fcgi"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrConnClosed":     reflect.ValueOf(&fcgi.ErrConnClosed).Elem(),
@@ -18,4 +19,5 @@ func init() {
 		"ProcessEnv":        reflect.ValueOf(fcgi.ProcessEnv),
 		"Serve":             reflect.ValueOf(fcgi.Serve),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/httptest/httptest"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultRemoteAddr":     reflect.ValueOf(constant.MakeFromLiteral("\"1.2.3.4\"", token.STRING, 0)),
@@ -27,4 +28,5 @@ func init() {
 		"ResponseRecorder": reflect.ValueOf((*httptest.ResponseRecorder)(nil)),
 		"Server":           reflect.ValueOf((*httptest.Server)(nil)),
 	}
+	})
 }

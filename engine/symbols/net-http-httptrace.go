@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/httptrace/httptrace"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ContextClientTrace": reflect.ValueOf(httptrace.ContextClientTrace),
@@ -23,4 +24,5 @@ func init() {
 		"GotConnInfo":      reflect.ValueOf((*httptrace.GotConnInfo)(nil)),
 		"WroteRequestInfo": reflect.ValueOf((*httptrace.WroteRequestInfo)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/httputil/httputil"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DumpRequest":               reflect.ValueOf(httputil.DumpRequest),
@@ -37,6 +38,7 @@ func init() {
 		// interface wrapper definitions
 		"_BufferPool": reflect.ValueOf((*_net_http_httputil_BufferPool)(nil)),
 	}
+	})
 }
 
 // _net_http_httputil_BufferPool is an interface wrapper for BufferPool type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/pprof/pprof"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Cmdline": reflect.ValueOf(pprof.Cmdline),
@@ -20,4 +21,5 @@ func init() {
 		"Symbol":  reflect.ValueOf(pprof.Symbol),
 		"Trace":   reflect.ValueOf(pprof.Trace),
 	}
+	})
 }

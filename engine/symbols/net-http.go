@@ -17,6 +17,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/http/http"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllowQuerySemicolons":                reflect.ValueOf(http.AllowQuerySemicolons),
@@ -221,6 +222,7 @@ func init() {
 		"_ResponseWriter": reflect.ValueOf((*_net_http_ResponseWriter)(nil)),
 		"_RoundTripper":   reflect.ValueOf((*_net_http_RoundTripper)(nil)),
 	}
+	})
 }
 
 // _net_http_CloseNotifier is an interface wrapper for CloseNotifier type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/mail/mail"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ErrHeaderNotPresent": reflect.ValueOf(&mail.ErrHeaderNotPresent).Elem(),
@@ -25,4 +26,5 @@ func init() {
 		"Header":        reflect.ValueOf((*mail.Header)(nil)),
 		"Message":       reflect.ValueOf((*mail.Message)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/netip/netip"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AddrFrom16":              reflect.ValueOf(netip.AddrFrom16),
@@ -35,4 +36,5 @@ func init() {
 		"AddrPort": reflect.ValueOf((*netip.AddrPort)(nil)),
 		"Prefix":   reflect.ValueOf((*netip.Prefix)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/rpc/jsonrpc/jsonrpc"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Dial":           reflect.ValueOf(jsonrpc.Dial),
@@ -19,4 +20,5 @@ func init() {
 		"NewServerCodec": reflect.ValueOf(jsonrpc.NewServerCodec),
 		"ServeConn":      reflect.ValueOf(jsonrpc.ServeConn),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/rpc/rpc"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Accept":             reflect.ValueOf(rpc.Accept),
@@ -47,6 +48,7 @@ func init() {
 		"_ClientCodec": reflect.ValueOf((*_net_rpc_ClientCodec)(nil)),
 		"_ServerCodec": reflect.ValueOf((*_net_rpc_ServerCodec)(nil)),
 	}
+	})
 }
 
 // _net_rpc_ClientCodec is an interface wrapper for ClientCodec type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/smtp/smtp"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CRAMMD5Auth": reflect.ValueOf(smtp.CRAMMD5Auth),
@@ -27,6 +28,7 @@ func init() {
 		// interface wrapper definitions
 		"_Auth": reflect.ValueOf((*_net_smtp_Auth)(nil)),
 	}
+	})
 }
 
 // _net_smtp_Auth is an interface wrapper for Auth type

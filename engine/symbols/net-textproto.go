@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/textproto/textproto"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CanonicalMIMEHeaderKey": reflect.ValueOf(textproto.CanonicalMIMEHeaderKey),
@@ -30,4 +31,5 @@ func init() {
 		"Reader":        reflect.ValueOf((*textproto.Reader)(nil)),
 		"Writer":        reflect.ValueOf((*textproto.Writer)(nil)),
 	}
+	})
 }

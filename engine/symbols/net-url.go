@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/url/url"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"JoinPath":        reflect.ValueOf(url.JoinPath),
@@ -32,4 +33,5 @@ func init() {
 		"Userinfo":         reflect.ValueOf((*url.Userinfo)(nil)),
 		"Values":           reflect.ValueOf((*url.Values)(nil)),
 	}
+	})
 }

@@ -14,6 +14,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["net/net"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"CIDRMask":                   reflect.ValueOf(net.CIDRMask),
@@ -128,6 +129,7 @@ func init() {
 		"_Listener":   reflect.ValueOf((*_net_Listener)(nil)),
 		"_PacketConn": reflect.ValueOf((*_net_PacketConn)(nil)),
 	}
+	})
 }
 
 // _net_Addr is an interface wrapper for Addr type

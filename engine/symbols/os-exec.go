@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["os/exec/exec"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Command":        reflect.ValueOf(exec.Command),
@@ -25,4 +26,5 @@ func init() {
 		"Error":     reflect.ValueOf((*exec.Error)(nil)),
 		"ExitError": reflect.ValueOf((*exec.ExitError)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["os/signal/signal"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Ignore":        reflect.ValueOf(signal.Ignore),
@@ -20,4 +21,5 @@ func init() {
 		"Reset":         reflect.ValueOf(signal.Reset),
 		"Stop":          reflect.ValueOf(signal.Stop),
 	}
+	})
 }

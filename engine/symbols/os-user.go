@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["os/user/user"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Current":       reflect.ValueOf(user.Current),
@@ -27,4 +28,5 @@ func init() {
 		"UnknownUserIdError":  reflect.ValueOf((*user.UnknownUserIdError)(nil)),
 		"User":                reflect.ValueOf((*user.User)(nil)),
 	}
+	})
 }

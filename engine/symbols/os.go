@@ -15,6 +15,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["os/os"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Args":                reflect.ValueOf(&os.Args).Elem(),
@@ -144,6 +145,7 @@ func init() {
 		"_FileInfo": reflect.ValueOf((*_os_FileInfo)(nil)),
 		"_Signal":   reflect.ValueOf((*_os_Signal)(nil)),
 	}
+	})
 }
 
 // _os_DirEntry is an interface wrapper for DirEntry type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["path/filepath/filepath"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Abs":           reflect.ValueOf(filepath.Abs),
@@ -45,4 +46,5 @@ func init() {
 		// type definitions
 		"WalkFunc": reflect.ValueOf((*filepath.WalkFunc)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["path/path"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Base":          reflect.ValueOf(path.Base),
@@ -23,4 +24,5 @@ func init() {
 		"Match":         reflect.ValueOf(path.Match),
 		"Split":         reflect.ValueOf(path.Split),
 	}
+	})
 }

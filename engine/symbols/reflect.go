@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["reflect/reflect"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Append":          reflect.ValueOf(reflect.Append),
@@ -93,6 +94,7 @@ func init() {
 		// interface wrapper definitions
 		"_Type": reflect.ValueOf((*_reflect_Type)(nil)),
 	}
+	})
 }
 
 // _reflect_Type is an interface wrapper for Type type

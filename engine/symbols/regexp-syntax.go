@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["regexp/syntax/syntax"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ClassNL":                  reflect.ValueOf(syntax.ClassNL),
@@ -94,4 +95,5 @@ func init() {
 		"Prog":      reflect.ValueOf((*syntax.Prog)(nil)),
 		"Regexp":    reflect.ValueOf((*syntax.Regexp)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["regexp/regexp"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Compile":          reflect.ValueOf(regexp.Compile),
@@ -25,4 +26,5 @@ func init() {
 		// type definitions
 		"Regexp": reflect.ValueOf((*regexp.Regexp)(nil)),
 	}
+	})
 }

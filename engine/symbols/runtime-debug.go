@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["runtime/debug/debug"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"FreeOSMemory":    reflect.ValueOf(debug.FreeOSMemory),
@@ -35,4 +36,5 @@ func init() {
 		"GCStats":      reflect.ValueOf((*debug.GCStats)(nil)),
 		"Module":       reflect.ValueOf((*debug.Module)(nil)),
 	}
+	})
 }

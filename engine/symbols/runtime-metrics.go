@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["runtime/metrics/metrics"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"All":                  reflect.ValueOf(metrics.All),
@@ -27,4 +28,5 @@ func init() {
 		"Value":            reflect.ValueOf((*metrics.Value)(nil)),
 		"ValueKind":        reflect.ValueOf((*metrics.ValueKind)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["runtime/pprof/pprof"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Do":                 reflect.ValueOf(pprof.Do),
@@ -30,4 +31,5 @@ func init() {
 		"LabelSet": reflect.ValueOf((*pprof.LabelSet)(nil)),
 		"Profile":  reflect.ValueOf((*pprof.Profile)(nil)),
 	}
+	})
 }

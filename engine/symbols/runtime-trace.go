@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["runtime/trace/trace"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"IsEnabled":         reflect.ValueOf(trace.IsEnabled),
@@ -29,4 +30,5 @@ func init() {
 		"Region":               reflect.ValueOf((*trace.Region)(nil)),
 		"Task":                 reflect.ValueOf((*trace.Task)(nil)),
 	}
+	})
 }

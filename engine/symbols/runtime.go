@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["runtime/runtime"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockProfile":            reflect.ValueOf(runtime.BlockProfile),
@@ -71,6 +72,7 @@ func init() {
 		// interface wrapper definitions
 		"_Error": reflect.ValueOf((*_runtime_Error)(nil)),
 	}
+	})
 }
 
 // _runtime_Error is an interface wrapper for Error type

@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["slices/slices"] = map[string]reflect.Value{}
+	})
 }

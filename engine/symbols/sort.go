@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["sort/sort"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Find":              reflect.ValueOf(sort.Find),
@@ -41,6 +42,7 @@ func init() {
 		// interface wrapper definitions
 		"_Interface": reflect.ValueOf((*_sort_Interface)(nil)),
 	}
+	})
 }
 
 // _sort_Interface is an interface wrapper for Interface type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["strconv/strconv"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AppendBool":               reflect.ValueOf(strconv.AppendBool),
@@ -56,4 +57,5 @@ func init() {
 		// type definitions
 		"NumError": reflect.ValueOf((*strconv.NumError)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["strings/strings"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Clone":          reflect.ValueOf(strings.Clone),
@@ -76,4 +77,5 @@ func init() {
 		"Reader":   reflect.ValueOf((*strings.Reader)(nil)),
 		"Replacer": reflect.ValueOf((*strings.Replacer)(nil)),
 	}
+	})
 }

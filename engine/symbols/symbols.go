@@ -104,15 +104,43 @@
 // records these limits. Some of them (range over an integer or a function)
 // make Interpreter.Eval panic instead of returning an error, so callers
 // should recover around Eval.
+//
+// # Start-up cost
+//
+// The generated tables are lazy (see internal/lazify, the last
+// go:generate step): their init functions only register closures, and Load
+// builds the tables the first time it is called. Processes that never
+// interpret Go (the kernel, the REPL front end) do not pay for them.
 package symbols
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // Symbols maps "importpath/pkgname" to the exported symbols of that standard
-// library package. It has the type of yaegi's interp.Exports and is meant to
-// be passed to Interpreter.Use. The generated files fill it from their init
-// functions.
+// library package. It has the type of yaegi's interp.Exports. It is empty
+// until Load fills it: call Load, which returns it.
 var Symbols = map[string]map[string]reflect.Value{}
+
+// lazy holds the builders of the generated tables, registered by their init
+// functions.
+var (
+	lazy     []func()
+	loadOnce sync.Once
+)
+
+// Load builds the tables (once) and returns Symbols, ready to be passed to
+// Interpreter.Use.
+func Load() map[string]map[string]reflect.Value {
+	loadOnce.Do(func() {
+		for _, build := range lazy {
+			build()
+		}
+		lazy = nil
+	})
+	return Symbols
+}
 
 // MapTypes lists, for standard library functions that take interface{}
 // arguments but treat some interfaces specially (fmt.Stringer for
@@ -161,3 +189,4 @@ func init() {
 //go:generate go tool yaegi extract -name symbols text/scanner text/tabwriter text/template text/template/parse
 //go:generate go tool yaegi extract -name symbols time unicode unicode/utf16 unicode/utf8 unique weak
 //go:generate go tool yaegi extract -name symbols -tag linux,amd64 -exclude=^Exec,Exit,ForkExec,Kill,Ptrace,Reboot,Shutdown,StartProcess,Syscall syscall
+//go:generate go run ./internal/lazify

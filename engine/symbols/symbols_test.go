@@ -19,8 +19,8 @@ import (
 func newInterp(t *testing.T, out *bytes.Buffer) *interp.Interpreter {
 	t.Helper()
 	i := interp.New(interp.Options{Stdout: out, Stderr: out})
-	if err := i.Use(symbols.Symbols); err != nil {
-		t.Fatalf("Use(symbols.Symbols): %v", err)
+	if err := i.Use(symbols.Load()); err != nil {
+		t.Fatalf("Use(symbols.Load()): %v", err)
 	}
 	if err := i.Use(unsafe.Symbols); err != nil {
 		t.Fatalf("Use(unsafe.Symbols): %v", err)
@@ -65,19 +65,19 @@ func TestPackagesRegistered(t *testing.T) {
 		if p == "math/rand/v2" {
 			key = "math/rand/v2/rand"
 		}
-		if _, ok := symbols.Symbols[key]; !ok {
+		if _, ok := symbols.Load()[key]; !ok {
 			t.Errorf("no table for %q (key %q)", p, key)
 		}
 	}
 	for _, p := range []string{"unsafe/unsafe", "embed/embed", "plugin/plugin", "testing/cryptotest/cryptotest"} {
-		if _, ok := symbols.Symbols[p]; ok {
+		if _, ok := symbols.Load()[p]; ok {
 			t.Errorf("table %q should be left out", p)
 		}
 	}
 }
 
 func TestSyscallTable(t *testing.T) {
-	sys, ok := symbols.Symbols["syscall/syscall"]
+	sys, ok := symbols.Load()["syscall/syscall"]
 	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
 		if ok {
 			t.Fatalf("syscall table present on %s/%s", runtime.GOOS, runtime.GOARCH)

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["sync/atomic/atomic"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AddInt32":              reflect.ValueOf(atomic.AddInt32),
@@ -62,4 +63,5 @@ func init() {
 		"Uintptr": reflect.ValueOf((*atomic.Uintptr)(nil)),
 		"Value":   reflect.ValueOf((*atomic.Value)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["sync/sync"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"NewCond":  reflect.ValueOf(sync.NewCond),
@@ -29,6 +30,7 @@ func init() {
 		// interface wrapper definitions
 		"_Locker": reflect.ValueOf((*_sync_Locker)(nil)),
 	}
+	})
 }
 
 // _sync_Locker is an interface wrapper for Locker type

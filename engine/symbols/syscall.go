@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["syscall/syscall"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AF_ALG":                           reflect.ValueOf(constant.MakeFromLiteral("38", token.INT, 0)),
@@ -2182,6 +2183,7 @@ func init() {
 		"_RawConn":  reflect.ValueOf((*_syscall_RawConn)(nil)),
 		"_Sockaddr": reflect.ValueOf((*_syscall_Sockaddr)(nil)),
 	}
+	})
 }
 
 // _syscall_Conn is an interface wrapper for Conn type

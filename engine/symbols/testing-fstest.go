@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["testing/fstest/fstest"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"TestFS": reflect.ValueOf(fstest.TestFS),
@@ -19,4 +20,5 @@ func init() {
 		"MapFS":   reflect.ValueOf((*fstest.MapFS)(nil)),
 		"MapFile": reflect.ValueOf((*fstest.MapFile)(nil)),
 	}
+	})
 }

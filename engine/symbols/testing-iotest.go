@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["testing/iotest/iotest"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DataErrReader":  reflect.ValueOf(iotest.DataErrReader),
@@ -24,4 +25,5 @@ func init() {
 		"TimeoutReader":  reflect.ValueOf(iotest.TimeoutReader),
 		"TruncateWriter": reflect.ValueOf(iotest.TruncateWriter),
 	}
+	})
 }

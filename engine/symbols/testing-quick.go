@@ -12,6 +12,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["testing/quick/quick"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Check":      reflect.ValueOf(quick.Check),
@@ -28,6 +29,7 @@ func init() {
 		// interface wrapper definitions
 		"_Generator": reflect.ValueOf((*_testing_quick_Generator)(nil)),
 	}
+	})
 }
 
 // _testing_quick_Generator is an interface wrapper for Generator type

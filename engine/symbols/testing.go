@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["testing/testing"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AllocsPerRun":  reflect.ValueOf(testing.AllocsPerRun),
@@ -48,6 +49,7 @@ func init() {
 		// interface wrapper definitions
 		"_TB": reflect.ValueOf((*_testing_TB)(nil)),
 	}
+	})
 }
 
 // _testing_TB is an interface wrapper for TB type

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["text/scanner/scanner"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Char":           reflect.ValueOf(constant.MakeFromLiteral("-5", token.INT, 0)),
@@ -39,4 +40,5 @@ func init() {
 		"Position": reflect.ValueOf((*scanner.Position)(nil)),
 		"Scanner":  reflect.ValueOf((*scanner.Scanner)(nil)),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["text/tabwriter/tabwriter"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AlignRight":          reflect.ValueOf(tabwriter.AlignRight),
@@ -27,4 +28,5 @@ func init() {
 		// type definitions
 		"Writer": reflect.ValueOf((*tabwriter.Writer)(nil)),
 	}
+	})
 }

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["text/template/parse/parse"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"IsEmptyTree":    reflect.ValueOf(parse.IsEmptyTree),
@@ -73,6 +74,7 @@ func init() {
 		// interface wrapper definitions
 		"_Node": reflect.ValueOf((*_text_template_parse_Node)(nil)),
 	}
+	})
 }
 
 // _text_template_parse_Node is an interface wrapper for Node type

@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["text/template/template"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"HTMLEscape":       reflect.ValueOf(template.HTMLEscape),
@@ -32,4 +33,5 @@ func init() {
 		"FuncMap":   reflect.ValueOf((*template.FuncMap)(nil)),
 		"Template":  reflect.ValueOf((*template.Template)(nil)),
 	}
+	})
 }

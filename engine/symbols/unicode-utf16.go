@@ -11,6 +11,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["unicode/utf16/utf16"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AppendRune":  reflect.ValueOf(utf16.AppendRune),
@@ -21,4 +22,5 @@ func init() {
 		"IsSurrogate": reflect.ValueOf(utf16.IsSurrogate),
 		"RuneLen":     reflect.ValueOf(utf16.RuneLen),
 	}
+	})
 }

@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["unicode/utf8/utf8"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"AppendRune":             reflect.ValueOf(utf8.AppendRune),
@@ -35,4 +36,5 @@ func init() {
 		"ValidRune":              reflect.ValueOf(utf8.ValidRune),
 		"ValidString":            reflect.ValueOf(utf8.ValidString),
 	}
+	})
 }

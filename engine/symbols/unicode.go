@@ -13,6 +13,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["unicode/unicode"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"ASCII_Hex_Digit":                    reflect.ValueOf(&unicode.ASCII_Hex_Digit).Elem(),
@@ -312,4 +313,5 @@ func init() {
 		"RangeTable":  reflect.ValueOf((*unicode.RangeTable)(nil)),
 		"SpecialCase": reflect.ValueOf((*unicode.SpecialCase)(nil)),
 	}
+	})
 }

@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["unique/unique"] = map[string]reflect.Value{}
+	})
 }

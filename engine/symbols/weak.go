@@ -10,5 +10,7 @@ import (
 )
 
 func init() {
+	lazy = append(lazy, func() {
 	Symbols["weak/weak"] = map[string]reflect.Value{}
+	})
 }

@@ -1,0 +1,666 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// gor is a goroutine started by a go statement of a cell (or by a Go
+// function such as sync.WaitGroup.Go given a function literal).
+type gor struct {
+	id   uint64
+	cell int
+	line int
+	name string
+}
+
+func (g *gor) String() string {
+	return fmt.Sprintf("%s (cell %d, line %d)", g.name, g.cell, g.line)
+}
+
+// registry tracks the goroutines of cells, the frames the interpreter
+// printed for panicking ones, and the timers cells created, for the
+// deadlock detector.
+type registry struct {
+	mu     sync.Mutex
+	live   map[uint64]*gor
+	frames map[uint64][]string // goroutine → interpreted frames of its panic
+	// background counts live goroutines whose cell has ended; while it is
+	// zero, printing needs no goroutine lookup.
+	background atomic.Int64
+	running    int // the cell being run, 0 between cells
+
+	timersUntil atomic.Int64 // unix nanos until which a timer a cell made may fire
+	tickers     atomic.Int64 // tickers made (a ticker may fire at any time)
+}
+
+var reg = &registry{live: map[uint64]*gor{}, frames: map[uint64][]string{}}
+
+// goid returns the id of the calling goroutine.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		n, _ := strconv.ParseUint(string(b[:i]), 10, 64)
+		return n
+	}
+	return 0
+}
+
+// goEnter registers the calling goroutine (rewritten go statements call
+// it first).
+func goEnter(cell, line int, name string) {
+	g := &gor{id: goid(), cell: cell, line: line, name: name}
+	reg.mu.Lock()
+	reg.live[g.id] = g
+	if cell != reg.running {
+		reg.background.Add(1)
+	}
+	reg.mu.Unlock()
+}
+
+// goExit unregisters the calling goroutine; r is what it recovered from
+// a panic, reported to the cell.
+func goExit(r any) {
+	id := goid()
+	reg.mu.Lock()
+	g := reg.live[id]
+	delete(reg.live, id)
+	if g != nil && g.cell != reg.running {
+		reg.background.Add(-1)
+	}
+	frames := reg.frames[id]
+	delete(reg.frames, id)
+	reg.mu.Unlock()
+	if r == nil {
+		return
+	}
+	if g == nil {
+		g = &gor{id: id, name: "goroutine"}
+	}
+	if theWorker != nil {
+		theWorker.goroutinePanic(g, r, frames)
+	}
+}
+
+// cellStarted and cellEnded move the cell's goroutines between the
+// foreground and the background.
+func (rg *registry) cellStarted(cell int) {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	rg.running = cell
+	rg.background.Store(int64(len(rg.live)))
+}
+
+func (rg *registry) cellEnded() {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	rg.running = 0
+	rg.background.Store(int64(len(rg.live)))
+}
+
+// of returns the live goroutines, oldest first; with cell > 0 only those
+// that cell started.
+func (rg *registry) of(cell int) []*gor {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	var gs []*gor
+	for _, g := range rg.live {
+		if cell == 0 || g.cell == cell {
+			gs = append(gs, g)
+		}
+	}
+	sort.Slice(gs, func(i, j int) bool { return gs[i].id < gs[j].id })
+	return gs
+}
+
+// backgroundOf returns the registered goroutine the caller is, when it
+// belongs to a cell that has ended.
+func (rg *registry) backgroundOf(id uint64) *gor {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	g := rg.live[id]
+	if g == nil || g.cell == rg.running {
+		return nil
+	}
+	return g
+}
+
+func (rg *registry) addFrame(id uint64, frame string) {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	rg.frames[id] = append(rg.frames[id], frame)
+}
+
+// timerAt records that a timer may fire at t.
+func (rg *registry) timerAt(t time.Time) {
+	n := t.UnixNano()
+	for {
+		old := rg.timersUntil.Load()
+		if old >= n || rg.timersUntil.CompareAndSwap(old, n) {
+			return
+		}
+	}
+}
+
+func (rg *registry) timerIn(d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
+	if d > math.MaxInt64/2 {
+		d = math.MaxInt64 / 2
+	}
+	rg.timerAt(time.Now().Add(d))
+}
+
+// timersPending reports whether a timer made by a cell may still fire.
+func (rg *registry) timersPending() bool {
+	return rg.tickers.Load() > 0 || time.Now().UnixNano() <= rg.timersUntil.Load()+int64(50*time.Millisecond)
+}
+
+// rtSymbols is the helper package rewritten cells import as rtName.
+func rtSymbols() map[string]reflect.Value {
+	return map[string]reflect.Value{
+		"GoEnter":   reflect.ValueOf(goEnter),
+		"GoExit":    reflect.ValueOf(goExit),
+		"Clear":     reflect.ValueOf(clearValue),
+		"Print":     reflect.ValueOf(printArgs),
+		"Println":   reflect.ValueOf(printlnArgs),
+		"Recovered": reflect.ValueOf(recovered),
+		"Nap":       reflect.ValueOf(nap),
+	}
+}
+
+// clearValue is the clear builtin: it deletes every entry of a map, or
+// sets every element of a slice to its zero value.
+func clearValue(x any) {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice:
+		v.Clear()
+	case reflect.Pointer:
+		if v.Elem().Kind() == reflect.Map || v.Elem().Kind() == reflect.Slice {
+			v.Elem().Clear()
+		}
+	}
+}
+
+// printArgs and printlnArgs are the print and println builtins: like Go's,
+// they write to standard error, in the runtime's own formats.
+func printArgs(args ...any) {
+	var b strings.Builder
+	for _, a := range args {
+		b.WriteString(printValue(a))
+	}
+	writeLabelled(os.Stderr, b.String())
+}
+
+func printlnArgs(args ...any) {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(printValue(a))
+	}
+	b.WriteByte('\n')
+	writeLabelled(os.Stderr, b.String())
+}
+
+// printValue formats a value as the runtime's print does.
+func printValue(a any) string {
+	if a == nil {
+		return "nil"
+	}
+	v := reflect.ValueOf(a)
+	switch v.Kind() {
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		return printFloat(v.Float())
+	case reflect.Complex64, reflect.Complex128:
+		c := v.Complex()
+		return "(" + printFloat(real(c)) + printFloat(imag(c)) + "i)"
+	case reflect.String:
+		return v.String()
+	case reflect.Pointer, reflect.Chan, reflect.Map, reflect.Func, reflect.UnsafePointer:
+		return fmt.Sprintf("%#x", v.Pointer())
+	case reflect.Slice:
+		return fmt.Sprintf("[%d/%d]%#x", v.Len(), v.Cap(), v.Pointer())
+	}
+	return fmt.Sprintf("(%v) %p", v.Type(), a)
+}
+
+// printFloat formats like the runtime: +1.500000e+000.
+func printFloat(f float64) string {
+	switch {
+	case f != f:
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "+Inf"
+	case math.IsInf(f, -1):
+		return "-Inf"
+	}
+	s := strconv.FormatFloat(f, 'e', 6, 64) // 1.500000e+00
+	mant, exp, _ := strings.Cut(s, "e")
+	if !strings.HasPrefix(mant, "-") {
+		mant = "+" + mant
+	}
+	sign := exp[0]
+	digits := exp[1:]
+	for len(digits) < 3 {
+		digits = "0" + digits
+	}
+	return mant + "e" + string(sign) + digits
+}
+
+// recovered gives a recovered runtime error Go's wording (the interpreter
+// reports some through reflect's).
+func recovered(r any) any {
+	if r == nil {
+		return nil
+	}
+	if msg, ok := goRuntimeError(r); ok {
+		return runtimeError(msg)
+	}
+	return r
+}
+
+// runtimeError is a runtime error with Go's text; it satisfies
+// runtime.Error.
+type runtimeError string
+
+func (e runtimeError) Error() string { return "runtime error: " + string(e) }
+func (e runtimeError) RuntimeError() {}
+
+var posPrefix = regexp.MustCompile(`^(?:\S+?:\d+(?::\d+)?: )+`)
+
+// goRuntimeError maps the interpreter's panic texts for Go runtime errors
+// to Go's wording, without the "runtime error: " prefix.
+func goRuntimeError(r any) (string, bool) {
+	var msg string
+	switch x := r.(type) {
+	case runtime.Error:
+		return "", false // already Go's own
+	case error:
+		msg = x.Error()
+	case string:
+		msg = x
+	default:
+		return "", false
+	}
+	switch {
+	case strings.HasPrefix(msg, "reflect: slice index out of range"),
+		strings.HasPrefix(msg, "reflect: array index out of range"),
+		strings.HasPrefix(msg, "reflect: string index out of range"):
+		return "index out of range", true
+	case strings.Contains(msg, "slice index out of bounds"):
+		return "slice bounds out of range", true
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.Field on zero Value"),
+		strings.HasPrefix(msg, "reflect: call of reflect.Value.Elem on zero Value"),
+		strings.HasPrefix(msg, "reflect: indirection through nil pointer"),
+		strings.HasPrefix(msg, "reflect: Method on nil interface value"),
+		strings.HasPrefix(msg, "reflect: call of reflect.Value.Call on zero Value"):
+		return "invalid memory address or nil pointer dereference", true
+	}
+	if loc := posPrefix.FindStringIndex(msg); loc != nil && strings.HasPrefix(msg[loc[1]:], "interface conversion: ") {
+		return "", false
+	}
+	return "", false
+}
+
+// panicText is the headline Go prints for a panic value.
+func panicText(v any) string {
+	if msg, ok := goRuntimeError(v); ok {
+		return "runtime error: " + msg
+	}
+	switch x := v.(type) {
+	case error:
+		msg := x.Error()
+		if loc := posPrefix.FindStringIndex(msg); loc != nil && strings.HasPrefix(msg[loc[1]:], "interface conversion: ") {
+			msg = msg[loc[1]:]
+		}
+		return msg
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+// writeLabelled writes text for the calling goroutine: a goroutine of a
+// cell that has ended gets each line labelled with its cell and name.
+func writeLabelled(w io.Writer, text string) (int, error) {
+	if reg.background.Load() > 0 {
+		if g := reg.backgroundOf(goid()); g != nil {
+			return io.WriteString(w, labelLines(g, text))
+		}
+	}
+	return io.WriteString(w, text)
+}
+
+func labelLines(g *gor, text string) string {
+	label := fmt.Sprintf("[cell %d %s] ", g.cell, g.name)
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l != "" {
+			b.WriteString(label + l)
+		}
+	}
+	return b.String()
+}
+
+// goroutine is one goroutine of a stack dump.
+type goroutine struct {
+	id     uint64
+	state  string // "chan receive", "select", "sleep", ...
+	frames []string
+}
+
+var goHeader = regexp.MustCompile(`^goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:`)
+
+// stacks parses runtime.Stack(all).
+func stacks() []goroutine {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	var gs []goroutine
+	for _, block := range bytes.Split(buf, []byte("\n\n")) {
+		lines := strings.Split(string(block), "\n")
+		m := goHeader.FindStringSubmatch(lines[0])
+		if m == nil {
+			continue
+		}
+		id, _ := strconv.ParseUint(m[1], 10, 64)
+		state := m[2]
+		if i := strings.IndexByte(state, ','); i >= 0 {
+			state = state[:i] // "chan receive, 2 minutes"
+		}
+		var frames []string
+		for i := 1; i < len(lines); i += 2 {
+			frames = append(frames, lines[i])
+		}
+		gs = append(gs, goroutine{id: id, state: state, frames: frames})
+	}
+	return gs
+}
+
+const interpPkg = "github.com/traefik/yaegi/interp."
+
+// interpreted reports whether a goroutine runs cell code, and is not one
+// of the worker's own.
+func (g goroutine) interpreted() bool {
+	has := false
+	for _, f := range g.frames {
+		if strings.Contains(f, "lanes/engine.(*worker)") || strings.Contains(f, "lanes/engine.(*inputReader)") || strings.Contains(f, "lanes/engine.(*registry)") {
+			return false
+		}
+		if strings.HasPrefix(f, interpPkg) {
+			has = true
+		}
+	}
+	return has
+}
+
+// blockedForGood reports whether the goroutine waits on something only
+// another goroutine of the program can release: a channel, a select, a
+// lock, a wait group or a condition, reached from interpreted code (not
+// from a library waiting on the network or a process).
+func (g goroutine) blockedForGood() bool {
+	switch {
+	case strings.HasPrefix(g.state, "chan "), strings.HasPrefix(g.state, "select"),
+		strings.HasPrefix(g.state, "sync."), g.state == "semacquire":
+	default:
+		return false
+	}
+	for _, f := range g.frames {
+		switch {
+		case strings.HasPrefix(f, "runtime."), strings.HasPrefix(f, "reflect."),
+			strings.HasPrefix(f, "sync."), strings.HasPrefix(f, "internal/"):
+			continue
+		case strings.HasPrefix(f, interpPkg):
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// waitWord says in words what a goroutine state waits for.
+func waitWord(state string) string {
+	switch {
+	case strings.HasPrefix(state, "chan receive"):
+		return "blocked on receive"
+	case strings.HasPrefix(state, "chan send"):
+		return "blocked on send"
+	case state == "select (no cases)":
+		return "blocked in select {}"
+	case strings.HasPrefix(state, "select"):
+		return "blocked in select"
+	case state == "sync.WaitGroup.Wait":
+		return "waiting for a WaitGroup"
+	case strings.HasPrefix(state, "sync.Mutex"), strings.HasPrefix(state, "sync.RWMutex"), state == "semacquire":
+		return "waiting for a lock"
+	case state == "sync.Cond.Wait":
+		return "waiting on a Cond"
+	case state == "sleep":
+		return "sleeping"
+	case state == "running", state == "runnable":
+		return "running"
+	}
+	return state
+}
+
+// busy reports whether some goroutine other than the caller is running
+// or runnable; a cheap test before a stack dump.
+func busy() bool {
+	s := []metrics.Sample{{Name: "/sched/goroutines/running:goroutines"}, {Name: "/sched/goroutines/runnable:goroutines"}}
+	metrics.Read(s)
+	var n uint64
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return false // metric unavailable: always look at the stacks
+		}
+		n += x.Value.Uint64()
+	}
+	return n > 1
+}
+
+// deadlock looks for a deadlock of the running cell: every goroutine
+// running cell code is blocked on channels, locks, wait groups or
+// select{}, the cell's own among them, and no timer a cell made is
+// pending. It returns Go's report, or nil.
+func deadlock(cell int) *Error {
+	if busy() || reg.timersPending() {
+		return nil
+	}
+	gs := stacks()
+	var blocked []goroutine
+	main := false
+	for _, g := range gs {
+		if !g.interpreted() {
+			continue
+		}
+		if !g.blockedForGood() {
+			return nil
+		}
+		blocked = append(blocked, g)
+		for _, f := range g.frames {
+			if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+				main = true
+			}
+		}
+	}
+	if !main || len(blocked) == 0 {
+		return nil
+	}
+	tb := []string{"fatal error: all goroutines are asleep - deadlock!", ""}
+	for _, g := range blocked {
+		tb = append(tb, fmt.Sprintf("goroutine %d [%s]:", g.id, g.state))
+		tb = append(tb, "\t"+describeGoroutine(g, cell)+" — "+waitWord(g.state))
+	}
+	return &Error{Name: "fatal error", Message: "all goroutines are asleep - deadlock!", Traceback: tb}
+}
+
+// describeGoroutine names a goroutine of a stack dump for a person.
+func describeGoroutine(g goroutine, cell int) string {
+	reg.mu.Lock()
+	r := reg.live[g.id]
+	reg.mu.Unlock()
+	if r != nil {
+		return r.String()
+	}
+	for _, f := range g.frames {
+		if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+			return fmt.Sprintf("the code of cell %d", cell)
+		}
+	}
+	return "a goroutine started by a library"
+}
+
+// watchDeadlock checks the running cell for a deadlock until ctx ends;
+// found is called once with the report.
+func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	var prev *Error
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		d := deadlock(cell)
+		if d != nil && prev != nil && strings.Join(d.Traceback, "\n") == strings.Join(prev.Traceback, "\n") {
+			found(d)
+			return
+		}
+		prev = d
+	}
+}
+
+// timeSymbols wraps the functions that make timers so that the deadlock
+// detector knows a timer may still wake a goroutine.
+func timeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+	m := make(map[string]reflect.Value, len(orig))
+	for k, v := range orig {
+		m[k] = v
+	}
+	m["After"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.timerIn(d); return time.After(d) })
+	m["NewTimer"] = reflect.ValueOf(func(d time.Duration) *time.Timer { reg.timerIn(d); return time.NewTimer(d) })
+	m["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { reg.timerIn(d); return time.AfterFunc(d, f) })
+	m["Tick"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.tickers.Add(1); return time.Tick(d) })
+	m["NewTicker"] = reflect.ValueOf(func(d time.Duration) *time.Ticker { reg.tickers.Add(1); return time.NewTicker(d) })
+	return m
+}
+
+// contextSymbols does the same for contexts with deadlines.
+func contextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+	m := make(map[string]reflect.Value, len(orig))
+	for k, v := range orig {
+		m[k] = v
+	}
+	m["WithTimeout"] = reflect.ValueOf(func(p context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+		reg.timerIn(d)
+		return context.WithTimeout(p, d)
+	})
+	m["WithDeadline"] = reflect.ValueOf(func(p context.Context, t time.Time) (context.Context, context.CancelFunc) {
+		reg.timerAt(t)
+		return context.WithDeadline(p, t)
+	})
+	m["WithTimeoutCause"] = reflect.ValueOf(func(p context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
+		reg.timerIn(d)
+		return context.WithTimeoutCause(p, d, cause)
+	})
+	m["WithDeadlineCause"] = reflect.ValueOf(func(p context.Context, t time.Time, cause error) (context.Context, context.CancelFunc) {
+		reg.timerAt(t)
+		return context.WithDeadlineCause(p, t, cause)
+	})
+	return m
+}
+
+// fmtSymbols makes fmt's printing functions label the output of
+// goroutines whose cell has ended.
+func fmtSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+	m := make(map[string]reflect.Value, len(orig))
+	for k, v := range orig {
+		m[k] = v
+	}
+	m["Print"] = reflect.ValueOf(func(a ...any) (int, error) { return writeLabelled(os.Stdout, fmt.Sprint(a...)) })
+	m["Println"] = reflect.ValueOf(func(a ...any) (int, error) { return writeLabelled(os.Stdout, fmt.Sprintln(a...)) })
+	m["Printf"] = reflect.ValueOf(func(format string, a ...any) (int, error) {
+		return writeLabelled(os.Stdout, fmt.Sprintf(format, a...))
+	})
+	return m
+}
+
+// forget drops a goroutine that is gone without unregistering (stopped by
+// an interrupt).
+func (rg *registry) forget(id uint64) {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	if g, ok := rg.live[id]; ok {
+		delete(rg.live, id)
+		if g.cell != rg.running {
+			rg.background.Add(-1)
+		}
+	}
+}
+
+func (rg *registry) registered(id uint64) bool {
+	rg.mu.Lock()
+	defer rg.mu.Unlock()
+	_, ok := rg.live[id]
+	return ok
+}
+
+// listGoroutines describes the live goroutines of cells, for %goroutines.
+func listGoroutines() string {
+	gs := reg.of(0)
+	if len(gs) == 0 {
+		return "No goroutine started by a cell is running.\n"
+	}
+	states := map[uint64]string{}
+	for _, g := range stacks() {
+		states[g.id] = g.state
+	}
+	var b strings.Builder
+	n := 0
+	for _, g := range gs {
+		st, ok := states[g.id]
+		if !ok {
+			reg.forget(g.id)
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "goroutine %d: %s, %s\n", g.id, g, waitWord(st))
+	}
+	if n == 0 {
+		return "No goroutine started by a cell is running.\n"
+	}
+	return fmt.Sprintf("%d goroutines started by cells are running:\n%s%%goroutines stop stops them all.\n", n, b.String())
+}

@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"path"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// prepare returns the source the interpreter evaluates for chunk c of a
+// cell: the chunk as written, or rewritten where the interpreter departs
+// from Go (see rewriter). rangeInts makes range expressions of unknown
+// type count as integers (a retry after the interpreter failed on one).
+func (w *worker) prepare(cell int, code string, c chunk, rangeInts bool) string {
+	orig := lineDirective(cell, code, c.start) + code[c.start:c.last.end]
+	if c.kind == kindImport {
+		return orig
+	}
+	fset := token.NewFileSet()
+	imports := w.importList()
+	f, err := parseChunk(fset, cell, code, c, imports)
+	if err != nil {
+		return orig // the interpreter reports the error
+	}
+	r := &rewriter{
+		cell: cell, fset: fset, rangeInts: rangeInts,
+		info:   w.typeCheck(fset, f),
+		isPkg:  w.isPkg,
+		done:   map[ast.Node]bool{},
+		labels: map[ast.Stmt]string{},
+	}
+	var node any
+	if c.kind == kindStmt {
+		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+		r.rewrite(body)
+		node = body.List
+	} else {
+		decls := f.Decls[len(imports):]
+		for _, d := range decls {
+			r.rewrite(d)
+		}
+		node = decls
+	}
+	if !r.changed {
+		return orig
+	}
+	src, err := printNode(fset, node)
+	if err != nil {
+		return orig
+	}
+	return src
+}
+
+// importList returns the import specs of the session, for type-checking.
+func (w *worker) importList() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var list []string
+	for k := range w.imports {
+		name, p, _ := strings.Cut(k, " ")
+		list = append(list, strings.TrimSpace(name+" "+strconv.Quote(p)))
+	}
+	sort.Strings(list)
+	return list
+}
+
+// isPkg reports whether name is an imported package (or one in scope
+// without an import).
+func (w *worker) isPkg(name string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, def := w.defs[name]; def {
+		return false
+	}
+	if _, def := w.prelude[name]; def {
+		return false
+	}
+	for k := range w.imports {
+		n, p, _ := strings.Cut(k, " ")
+		if n == name || (n == "" && path.Base(p) == name) {
+			return true
+		}
+	}
+	for k := range w.symbols {
+		if path.Base(path.Dir(k)) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// typeCheck type-checks a chunk together with what the session declared
+// before. Packages are empty (their members have invalid types) and errors
+// are ignored: the types found are those of the cell's own code, which is
+// what the rewrite needs.
+func (w *worker) typeCheck(fset *token.FileSet, f *ast.File) *types.Info {
+	files := []*ast.File{f}
+	if pre := w.preludeSource(); pre != "" {
+		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
+			files = append(files, pf)
+		}
+	}
+	return typeCheckFiles(fset, files)
+}
+
+// typeCheckFile type-checks a whole program.
+func typeCheckFile(fset *token.FileSet, f *ast.File) *types.Info {
+	return typeCheckFiles(fset, []*ast.File{f})
+}
+
+func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
+	info := &types.Info{
+		Types: map[ast.Expr]types.TypeAndValue{},
+		Uses:  map[*ast.Ident]types.Object{},
+		Defs:  map[*ast.Ident]types.Object{},
+	}
+	conf := types.Config{
+		Importer: emptyImporter{},
+		Error:    func(error) {},
+	}
+	func() {
+		defer func() { recover() }() // a checker failure only loses types
+		conf.Check("p", fset, files, info)
+	}()
+	return info
+}
+
+type emptyImporter struct{}
+
+func (emptyImporter) Import(p string) (*types.Package, error) {
+	pkg := types.NewPackage(p, path.Base(p))
+	pkg.MarkComplete()
+	return pkg, nil
+}
+
+// preludeSource declares the session's definitions.
+func (w *worker) preludeSource() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.prelude) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("package p\n")
+	for k := range w.imports {
+		name, p, _ := strings.Cut(k, " ")
+		fmt.Fprintf(&b, "import %s %q\n", name, p)
+	}
+	seen := map[string]bool{}
+	names := make([]string, 0, len(w.prelude))
+	for n := range w.prelude {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if src := w.prelude[n]; !seen[src] {
+			seen[src] = true
+			b.WriteString(src + "\n")
+		}
+	}
+	return b.String()
+}
+
+// learn records the declarations of an evaluated chunk for the prelude;
+// variables defined by statements are declared with the type the
+// interpreter gave them, when Go can spell it.
+func (w *worker) learn(src string, c chunk, names []string) {
+	switch c.kind {
+	case kindDecl, kindVar:
+		w.mu.Lock()
+		for _, n := range names {
+			w.prelude[n] = src
+		}
+		w.mu.Unlock()
+	case kindStmt:
+		if len(names) == 0 {
+			return
+		}
+		globals := w.ip.Globals()
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for _, n := range names {
+			v, ok := globals[n]
+			if !ok || !v.IsValid() {
+				continue
+			}
+			if t := goTypeString(v.Type()); t != "" {
+				w.prelude[n] = "var " + n + " " + t
+			}
+		}
+	}
+}
+
+// goTypeString spells a reflect type as Go source, or returns "" when the
+// interpreter's type has no Go spelling.
+func goTypeString(t reflect.Type) string {
+	s := t.String()
+	if strings.Contains(s, "interp.") || strings.Contains(s, "struct {") || strings.Contains(s, "interface {") {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "main.", "")
+	if _, err := parser.ParseExpr(s); err != nil {
+		return ""
+	}
+	return s
+}

@@ -1,0 +1,202 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strings"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// mainName is what a cell's func main is renamed to: the interpreter runs a
+// function called main at every evaluation once it exists.
+const mainName = tmpPfx + "main"
+
+// firstToken returns the first token of src and its offset.
+func firstToken(src string) (token.Token, int) {
+	toks := scanTokens(src)
+	if len(toks) == 0 {
+		return token.EOF, 0
+	}
+	return toks[0].tok, toks[0].pos
+}
+
+// program reports whether a cell is a whole program: a package clause and a
+// func main.
+func program(code string) (*ast.File, bool) {
+	if t, _ := firstToken(code); t != token.PACKAGE {
+		return nil, false
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, false
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// blankPackage removes a package clause from the top of a cell (a program
+// split into cells): the session is the package.
+func blankPackage(code string) string {
+	toks := scanTokens(code)
+	if len(toks) < 2 || toks[0].tok != token.PACKAGE || toks[1].tok != token.IDENT {
+		return code
+	}
+	end := toks[1].pos + len(toks[1].lit)
+	return code[:toks[0].pos] + strings.Repeat(" ", end-toks[0].pos) + code[end:]
+}
+
+// renameMain renames "func main" in chunk c of code; the rest of the cell
+// keeps its offsets on every other line.
+func renameMain(code string, c chunk) string {
+	toks := scanTokens(code[c.start:c.last.end])
+	depth := 0
+	for i, t := range toks {
+		switch t.tok {
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		case token.FUNC:
+			if depth == 0 && i+1 < len(toks) && toks[i+1].tok == token.IDENT && toks[i+1].lit == "main" {
+				at := c.start + toks[i+1].pos
+				return code[:at] + mainName + code[at+len("main"):]
+			}
+		}
+	}
+	return code
+}
+
+// runProgram runs a whole program as go run would: in an interpreter of
+// its own, so that its declarations do not touch the session; its
+// goroutines stop when main returns.
+func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.File) error {
+	ip := w.newInterp()
+	src := lineDirective(cell, code, 0) + code
+	fset := token.NewFileSet()
+	if pf, err := parser.ParseFile(fset, fmt.Sprintf("cell%d", cell), code, parser.SkipObjectResolution); err == nil {
+		r := &rewriter{
+			cell: cell, fset: fset, info: typeCheckFile(fset, pf),
+			isPkg:  func(name string) bool { return fileImports(pf, name) },
+			done:   map[ast.Node]bool{},
+			labels: map[ast.Stmt]string{},
+		}
+		for _, d := range pf.Decls {
+			r.rewrite(d)
+		}
+		if r.changed {
+			if s, err := printNode(fset, pf); err == nil {
+				src = s
+			}
+		}
+	}
+	w.mu.Lock()
+	w.progIP = ip
+	w.mu.Unlock()
+	_, err := ip.EvalWithContext(ctx, src)
+	if compilePanic(err) {
+		err = fmt.Errorf("cell%d:1:1: the interpreter could not compile this program: %v", cell, panicValue(err))
+	}
+	stopInterp(ip)
+	w.mu.Lock()
+	w.progIP = nil
+	w.mu.Unlock()
+	return err
+}
+
+// stopInterp stops every goroutine still running code of ip, at its next
+// statement, as the end of main stops a compiled program's goroutines.
+func stopInterp(ip *interp.Interpreter) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	// With ctx done, EvalWithContext stops the interpreter; the nap only
+	// makes sure the evaluation is still running when it looks.
+	ip.EvalWithContext(ctx, rtName+".Nap()")
+}
+
+func nap() { time.Sleep(20 * time.Millisecond) }
+
+func fileImports(f *ast.File, name string) bool {
+	for _, im := range f.Imports {
+		p := strings.Trim(im.Path.Value, `"`)
+		if (im.Name != nil && im.Name.Name == name) || (im.Name == nil && p[strings.LastIndexByte(p, '/')+1:] == name) {
+			return true
+		}
+	}
+	return false
+}
+
+// compilePanic reports whether err is the interpreter panicking while
+// compiling (not the cell's code panicking while running).
+func compilePanic(err error) bool {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return false
+	}
+	st := string(p.Stack)
+	return strings.Contains(st, "interp.(*Interpreter).cfg") || strings.Contains(st, "interp.(*Interpreter).gta") ||
+		strings.Contains(st, "interp.(*Interpreter).CompileAST") || strings.Contains(st, "interp.genRun") ||
+		(strings.Contains(st, "interp.(*Interpreter).eval") && !strings.Contains(st, "interp.runCfg"))
+}
+
+func panicValue(err error) any {
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return p.Value
+	}
+	return err
+}
+
+// checkRedefinition refuses a type declaration that changes a type the
+// session defined before: the interpreter would silently keep the old one.
+func (w *worker) checkRedefinition(cell int, code string, c chunk) error {
+	src := code[c.start:c.last.end]
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	base := len("package p;")
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.typeSrc == nil {
+		w.typeSrc = map[string]typeDef{}
+	}
+	var fresh []typeDef
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			continue
+		}
+		for _, s := range g.Specs {
+			ts := s.(*ast.TypeSpec)
+			lo, hi := fset.Position(ts.Pos()).Offset-base, fset.Position(ts.End()).Offset-base
+			text := strings.Join(strings.Fields(src[lo:hi]), " ")
+			if old, ok := w.typeSrc[ts.Name.Name]; ok && old.text != text {
+				line := strings.Count(code[:c.start+lo], "\n") + 1
+				return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, line, ts.Name.Name, old.cell)
+			}
+			fresh = append(fresh, typeDef{name: ts.Name.Name, text: text, cell: cell})
+		}
+	}
+	for _, t := range fresh {
+		if _, ok := w.typeSrc[t.name]; !ok {
+			w.typeSrc[t.name] = t
+		}
+	}
+	return nil
+}
+
+type typeDef struct {
+	name, text string
+	cell       int
+}

@@ -1,0 +1,664 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+)
+
+// rtName is the name under which rewritten cells refer to the worker's
+// helper package (rtPath). No Go program can declare it by accident: the
+// rewrite refuses cells that use the prefix.
+const (
+	rtName = "_lanesrt"
+	rtPath = "lanesinternal/_lanesrt"
+	tmpPfx = "_lanes"
+)
+
+// rewriter turns one parsed chunk of a cell into code that behaves under
+// the interpreter as it would under the Go toolchain (see the package doc,
+// "Compatibility layer"). It edits the AST in place; positions of the
+// original nodes are kept so that the printed code carries //line
+// directives naming the cell's own lines.
+type rewriter struct {
+	cell      int
+	info      *types.Info       // types of the chunk; entries may be missing
+	isPkg     func(string) bool // names an imported package
+	shadowed  map[string]bool   // builtins the session redefines
+	rangeInts bool              // treat range expressions of unknown type as integers
+	changed   bool
+	tmp       int
+	done      map[ast.Node]bool   // nodes made by the rewrite, not to be rewritten again
+	labels    map[ast.Stmt]string // labels of labelled statements
+	fset      *token.FileSet
+}
+
+func (r *rewriter) newName(what string) string {
+	r.tmp++
+	return fmt.Sprintf("%s%s%d", tmpPfx, what, r.tmp)
+}
+
+func ident(name string) *ast.Ident { return ast.NewIdent(name) }
+
+func rtCall(fn string, args ...ast.Expr) *ast.CallExpr {
+	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: ident(rtName), Sel: ident(fn)}, Args: args}
+}
+
+func intLit(n int) *ast.BasicLit {
+	return &ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
+}
+
+func strLit(s string) *ast.BasicLit {
+	return &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(s)}
+}
+
+// rewrite edits every function body, statement list and expression under
+// root.
+func (r *rewriter) rewrite(root ast.Node) {
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil || r.done[n] {
+			return n == nil || !r.done[n]
+		}
+		switch x := n.(type) {
+		case *ast.BlockStmt:
+			x.List = r.stmts(x.List)
+		case *ast.CaseClause:
+			x.Body = r.stmts(x.Body)
+		case *ast.CommClause:
+			x.Body = r.stmts(x.Body)
+		case *ast.ForStmt:
+			r.forLoop(x)
+		case *ast.RangeStmt:
+			r.rangeLoop(x)
+		case *ast.CallExpr:
+			r.call(x)
+		}
+		return true
+	})
+}
+
+// stmts rewrites the go statements of a statement list.
+func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
+	for i, s := range list {
+		lab, _ := s.(*ast.LabeledStmt)
+		if lab != nil {
+			s = lab.Stmt
+			r.labels[s] = lab.Label.Name
+		}
+		if rs, ok := s.(*ast.RangeStmt); ok && !r.done[rs] && r.isInt(rs.X) {
+			if lab != nil {
+				// The label stays on the loop, inside the new block.
+				b := r.rangeInt(rs).(*ast.BlockStmt)
+				lab.Stmt = b.List[1]
+				b.List[1] = lab
+				list[i] = b
+			} else {
+				list[i] = r.rangeInt(rs)
+			}
+			continue
+		}
+		g, ok := s.(*ast.GoStmt)
+		if !ok || r.done[g] {
+			continue
+		}
+		ns := r.goStmt(g)
+		if lab != nil {
+			lab.Stmt = ns
+		} else {
+			list[i] = ns
+		}
+	}
+	return list
+}
+
+// goStmt makes the goroutine of a go statement report a panic instead of
+// crashing the process, and register itself so that it can be listed and
+// named. The function value and the arguments are evaluated at the go
+// statement, as Go does: a function literal keeps its parameters; any
+// other call binds them to temporaries first.
+func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
+	r.changed = true
+	pos := r.fset.Position(g.Go)
+	name := goroutineName(g.Call.Fun)
+	enter := &ast.ExprStmt{X: rtCall("GoEnter", intLit(r.cell), intLit(pos.Line), strLit(name))}
+	exit := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall("GoExit", &ast.CallExpr{Fun: ident("recover")})}}},
+	}}}
+	r.done[exit.Call] = true
+	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+		// The body runs one call deeper, so that the interpreter reports
+		// the line that panicked before the goroutine recovers.
+		inner := &ast.FuncLit{Type: &ast.FuncType{Func: lit.Type.Func, Params: &ast.FieldList{}, Results: lit.Type.Results}, Body: lit.Body}
+		lit.Type = &ast.FuncType{Func: lit.Type.Func, Params: lit.Type.Params}
+		lit.Body = &ast.BlockStmt{Lbrace: lit.Body.Lbrace, List: []ast.Stmt{enter, exit, &ast.ExprStmt{X: &ast.CallExpr{Fun: inner}}}, Rbrace: lit.Body.Rbrace}
+		r.done[lit.Body] = true
+		r.done[g] = true
+		return g
+	}
+	var lhs, rhs []ast.Expr
+	call := &ast.CallExpr{Fun: g.Call.Fun, Lparen: g.Call.Lparen, Ellipsis: g.Call.Ellipsis, Rparen: g.Call.Rparen}
+	if !r.static(g.Call.Fun) {
+		t := r.newName("f")
+		lhs, rhs = append(lhs, ident(t)), append(rhs, g.Call.Fun)
+		call.Fun = ident(t)
+	}
+	for _, a := range g.Call.Args {
+		if r.constant(a) {
+			call.Args = append(call.Args, a)
+			continue
+		}
+		t := r.newName("a")
+		lhs, rhs = append(lhs, ident(t)), append(rhs, a)
+		call.Args = append(call.Args, ident(t))
+	}
+	body := &ast.BlockStmt{List: []ast.Stmt{enter, exit, &ast.ExprStmt{X: call}}}
+	ng := &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}}}
+	r.done[ng] = true
+	r.done[body] = true
+	if len(lhs) == 0 {
+		return ng
+	}
+	return &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, TokPos: g.Go, Rhs: rhs}, ng}}
+}
+
+// goroutineName names a goroutine after the function it runs.
+func goroutineName(fun ast.Expr) string {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return types.ExprString(f)
+	case *ast.FuncLit:
+		return "func literal"
+	}
+	return types.ExprString(fun)
+}
+
+// static reports whether evaluating fun early or late makes no difference:
+// a function name or a package-qualified one.
+func (r *rewriter) static(fun ast.Expr) bool {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		if r.info != nil {
+			if _, ok := r.info.Uses[f].(*types.Func); ok {
+				return true
+			}
+			if _, ok := r.info.Uses[f].(*types.Var); ok {
+				return false
+			}
+		}
+		return true // an unknown name: most likely a function of an earlier cell
+	case *ast.SelectorExpr:
+		if id, ok := f.X.(*ast.Ident); ok && r.isPkg != nil && r.isPkg(id.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// constant reports whether e needs no temporary: a literal or a constant.
+func (r *rewriter) constant(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		if x.Name == "nil" || x.Name == "true" || x.Name == "false" {
+			return true
+		}
+	case *ast.FuncLit:
+		return true // a closure made now or at the go statement is the same
+	}
+	if r.info != nil {
+		if tv, ok := r.info.Types[e]; ok && tv.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// call rewrites builtins the interpreter lacks or gets wrong, recover (so
+// that recovered runtime errors use Go's wording), and function literals
+// passed to other functions (the interpreter shares their captured loop
+// variables when it converts them to compiled funcs).
+func (r *rewriter) call(c *ast.CallExpr) {
+	if r.done[c] {
+		return
+	}
+	if id, ok := c.Fun.(*ast.Ident); ok && !r.shadowed[id.Name] && r.builtin(id) {
+		switch id.Name {
+		case "min", "max":
+			if e := r.minMax(c, id.Name); e != nil {
+				*c = *e
+				r.done[c] = true
+				r.changed = true
+				return
+			}
+		case "clear":
+			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: &ast.Ident{NamePos: id.NamePos, Name: "Clear"}}
+			r.changed = true
+		case "print", "println":
+			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
+			r.changed = true
+		case "recover":
+			inner := &ast.CallExpr{Fun: id, Lparen: c.Lparen, Rparen: c.Rparen}
+			r.done[inner] = true
+			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: ident("Recovered")}
+			c.Args = []ast.Expr{inner}
+			r.changed = true
+			return
+		}
+	}
+	for i, a := range c.Args {
+		lit, ok := ast.Unparen(a).(*ast.FuncLit)
+		if !ok || r.done[lit] {
+			continue
+		}
+		r.done[lit] = true
+		r.changed = true
+		// A Go method taking a func() and running it in a goroutine
+		// (sync.WaitGroup.Go, errgroup.Group.Go, time.AfterFunc): guard
+		// the literal like a go statement.
+		if sel, ok := c.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "AfterFunc") && len(lit.Type.Params.List) == 0 {
+			r.guard(lit, sel)
+		}
+		// func() T { return LIT }() makes the closure in a fresh frame.
+		c.Args[i] = &ast.CallExpr{Fun: &ast.FuncLit{
+			Type: &ast.FuncType{Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: lit.Type}}}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{lit}}}},
+		}}
+	}
+}
+
+// guard makes a function literal run by a compiled function in its own
+// goroutine report a panic rather than crash the process.
+func (r *rewriter) guard(lit *ast.FuncLit, sel *ast.SelectorExpr) {
+	pos := r.fset.Position(lit.Type.Func)
+	enter := &ast.ExprStmt{X: rtCall("GoEnter", intLit(r.cell), intLit(pos.Line), strLit(types.ExprString(sel)+" func"))}
+	exit := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall("GoExit", &ast.CallExpr{Fun: ident("recover")})}}},
+	}}}
+	r.done[exit.Call] = true
+	inner := &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}, Results: lit.Type.Results}, Body: lit.Body}
+	call := &ast.CallExpr{Fun: inner}
+	var last ast.Stmt = &ast.ExprStmt{X: call}
+	if lit.Type.Results != nil && len(lit.Type.Results.List) > 0 {
+		last = &ast.ReturnStmt{Results: []ast.Expr{call}}
+	}
+	lit.Body = &ast.BlockStmt{Lbrace: lit.Body.Lbrace, List: []ast.Stmt{enter, exit, last}, Rbrace: lit.Body.Rbrace}
+}
+
+// builtin reports whether id names the predeclared function.
+func (r *rewriter) builtin(id *ast.Ident) bool {
+	if r.info == nil {
+		return true
+	}
+	obj, ok := r.info.Uses[id]
+	if !ok {
+		return true
+	}
+	_, isB := obj.(*types.Builtin)
+	return isB
+}
+
+// minMax rewrites min and max: a constant result becomes its value; other
+// calls become a function literal over the operands' type.
+func (r *rewriter) minMax(c *ast.CallExpr, name string) *ast.CallExpr {
+	if r.info == nil {
+		return nil
+	}
+	tv, ok := r.info.Types[c]
+	if !ok || tv.Type == nil || tv.Type == types.Typ[types.Invalid] {
+		return nil
+	}
+	if tv.Value != nil {
+		lit := constLit(tv.Value)
+		if lit == nil {
+			return nil
+		}
+		return &ast.CallExpr{Fun: &ast.FuncLit{
+			Type: &ast.FuncType{Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: ident(typeString(tv.Type))}}}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{lit}}}},
+		}, Lparen: c.Lparen, Rparen: c.Rparen}
+	}
+	t := typeString(tv.Type)
+	op := token.LSS
+	if name == "max" {
+		op = token.GTR
+	}
+	// func(x T, ys ...T) T { for _, y := range ys { if y < x || y != y { x = y } }; return x }
+	// (y != y keeps Go's rule that a NaN operand makes the result NaN.)
+	cond := ast.Expr(&ast.BinaryExpr{X: ident("y"), Op: op, Y: ident("x")})
+	if b, ok := tv.Type.Underlying().(*types.Basic); ok && b.Info()&types.IsFloat != 0 {
+		cond = &ast.BinaryExpr{X: cond, Op: token.LOR, Y: &ast.BinaryExpr{X: ident("y"), Op: token.NEQ, Y: ident("y")}}
+		cond = &ast.BinaryExpr{X: cond, Op: token.LAND, Y: &ast.BinaryExpr{X: ident("x"), Op: token.EQL, Y: ident("x")}}
+	}
+	fn := &ast.FuncLit{
+		Type: &ast.FuncType{
+			Params: &ast.FieldList{List: []*ast.Field{
+				{Names: []*ast.Ident{ident("x")}, Type: ident(t)},
+				{Names: []*ast.Ident{ident("ys")}, Type: &ast.Ellipsis{Elt: ident(t)}},
+			}},
+			Results: &ast.FieldList{List: []*ast.Field{{Type: ident(t)}}},
+		},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			&ast.RangeStmt{Key: ident("_"), Value: ident("y"), Tok: token.DEFINE, X: ident("ys"), Body: &ast.BlockStmt{List: []ast.Stmt{
+				&ast.IfStmt{Cond: cond, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{ident("x")}, Tok: token.ASSIGN, Rhs: []ast.Expr{ident("y")}}}}},
+			}}},
+			&ast.ReturnStmt{Results: []ast.Expr{ident("x")}},
+		}},
+	}
+	r.done[fn] = true
+	return &ast.CallExpr{Fun: fn, Args: c.Args, Lparen: c.Lparen, Rparen: c.Rparen}
+}
+
+// typeString writes a type as the cell would: names of the cell's package
+// unqualified.
+func typeString(t types.Type) string {
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		t = types.Default(t)
+	}
+	return types.TypeString(t, func(p *types.Package) string {
+		if p.Path() == "p" {
+			return ""
+		}
+		return p.Name()
+	})
+}
+
+func constLit(v constant.Value) ast.Expr {
+	switch v.Kind() {
+	case constant.Int:
+		return &ast.BasicLit{Kind: token.INT, Value: v.ExactString()}
+	case constant.Float:
+		f, _ := constant.Float64Val(v)
+		return &ast.BasicLit{Kind: token.FLOAT, Value: strconv.FormatFloat(f, 'g', -1, 64)}
+	case constant.String:
+		return &ast.BasicLit{Kind: token.STRING, Value: v.ExactString()}
+	}
+	return nil
+}
+
+// captured reports whether a loop variable's per-iteration identity can be
+// observed in body: a function literal mentions it, or its address (or a
+// part's) is taken.
+func captured(body ast.Node, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			if mentions(x.Body, name) {
+				found = true
+			}
+			return false
+		case *ast.UnaryExpr:
+			if x.Op == token.AND && rootIdent(x.X) == name {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
+}
+
+func mentions(n ast.Node, name string) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func rootIdent(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.Ident:
+			return x.Name
+		case *ast.SelectorExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		default:
+			return ""
+		}
+	}
+}
+
+// assigned reports whether body may change the variable: an assignment, an
+// increment or its address taken.
+func assigned(body ast.Node, name string) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			if x.Tok != token.DEFINE {
+				for _, l := range x.Lhs {
+					if rootIdent(l) == name {
+						found = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if rootIdent(x.X) == name {
+				found = true
+			}
+		case *ast.UnaryExpr:
+			if x.Op == token.AND && rootIdent(x.X) == name {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// forLoop gives a three-clause loop per-iteration variables (Go 1.22) when
+// that can be observed, and rewrites "for i := range n" over an integer.
+func (r *rewriter) forLoop(f *ast.ForStmt) {
+	if r.done[f] {
+		return
+	}
+	as, ok := f.Init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return
+	}
+	var names []string
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" && captured(f.Body, id.Name) {
+			names = append(names, id.Name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	r.done[f] = true
+	r.changed = true
+	writes := false
+	for _, n := range names {
+		writes = writes || assigned(f.Body, n)
+	}
+	pos := f.Body.Lbrace
+	if !writes {
+		// i := i at the top of the body: each iteration has its own.
+		var l, rr []ast.Expr
+		for _, n := range names {
+			l, rr = append(l, &ast.Ident{NamePos: pos, Name: n}), append(rr, ident(n))
+		}
+		f.Body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: l, Tok: token.DEFINE, TokPos: pos, Rhs: rr}}, f.Body.List...)
+		return
+	}
+	// The body changes the variable: copy it in, and back out at the end
+	// of the iteration (continue jumps there), so the post statement sees
+	// the change.
+	var pre, post []ast.Stmt
+	for _, n := range names {
+		p := r.newName("p")
+		pre = append(pre,
+			&ast.AssignStmt{Lhs: []ast.Expr{ident(p)}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ident(n)}}},
+			&ast.AssignStmt{Lhs: []ast.Expr{ident(n)}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.StarExpr{X: ident(p)}}})
+		post = append(post, &ast.AssignStmt{Lhs: []ast.Expr{&ast.StarExpr{X: ident(p)}}, Tok: token.ASSIGN, Rhs: []ast.Expr{ident(n)}})
+	}
+	label := r.newName("next")
+	jumps := r.continues(f.Body, r.labels[f], label)
+	inner := &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: f.Body.List, Rbrace: f.Body.Rbrace}
+	list := append(pre, inner)
+	if jumps {
+		post[0] = &ast.LabeledStmt{Label: ident(label), Stmt: post[0]}
+	}
+	f.Body = &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: append(list, post...), Rbrace: f.Body.Rbrace}
+	r.done[f.Body] = true
+	r.done[inner] = false
+}
+
+// continues turns the continue statements of body that target loop into
+// "goto label" and reports whether there were any.
+func (r *rewriter) continues(body *ast.BlockStmt, loopLabel, label string) bool {
+	found := false
+	var walk func(n ast.Node, depth int)
+	walk = func(n ast.Node, depth int) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			switch x := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt, *ast.RangeStmt:
+				if m != n {
+					walk(x, depth+1)
+					return false
+				}
+			case *ast.BranchStmt:
+				if x.Tok == token.CONTINUE && ((x.Label == nil && depth == 0) || (x.Label != nil && x.Label.Name == loopLabel)) {
+					x.Tok = token.GOTO
+					x.Label = ident(label)
+					found = true
+				}
+			}
+			return true
+		})
+	}
+	walk(body, 0)
+	return found
+}
+
+// rangeLoop gives a range loop per-iteration variables when that can be
+// observed, and rewrites ranging over an integer as a counting loop.
+func (r *rewriter) rangeLoop(s *ast.RangeStmt) {
+	if r.done[s] {
+		return
+	}
+	if s.Tok != token.DEFINE {
+		return
+	}
+	var l, rr []ast.Expr
+	for _, e := range []ast.Expr{s.Key, s.Value} {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" && captured(s.Body, id.Name) {
+			l, rr = append(l, &ast.Ident{NamePos: s.Body.Lbrace, Name: id.Name}), append(rr, ident(id.Name))
+		}
+	}
+	if len(l) == 0 {
+		return
+	}
+	r.done[s] = true
+	r.changed = true
+	s.Body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: l, Tok: token.DEFINE, TokPos: s.Body.Lbrace, Rhs: rr}}, s.Body.List...)
+}
+
+// isInt reports whether a range expression is an integer (Go 1.22), which
+// the interpreter cannot range over.
+func (r *rewriter) isInt(e ast.Expr) bool {
+	if r.info != nil {
+		if tv, ok := r.info.Types[e]; ok && tv.Type != nil {
+			if b, ok := tv.Type.Underlying().(*types.Basic); ok {
+				return b.Info()&types.IsInteger != 0
+			}
+			if tv.Type != types.Typ[types.Invalid] {
+				return false
+			}
+		}
+	}
+	if lit, ok := ast.Unparen(e).(*ast.BasicLit); ok {
+		return lit.Kind == token.INT
+	}
+	return r.rangeInts
+}
+
+// rangeInt rewrites "for i := range n" over an integer as
+//
+//	{ n' := n; for i' := n' - n'; i' < n'; i'++ { i := i'; _ = i; body } }
+//
+// n is evaluated once and i has n's type, as in Go; i is per iteration and
+// changing it in the body does not change the iteration.
+func (r *rewriter) rangeInt(s *ast.RangeStmt) ast.Stmt {
+	r.changed = true
+	n, i := r.newName("n"), r.newName("i")
+	body := s.Body
+	if id, ok := s.Key.(*ast.Ident); ok && id.Name != "_" && s.Tok == token.DEFINE {
+		body.List = append([]ast.Stmt{
+			&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: body.Lbrace, Name: id.Name}}, Tok: token.DEFINE, TokPos: body.Lbrace, Rhs: []ast.Expr{ident(i)}},
+			&ast.AssignStmt{Lhs: []ast.Expr{ident("_")}, Tok: token.ASSIGN, Rhs: []ast.Expr{ident(id.Name)}},
+		}, body.List...)
+	} else if s.Key != nil && s.Tok == token.ASSIGN {
+		body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{s.Key}, Tok: token.ASSIGN, TokPos: body.Lbrace, Rhs: []ast.Expr{ident(i)}}}, body.List...)
+	}
+	f := &ast.ForStmt{
+		For:  s.For,
+		Init: &ast.AssignStmt{Lhs: []ast.Expr{ident(i)}, Tok: token.DEFINE, TokPos: s.For, Rhs: []ast.Expr{&ast.BinaryExpr{X: ident(n), Op: token.SUB, Y: ident(n)}}},
+		Cond: &ast.BinaryExpr{X: ident(i), Op: token.LSS, Y: ident(n)},
+		Post: &ast.IncDecStmt{X: ident(i), Tok: token.INC},
+		Body: body,
+	}
+	r.done[f] = true
+	return &ast.BlockStmt{Lbrace: s.For, List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{ident(n)}, Tok: token.DEFINE, TokPos: s.For, Rhs: []ast.Expr{s.X}}, f,
+	}}
+}
+
+// printNode prints rewritten code with //line directives so that the
+// interpreter reports positions in the cell.
+func printNode(fset *token.FileSet, n any) (string, error) {
+	var b bytes.Buffer
+	b.WriteByte('\n')
+	if err := (&printer.Config{Mode: printer.SourcePos}).Fprint(&b, fset, n); err != nil {
+		return "", fmt.Errorf("printing rewritten cell: %w", err)
+	}
+	return b.String(), nil
+}
+
+// parseChunk parses the source of a chunk at its position in the cell.
+// Statements are parsed as the body of a function.
+func parseChunk(fset *token.FileSet, cell int, code string, c chunk, imports []string) (*ast.File, error) {
+	var b strings.Builder
+	b.WriteString("package p;")
+	for _, im := range imports {
+		b.WriteString("import " + im + ";")
+	}
+	if c.kind == kindStmt {
+		b.WriteString("func _(){")
+	}
+	b.WriteString(pad(code, c.start))
+	b.WriteString(code[c.start:c.last.end])
+	if c.kind == kindStmt {
+		b.WriteString("\n}")
+	}
+	return parser.ParseFile(fset, fmt.Sprintf("cell%d", cell), b.String(), parser.SkipObjectResolution)
+}
+
+// usesPrefix reports whether code mentions the rewrite's reserved names.
+func usesPrefix(code string) bool {
+	return strings.Contains(code, tmpPfx)
+}
