@@ -106,10 +106,10 @@ func (c *Cell) HasTag(tag string) bool {
 // cell unless opts.AllowErrors is set; the cells after it are left with no
 // outputs. Cancelling ctx interrupts the running cell and stops the run
 // with ctx's error.
-func Run(ctx context.Context, nb *Notebook, x Executor, opts RunOptions) (Stats, error) {
-	var st Stats
+func Run(ctx context.Context, nb *Notebook, x Executor, opts RunOptions) (st Stats, err error) {
 	if opts.LanguageInfo != nil {
-		meta, err := setKey(nb.Metadata, "language_info", opts.LanguageInfo)
+		var meta json.RawMessage
+		meta, err = setKey(nb.Metadata, "language_info", opts.LanguageInfo)
 		if err != nil {
 			return st, fmt.Errorf("notebook metadata: %w", err)
 		}

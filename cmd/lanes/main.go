@@ -32,6 +32,14 @@ Usage:
                                  install the Jupyter kernelspec (default --user)
   lanes kernel uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME]
                                  remove the kernelspec
+  lanes run NOTEBOOK.ipynb [-o OUT.ipynb] [--timeout PER_CELL] [--allow-errors]
+                                 run a notebook's cells headlessly, as nbconvert
+                                 --execute does; writes the executed notebook only
+                                 with -o; exit status 1 at the first failing cell
+  lanes lessons                  list the built-in lessons
+  lanes lessons copy DIR [--instructor] [--force]
+                                 write the lessons into DIR (student versions
+                                 unless --instructor); edited copies are kept
   lanes version                  print the version
   lanes help                     print this help
 
@@ -64,6 +72,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = replCmd(args, stdin, stdout, stderr)
 	case "kernel":
 		err = kernelCmd(args, stdout, stderr)
+	case "run":
+		err = runCmd(args, stdout, stderr)
+	case "lessons":
+		err = lessonsCmd(args, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "lanes", version)
 	case "help", "-h", "-help", "--help":
