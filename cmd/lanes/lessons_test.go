@@ -1,0 +1,124 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lanes-dev/lanes/notebook"
+)
+
+// lessonFiles lists the lesson notebooks built into the binary.
+func lessonFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "lessons", "*.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestLessonsList(t *testing.T) {
+	files := lessonFiles(t)
+	stdout, stderr, code := lanes(t, "", "lessons")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(files) == 0 {
+		if !strings.Contains(stderr, "no lessons") {
+			t.Errorf("no lessons: stdout %q, stderr %q", stdout, stderr)
+		}
+		return
+	}
+	if len(lines) != len(files) {
+		t.Fatalf("%d lines for %d lessons:\n%s", len(lines), len(files), stdout)
+	}
+	for i, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".ipynb")
+		fields := strings.Fields(lines[i])
+		if fields[0] != name || len(fields) < 2 {
+			t.Errorf("line %q, want %s and a title", lines[i], name)
+		}
+	}
+}
+
+func TestLessonsUsage(t *testing.T) {
+	cases := []struct {
+		args   []string
+		errOut string
+	}{
+		{[]string{"lessons", "extra"}, `unknown argument "extra"`},
+		{[]string{"lessons", "copy"}, "Usage: lanes lessons"},
+		{[]string{"lessons", "copy", "a", "b"}, "Usage: lanes lessons"},
+		{[]string{"lessons", "copy", "--bogus", "a"}, "flag provided but not defined"},
+	}
+	for _, c := range cases {
+		_, errOut, code := lanes(t, "", c.args...)
+		if code != 2 || !strings.Contains(errOut, c.errOut) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, errOut, c.errOut)
+		}
+	}
+}
+
+func TestLessonsCopy(t *testing.T) {
+	files := lessonFiles(t)
+	if len(files) == 0 {
+		t.Skip("no lessons are embedded yet")
+	}
+	dir := filepath.Join(t.TempDir(), "course")
+	stdout, stderr, code := lanes(t, "", "lessons", "copy", dir)
+	if code != 0 || strings.Count(stdout, "wrote ") != len(files) {
+		t.Fatalf("copy: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	first := filepath.Join(dir, filepath.Base(files[0]))
+	data, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := notebook.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range nb.Cells {
+		if strings.Contains(c.Source, notebook.BeginSolution) || len(c.Outputs) > 0 {
+			t.Fatalf("student copy has solutions or outputs:\n%s", c.Source)
+		}
+	}
+
+	// Copying again changes nothing and says so.
+	stdout, _, code = lanes(t, "", "lessons", "copy", dir)
+	if code != 0 || strings.Count(stdout, "is up to date") != len(files) {
+		t.Errorf("second copy: exit %d\n%s", code, stdout)
+	}
+
+	// A student's edits are kept, unless --force.
+	edited := append([]byte(nil), data...)
+	edited = append(edited[:len(edited)-2], []byte(" \n}\n")...) // still the same notebook, different bytes
+	os.WriteFile(first, edited, 0o644)
+	_, stderr, code = lanes(t, "", "lessons", "copy", dir)
+	if code != 0 || !strings.Contains(stderr, "kept "+first) {
+		t.Errorf("copy over an edited lesson: exit %d, stderr %q", code, stderr)
+	}
+	if got, _ := os.ReadFile(first); string(got) != string(edited) {
+		t.Error("an edited lesson was overwritten without --force")
+	}
+	_, _, code = lanes(t, "", "lessons", "copy", dir, "--force")
+	if got, _ := os.ReadFile(first); code != 0 || string(got) != string(data) {
+		t.Errorf("--force: exit %d, lesson not restored", code)
+	}
+
+	// Instructor versions are the embedded files themselves.
+	idir := t.TempDir()
+	if _, stderr, code := lanes(t, "", "lessons", "copy", "--instructor", idir); code != 0 {
+		t.Fatalf("--instructor: exit %d: %s", code, stderr)
+	}
+	for _, f := range files {
+		want, _ := os.ReadFile(f)
+		got, _ := os.ReadFile(filepath.Join(idir, filepath.Base(f)))
+		if string(got) != string(want) {
+			t.Errorf("instructor copy of %s differs from the lesson", filepath.Base(f))
+		}
+	}
+}
