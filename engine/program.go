@@ -55,10 +55,10 @@ func blankPackage(code string) string {
 	return code[:toks[0].pos] + strings.Repeat(" ", end-toks[0].pos) + code[end:]
 }
 
-// renameMain renames "func main" in chunk c of code; the rest of the cell
-// keeps its offsets on every other line.
-func renameMain(code string, c chunk) string {
-	toks := scanTokens(code[c.start:c.last.end])
+// renameMain renames a top-level "func main" of a cell; every other line
+// keeps its offsets.
+func renameMain(code string) (string, bool) {
+	toks := scanTokens(code)
 	depth := 0
 	for i, t := range toks {
 		switch t.tok {
@@ -67,13 +67,13 @@ func renameMain(code string, c chunk) string {
 		case token.RBRACE, token.RPAREN, token.RBRACK:
 			depth--
 		case token.FUNC:
-			if depth == 0 && i+1 < len(toks) && toks[i+1].tok == token.IDENT && toks[i+1].lit == "main" {
-				at := c.start + toks[i+1].pos
-				return code[:at] + mainName + code[at+len("main"):]
+			if depth == 0 && i+2 < len(toks) && toks[i+1].tok == token.IDENT && toks[i+1].lit == "main" && toks[i+2].tok == token.LPAREN {
+				at := toks[i+1].pos
+				return code[:at] + mainName + code[at+len("main"):], true
 			}
 		}
 	}
-	return code
+	return code, false
 }
 
 // runProgram runs a whole program as go run would: in an interpreter of

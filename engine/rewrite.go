@@ -64,7 +64,7 @@ func strLit(s string) *ast.BasicLit {
 func (r *rewriter) rewrite(root ast.Node) {
 	ast.Inspect(root, func(n ast.Node) bool {
 		if n == nil || r.done[n] {
-			return n == nil || !r.done[n]
+			return n != nil // made by the rewrite: only its children may need work
 		}
 		switch x := n.(type) {
 		case *ast.BlockStmt:
@@ -242,15 +242,15 @@ func (r *rewriter) call(c *ast.CallExpr) {
 				return
 			}
 		case "clear":
-			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: &ast.Ident{NamePos: id.NamePos, Name: "Clear"}}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Clear"}}
 			r.changed = true
 		case "print", "println":
-			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
 			r.changed = true
 		case "recover":
 			inner := &ast.CallExpr{Fun: id, Lparen: c.Lparen, Rparen: c.Rparen}
 			r.done[inner] = true
-			c.Fun = &ast.SelectorExpr{X: ident(rtName), Sel: ident("Recovered")}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Recovered"}}
 			c.Args = []ast.Expr{inner}
 			r.changed = true
 			return
@@ -633,7 +633,7 @@ func (r *rewriter) rangeInt(s *ast.RangeStmt) ast.Stmt {
 func printNode(fset *token.FileSet, n any) (string, error) {
 	var b bytes.Buffer
 	b.WriteByte('\n')
-	if err := (&printer.Config{Mode: printer.SourcePos}).Fprint(&b, fset, n); err != nil {
+	if err := (&printer.Config{Mode: printer.SourcePos | printer.UseSpaces | printer.TabIndent, Tabwidth: 8}).Fprint(&b, fset, n); err != nil {
 		return "", fmt.Errorf("printing rewritten cell: %w", err)
 	}
 	return b.String(), nil

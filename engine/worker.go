@@ -415,6 +415,10 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		return nil, nil, nil, w.runProgram(ctx, cell, code, prog)
 	}
 	code = blankPackage(code)
+	// As go run would: a cell that defines main runs it once, at its
+	// end. Renamed, so that the interpreter does not run it again at
+	// every later evaluation.
+	code, hasMain := renameMain(code)
 	chunks := splitCell(code)
 	var decls []Decl
 	var vars []string
@@ -432,14 +436,6 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			if err := w.checkRedefinition(cell, code, c); err != nil {
 				return nil, nil, nil, err
 			}
-		}
-		runMain := false
-		if c.kind == kindDecl && slicesContains(names, "main") {
-			// As go run would: define main, then run it once. Renamed, so
-			// that the interpreter does not run it again at every later
-			// evaluation.
-			code = renameMain(code, c)
-			runMain = true
 		}
 		var v reflect.Value
 		var err error
@@ -474,11 +470,6 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			}
 			w.mu.Unlock()
 			w.learn(code[c.start:c.last.end], c, names)
-			if runMain {
-				if _, err := ip.EvalWithContext(ctx, mainName+"()"); err != nil {
-					return nil, nil, nil, err
-				}
-			}
 		case kindVar:
 			names := declNames(code[c.start:c.last.end])
 			vars = append(vars, names...)
@@ -493,6 +484,11 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && hasValue(v) {
 				result = v.Interface()
 			}
+		}
+	}
+	if hasMain {
+		if _, err := ip.EvalWithContext(ctx, mainName+"()"); err != nil {
+			return nil, nil, nil, err
 		}
 	}
 	return result, decls, vars, nil
