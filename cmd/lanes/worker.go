@@ -25,7 +25,7 @@ func runWorker() error {
 // engine reports the exit and starts a fresh worker.
 func workerSymbols() interp.Exports {
 	syms := interp.Exports{}
-	for k, v := range symbols.Symbols {
+	for k, v := range symbols.Load() {
 		syms[k] = v
 	}
 	for k, v := range export.Exports() {
