@@ -33,7 +33,7 @@ func (w *worker) prepare(cell int, code string, c chunk, rangeInts bool) string 
 		info:   w.typeCheck(fset, f),
 		isPkg:  w.isPkg,
 		done:   map[ast.Node]bool{},
-		labels: map[ast.Stmt]string{},
+		labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},
 	}
 	var node any
 	if c.kind == kindStmt {
@@ -119,6 +119,8 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Uses:  map[*ast.Ident]types.Object{},
 		Defs:  map[*ast.Ident]types.Object{},
+
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
 	}
 	conf := types.Config{
 		Importer: emptyImporter{},

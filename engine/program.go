@@ -88,7 +88,7 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 			cell: cell, fset: fset, info: typeCheckFile(fset, pf),
 			isPkg:  func(name string) bool { return fileImports(pf, name) },
 			done:   map[ast.Node]bool{},
-			labels: map[ast.Stmt]string{},
+			labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},
 		}
 		for _, d := range pf.Decls {
 			r.rewrite(d)

@@ -28,16 +28,17 @@ const (
 // original nodes are kept so that the printed code carries //line
 // directives naming the cell's own lines.
 type rewriter struct {
-	cell      int
-	info      *types.Info       // types of the chunk; entries may be missing
-	isPkg     func(string) bool // names an imported package
-	shadowed  map[string]bool   // builtins the session redefines
-	rangeInts bool              // treat range expressions of unknown type as integers
-	changed   bool
-	tmp       int
-	done      map[ast.Node]bool   // nodes made by the rewrite, not to be rewritten again
-	labels    map[ast.Stmt]string // labels of labelled statements
-	fset      *token.FileSet
+	cell       int
+	info       *types.Info       // types of the chunk; entries may be missing
+	isPkg      func(string) bool // names an imported package
+	shadowed   map[string]bool   // builtins the session redefines
+	rangeInts  bool              // treat range expressions of unknown type as integers
+	changed    bool
+	tmp        int
+	done       map[ast.Node]bool   // nodes made by the rewrite, not to be rewritten again
+	labels     map[ast.Stmt]string // labels of labelled statements
+	loopDefers map[*ast.DeferStmt]bool
+	fset       *token.FileSet
 }
 
 func (r *rewriter) newName(what string) string {
@@ -92,15 +93,40 @@ func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
 			s = lab.Stmt
 			r.labels[s] = lab.Label.Name
 		}
-		if rs, ok := s.(*ast.RangeStmt); ok && !r.done[rs] && r.isInt(rs.X) {
+		if d, ok := s.(*ast.DeferStmt); ok && !r.done[d] && r.loopDefers[d] {
+			// In a loop, the interpreter shares the variables a deferred
+			// literal captures: bind the closure first. (Not for one that
+			// recovers: the interpreter only lets a deferred literal do.)
+			if lit, ok := ast.Unparen(d.Call.Fun).(*ast.FuncLit); ok && !mentions(lit.Body, "recover") {
+				r.done[d] = true
+				r.changed = true
+				t := r.newName("d")
+				bind := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: d.Defer, Name: t}}, Tok: token.DEFINE, TokPos: d.Defer, Rhs: []ast.Expr{lit}}
+				d.Call.Fun = ident(t)
+				ns := &ast.BlockStmt{Lbrace: d.Defer, List: []ast.Stmt{bind, d}, Rbrace: d.End()}
+				if lab != nil {
+					lab.Stmt = ns
+				} else {
+					list[i] = ns
+				}
+			}
+			continue
+		}
+		if rs, ok := s.(*ast.RangeStmt); ok && !r.done[rs] && (r.isInt(rs.X) || r.chanElems(rs)) {
+			var b ast.Stmt
+			if r.isInt(rs.X) {
+				b = r.rangeInt(rs)
+			} else {
+				b = r.rangeIndex(rs)
+			}
 			if lab != nil {
 				// The label stays on the loop, inside the new block.
-				b := r.rangeInt(rs).(*ast.BlockStmt)
+				b := b.(*ast.BlockStmt)
 				lab.Stmt = b.List[1]
 				b.List[1] = lab
 				list[i] = b
 			} else {
-				list[i] = r.rangeInt(rs)
+				list[i] = b
 			}
 			continue
 		}
@@ -145,7 +171,17 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 	}
 	var lhs, rhs []ast.Expr
 	call := &ast.CallExpr{Fun: g.Call.Fun, Lparen: g.Call.Lparen, Ellipsis: g.Call.Ellipsis, Rparen: g.Call.Rparen}
-	if !r.static(g.Call.Fun) {
+	if sel, ok := ast.Unparen(g.Call.Fun).(*ast.SelectorExpr); ok && r.method(sel) != nil {
+		// x.M(...): bind the receiver (its address for a pointer method
+		// on an addressable value), as the method value would.
+		recv := ast.Expr(sel.X)
+		if r.method(sel).addr {
+			recv = &ast.UnaryExpr{Op: token.AND, X: sel.X}
+		}
+		t := r.newName("r")
+		lhs, rhs = append(lhs, ident(t)), append(rhs, recv)
+		call.Fun = &ast.SelectorExpr{X: ident(t), Sel: sel.Sel}
+	} else if !r.static(g.Call.Fun) {
 		t := r.newName("f")
 		lhs, rhs = append(lhs, ident(t)), append(rhs, g.Call.Fun)
 		call.Fun = ident(t)
@@ -167,6 +203,30 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 		return ng
 	}
 	return &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, TokPos: g.Go, Rhs: rhs}, ng}}
+}
+
+type methodInfo struct{ addr bool }
+
+// method tells whether sel is a method call on a value the rewrite can
+// bind, and whether the receiver is taken by address.
+func (r *rewriter) method(sel *ast.SelectorExpr) *methodInfo {
+	if r.info == nil || r.info.Selections == nil {
+		return nil
+	}
+	s, ok := r.info.Selections[sel]
+	if !ok || s.Kind() != types.MethodVal {
+		return nil
+	}
+	sig, ok := s.Obj().Type().(*types.Signature)
+	if !ok || sig.Recv() == nil {
+		return nil
+	}
+	_, ptrRecv := sig.Recv().Type().(*types.Pointer)
+	_, ptrX := s.Recv().Underlying().(*types.Pointer)
+	if _, isIface := s.Recv().Underlying().(*types.Interface); isIface {
+		return &methodInfo{}
+	}
+	return &methodInfo{addr: ptrRecv && !ptrX}
 }
 
 // goroutineName names a goroutine after the function it runs.
@@ -269,12 +329,85 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		if sel, ok := c.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "AfterFunc") && len(lit.Type.Params.List) == 0 {
 			r.guard(lit, sel)
 		}
-		// func() T { return LIT }() makes the closure in a fresh frame.
-		c.Args[i] = &ast.CallExpr{Fun: &ast.FuncLit{
-			Type: &ast.FuncType{Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: lit.Type}}}},
-			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{lit}}}},
-		}}
+		c.Args[i] = &ast.CallExpr{Fun: freshClosure(lit)}
 	}
+}
+
+// freshClosure returns func() T { return lit }: called, it makes the
+// closure in a frame of its own.
+func freshClosure(lit *ast.FuncLit) *ast.FuncLit {
+	return &ast.FuncLit{
+		Type: &ast.FuncType{Func: lit.Type.Func, Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: lit.Type}}}},
+		Body: &ast.BlockStmt{Lbrace: lit.Type.Func, List: []ast.Stmt{&ast.ReturnStmt{Return: lit.Type.Func, Results: []ast.Expr{lit}}}, Rbrace: lit.Body.Rbrace},
+	}
+}
+
+// chanElems reports whether a range loop with a value ranges over a slice
+// or array of channels, which the interpreter gets wrong.
+func (r *rewriter) chanElems(s *ast.RangeStmt) bool {
+	if r.info == nil || s.Value == nil {
+		return false
+	}
+	tv, ok := r.info.Types[s.X]
+	if !ok || tv.Type == nil {
+		return false
+	}
+	t := tv.Type.Underlying()
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem().Underlying()
+	}
+	var elem types.Type
+	switch x := t.(type) {
+	case *types.Slice:
+		elem = x.Elem()
+	case *types.Array:
+		elem = x.Elem()
+	default:
+		return false
+	}
+	_, isChan := elem.Underlying().(*types.Chan)
+	return isChan
+}
+
+// rangeIndex rewrites a range loop over a slice or array as a loop over
+// its indices:
+//
+//	{ x' := x; for k' := 0; k' < len(x'); k'++ { k, v := k', x'[k']; body } }
+func (r *rewriter) rangeIndex(s *ast.RangeStmt) ast.Stmt {
+	r.changed = true
+	x, k := r.newName("x"), r.newName("k")
+	r.markLoopDefers(s.Body)
+	var lhs, rhs []ast.Expr
+	if s.Key != nil && !isBlank(s.Key) {
+		lhs, rhs = append(lhs, s.Key), append(rhs, ident(k))
+	}
+	if s.Value != nil && !isBlank(s.Value) {
+		lhs, rhs = append(lhs, s.Value), append(rhs, &ast.IndexExpr{X: ident(x), Index: ident(k)})
+	}
+	body := s.Body
+	if len(lhs) > 0 {
+		tok := s.Tok
+		if tok != token.DEFINE {
+			tok = token.ASSIGN
+		}
+		body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: tok, TokPos: body.Lbrace, Rhs: rhs}}, body.List...)
+	}
+	f := &ast.ForStmt{
+		For:  s.For,
+		Init: &ast.AssignStmt{Lhs: []ast.Expr{ident(k)}, Tok: token.DEFINE, TokPos: s.For, Rhs: []ast.Expr{intLit(0)}},
+		Cond: &ast.BinaryExpr{X: ident(k), Op: token.LSS, Y: &ast.CallExpr{Fun: ident("len"), Args: []ast.Expr{ident(x)}}},
+		Post: &ast.IncDecStmt{X: ident(k), Tok: token.INC},
+		Body: body,
+	}
+	r.done[f] = true
+	return &ast.BlockStmt{Lbrace: s.For, List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{ident(x)}, Tok: token.DEFINE, TokPos: s.For, Rhs: []ast.Expr{s.X}}, f,
+	}}
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
 }
 
 // guard makes a function literal run by a compiled function in its own
@@ -468,9 +601,24 @@ func assigned(body ast.Node, name string) bool {
 	return found
 }
 
+// markLoopDefers notes the defer statements of a loop body (not those of
+// function literals in it).
+func (r *rewriter) markLoopDefers(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			r.loopDefers[x] = true
+		}
+		return true
+	})
+}
+
 // forLoop gives a three-clause loop per-iteration variables (Go 1.22) when
 // that can be observed, and rewrites "for i := range n" over an integer.
 func (r *rewriter) forLoop(f *ast.ForStmt) {
+	r.markLoopDefers(f.Body)
 	if r.done[f] {
 		return
 	}
@@ -558,6 +706,7 @@ func (r *rewriter) continues(body *ast.BlockStmt, loopLabel, label string) bool 
 // rangeLoop gives a range loop per-iteration variables when that can be
 // observed, and rewrites ranging over an integer as a counting loop.
 func (r *rewriter) rangeLoop(s *ast.RangeStmt) {
+	r.markLoopDefers(s.Body)
 	if r.done[s] {
 		return
 	}
@@ -607,6 +756,7 @@ func (r *rewriter) rangeInt(s *ast.RangeStmt) ast.Stmt {
 	r.changed = true
 	n, i := r.newName("n"), r.newName("i")
 	body := s.Body
+	r.markLoopDefers(body)
 	if id, ok := s.Key.(*ast.Ident); ok && id.Name != "_" && s.Tok == token.DEFINE {
 		body.List = append([]ast.Stmt{
 			&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: body.Lbrace, Name: id.Name}}, Tok: token.DEFINE, TokPos: body.Lbrace, Rhs: []ast.Expr{ident(i)}},

@@ -1,34 +1,39 @@
-// A generic worker pool: Map runs f over the inputs with n workers.
+// A generic worker pool: workers apply f to items of any type, by index.
 package main
 
 import (
 	"fmt"
-	"strings"
 	"sync"
 )
 
-func Map[T, R any](in []T, workers int, f func(T) R) []R {
-	out := make([]R, len(in))
-	idx := make(chan int)
+type Pool[T any] struct {
+	workers int
+	f       func(T) T
+}
+
+func (p Pool[T]) Run(items []T) []T {
+	jobs := make(chan int)
+	out := items[:0:0]
+	out = append(out, items...)
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < p.workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range idx {
-				out[i] = f(in[i])
+			for i := range jobs {
+				out[i] = p.f(items[i])
 			}
 		}()
 	}
-	for i := range in {
-		idx <- i
+	for i := range items {
+		jobs <- i
 	}
-	close(idx)
+	close(jobs)
 	wg.Wait()
 	return out
 }
 
 func main() {
-	fmt.Println(Map([]int{1, 2, 3, 4}, 2, func(x int) int { return x * x }))
-	fmt.Println(Map([]string{"a", "b"}, 3, strings.ToUpper))
+	fmt.Println(Pool[int]{3, func(x int) int { return x * x }}.Run([]int{1, 2, 3, 4}))
+	fmt.Println(Pool[string]{2, func(s string) string { return s + "!" }}.Run([]string{"go", "lanes"}))
 }

@@ -19,5 +19,5 @@ func main() {
 		<-limiter.C
 		fmt.Println("request", r)
 	}
-	fmt.Println("took at least 50ms:", time.Since(start) >= 50*time.Millisecond)
+	fmt.Println("took at least 40ms:", time.Since(start) >= 40*time.Millisecond)
 }
