@@ -63,7 +63,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmd := "repl"
-	if len(args) > 0 {
+	if len(args) > 0 && !isREPLFlag(args[0]) {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -96,6 +96,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "lanes:", err)
 	return 1
+}
+
+// isREPLFlag reports whether arg is a flag of the default command, so that
+// "lanes -lessons DIR" means "lanes repl -lessons DIR".
+func isREPLFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--version":
+		return false
+	}
+	return len(arg) > 1 && arg[0] == '-'
 }
 
 // newFlags makes a flag set that reports mistakes as errUsage.
