@@ -121,7 +121,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	summary := fmt.Sprintf("%s: %d cells in %.2fs", filepath.Base(in), st.Executed, st.Elapsed.Seconds())
+	summary := fmt.Sprintf("%s: %s in %.2fs", filepath.Base(in), plural(st.Executed, "cell"), st.Elapsed.Seconds())
 	if st.Failed > 0 {
 		summary += fmt.Sprintf(", %d failed", st.Failed)
 	}
@@ -140,6 +140,14 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		return errCellsFailed
 	}
 	return runErr
+}
+
+// plural spells a count with its noun: "1 cell", "3 cells".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // languageInfo is the kernel's language_info, recorded in the notebook's

@@ -373,3 +373,45 @@ sys.stdout.write(nbformat.writes(nb) + "\n")`)
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// BenchmarkRun times "lanes run" on a notebook, from process start to
+// exit: worker start, every cell, writing the executed notebook. The
+// notebook is $LANES_BENCH_NOTEBOOK (default testdata/run/outputs.ipynb), so
+//
+//	LANES_BENCH_NOTEBOOK=$PWD/lessons/05-waiting-vs-computing.ipynb \
+//	    go test ./cmd/lanes -run '^$' -bench BenchmarkRun -benchtime 10x
+//
+// benchmarks a lesson. Besides the mean (ns/op) it reports the median and
+// the cells run per second.
+func BenchmarkRun(b *testing.B) {
+	nbFile := os.Getenv("LANES_BENCH_NOTEBOOK")
+	if nbFile == "" {
+		nbFile = filepath.Join("testdata", "run", "outputs.ipynb")
+	}
+	nb, err := notebook.ReadFile(nbFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cells := 0
+	for _, c := range nb.Cells {
+		if c.Runnable() {
+			cells++
+		}
+	}
+	out := filepath.Join(b.TempDir(), "out.ipynb")
+	var times []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		cmd := exec.Command(lanesBin, "run", nbFile, "-o", out, "--allow-errors")
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("lanes run: %v\n%s", err, msg)
+		}
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	median := times[len(times)/2]
+	b.ReportMetric(float64(median.Microseconds())/1000, "median-ms")
+	b.ReportMetric(float64(cells)/median.Seconds(), "cells/s")
+}
