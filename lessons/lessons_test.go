@@ -119,8 +119,14 @@ func TestEmbeddedLessons(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := notebook.Parse(inst); err != nil {
+			nb0, err := notebook.Parse(inst)
+			if err != nil {
 				t.Fatalf("%s: %v", l.File, err)
+			}
+			// Lessons are kept in Jupyter's own layout, so that saving one
+			// from Jupyter changes only what was edited.
+			if again, err := nb0.Marshal(); err != nil || string(again) != string(inst) {
+				t.Errorf("%s is not in nbformat's layout (write it with nbformat.write): %v", l.File, err)
 			}
 			stud, err := Student(l.Name)
 			if err != nil {

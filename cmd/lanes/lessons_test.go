@@ -122,3 +122,47 @@ func TestLessonsCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestLessonsRun runs every lesson with "lanes run": the instructor
+// version top to bottom without an error, and the student version with
+// every graded test cell failing, since no answer is written yet.
+func TestLessonsRun(t *testing.T) {
+	files := lessonFiles(t)
+	if len(files) == 0 {
+		t.Skip("no lessons are embedded yet")
+	}
+	if testing.Short() {
+		t.Skip("runs every lesson twice")
+	}
+	dir := t.TempDir()
+	if _, stderr, code := lanes(t, "", "lessons", "copy", dir); code != 0 {
+		t.Fatalf("copy: %s", stderr)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
+			if _, stderr, code := lanes(t, "", "run", f); code != 0 {
+				t.Errorf("instructor version: exit %d\n%s", code, stderr)
+			}
+			student := filepath.Join(dir, name)
+			out := filepath.Join(dir, "run-"+name)
+			if _, stderr, code := lanes(t, "", "run", student, "--allow-errors", "-o", out); code != 0 {
+				t.Fatalf("student version: exit %d\n%s", code, stderr)
+			}
+			nb := readNotebook(t, out)
+			for i, c := range nb.Cells {
+				meta, _ := c.Nbgrader()
+				if !meta.Grade || c.Type != notebook.Code {
+					continue
+				}
+				failed := false
+				for _, o := range c.Outputs {
+					failed = failed || o.Type == notebook.Error
+				}
+				if !failed {
+					t.Errorf("student version: graded cell %d (%s) passes without an answer", i+1, meta.GradeID)
+				}
+			}
+		})
+	}
+}
