@@ -1,0 +1,126 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// requireTool fails under CI and skips elsewhere when a tool is missing.
+func requireTool(t *testing.T, ok bool, what string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatalf("missing %s", what)
+	}
+	t.Skipf("missing %s", what)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// TestBrowserLesson opens lesson 1 in Debian's Jupyter Notebook server with
+// the Lanes kernel, runs all cells in headless Chromium and checks that a
+// timeline is rendered and no cell failed. The screenshot is kept in
+// browser/artifacts/.
+func TestBrowserLesson(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test; runs without -short")
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, nodeErr := exec.LookPath("node")
+	requireTool(t, nodeErr == nil, "node (Node.js)")
+	requireTool(t, fileExists("/usr/bin/chromium"), "/usr/bin/chromium (Debian package chromium)")
+	requireTool(t, fileExists(filepath.Join(root, "browser", "node_modules", "playwright-core")),
+		"playwright-core (run npm ci in browser/)")
+	requirePython(t, "notebook")
+
+	env := jupyterEnv(t)
+	dir := t.TempDir()
+	lesson, err := os.ReadFile(filepath.Join(root, "lessons", "01-two-words.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lesson.ipynb"), lesson, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	port := freePort(t)
+	tokBytes := make([]byte, 16)
+	rand.Read(tokBytes)
+	token := hex.EncodeToString(tokBytes)
+	server := exec.Command(python, "-m", "notebook", "--no-browser", "--allow-root",
+		"--ip=127.0.0.1", fmt.Sprintf("--port=%d", port), "--port-retries=0",
+		"--NotebookApp.token="+token, "--notebook-dir="+dir)
+	server.Env = env
+	server.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var serverLog strings.Builder
+	server.Stdout, server.Stderr = &serverLog, &serverLog
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		syscall.Kill(-server.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { server.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			syscall.Kill(-server.Process.Pid, syscall.SIGKILL)
+		}
+	}()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/api/status?token=" + token)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("notebook server did not start: %v\n%s", err, serverLog.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	artifacts := filepath.Join(root, "browser", "artifacts")
+	os.MkdirAll(artifacts, 0o755)
+	shot := filepath.Join(artifacts, "lesson01.png")
+	node := exec.Command("node", filepath.Join(root, "browser", "lesson.mjs"),
+		base+"/notebooks/lesson.ipynb?token="+token, shot)
+	node.Dir = filepath.Join(root, "browser")
+	out, err := node.CombinedOutput()
+	if err != nil {
+		t.Fatalf("browser run failed: %v\n%s\nserver log:\n%s", err, out, lastLines([]byte(serverLog.String()), 30))
+	}
+	t.Logf("%s(screenshot: %s)", out, shot)
+}
+
+// freePort asks the kernel for a free TCP port on the loopback interface.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
