@@ -9,14 +9,29 @@ import (
 
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/engine/symbols"
+	"github.com/lanes-dev/lanes/grade/sandbox"
 	lanesrt "github.com/lanes-dev/lanes/runtime"
 	"github.com/lanes-dev/lanes/runtime/export"
 )
 
-// runWorker serves the supervisor: it is the process cells run in.
+// runWorker serves the supervisor: it is the process cells run in. In
+// grading mode (sandbox.EnvGrading in the environment, set by "lanes
+// grade") cells see only the allow-listed packages and the process runs
+// under the memory and goroutine limits of the environment.
 func runWorker() error {
 	lanesrt.SetLive(true)
-	return engine.RunWorker(workerSymbols())
+	syms := workerSymbols()
+	limits, grading, err := sandbox.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if grading {
+		syms = sandbox.Filter(syms)
+		if err := sandbox.Enter(limits); err != nil {
+			return err
+		}
+	}
+	return engine.RunWorker(syms)
 }
 
 // workerSymbols is what cells can import: the standard library and the

@@ -1,0 +1,340 @@
+// Package sandbox is the worker's side of grading mode: what a cell may
+// import, and the memory and goroutine limits of the worker process.
+//
+// The grader (package grade) starts each submission's worker with the
+// variables of Limits.Env in its environment; the worker (cmd/lanes)
+// calls FromEnv before it serves cells and, in grading mode, Filter on its
+// symbol tables and Enter before the first cell.
+//
+// # What a cell may import
+//
+// Cells run in an interpreter that can reach only the compiled packages in
+// its symbol tables, so the tables are the sandbox: a package that is not
+// in them cannot be called, whether a cell imports it or names it without
+// an import. Allowed lists the packages kept. The rule for the list: a
+// package is allowed when nothing in it can open a file, start a process,
+// use the network, read the environment or touch memory outside Go's type
+// system. That keeps the packages of computation (fmt, strings, strconv,
+// sort, slices, maps, math and its subpackages, math/rand, containers,
+// unicode, bytes, bufio and io over in-memory values, regexp, encoding
+// to and from memory, hashes, image codecs over readers and writers),
+// concurrency (sync, sync/atomic, context, time, runtime) and the Lanes
+// runtime ("lanes"). It drops, among others:
+//
+//   - os, os/exec, os/signal, os/user, syscall, io/ioutil, path/filepath,
+//     io/fs, log (log.Fatal exits), flag (reads os.Args): files, processes,
+//     the environment;
+//   - net and everything under it, crypto/tls, crypto/x509, expvar: the
+//     network, and system certificate files;
+//   - unsafe, reflect, plugin: ways around the type system;
+//   - runtime/debug (it could lift the memory limit), runtime/pprof,
+//     runtime/trace, runtime/metrics, testing, go/* (go/build reads the
+//     disk), debug/*, archive/*, mime, text/template and html/template
+//     (ParseFiles), database/sql: files or process state a grade should
+//     not depend on.
+//
+// Of runtime, the functions that stop or trace the process (Breakpoint,
+// StartTrace, ReadTrace, StopTrace, SetCPUProfileRate) and GOROOT are
+// removed. Methods of compiled types cannot be taken out of a table; the
+// one method of an allowed package that writes a file,
+// lanes.(*Timeline).SaveChromeTrace, is refused by the grader's static
+// check of each cell (grade.CheckSource), as are imports outside the list.
+//
+// An import of a package without a table makes the interpreter look for
+// its source on disk (GOPATH, or relative to the working directory). Enter
+// moves the worker into an empty directory that it then deletes, so no
+// path resolves and such an import fails; the grader rejects it before
+// the cell runs anyway, with the list of allowed packages.
+//
+// # Limits
+//
+// Memory: debug.SetMemoryLimit makes the garbage collector work to stay
+// under the limit, and a watchdog samples, every 10 ms, the bytes of heap
+// objects (runtime/metrics) and the resident set (/proc/self/statm). Both
+// are needed: make([]byte, 10<<30) succeeds at once on Linux (the pages
+// are not touched, so the resident set stays small) but shows in the heap
+// metric, and memory outside the Go heap shows only in the resident set.
+// Over the limit the watchdog writes a line "fatal error: memory limit of
+// … exceeded" on standard error and exits with status 2, as the Go runtime
+// does on a fatal error: the engine reports that line as the cell's error
+// and starts a fresh worker. RLIMIT_AS is not used: Go reserves address
+// space well beyond what it uses, so a limit on it fails programs that use
+// little memory, and its failure is an unexplained "out of memory" crash.
+//
+// Goroutines: the same watchdog checks runtime.NumGoroutine and stops the
+// worker with "fatal error: goroutine limit of … exceeded". A flood
+// overshoots the limit by what it starts in one sampling period, which is
+// harmless at the default limit.
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables of grading mode.
+const (
+	// EnvGrading set to "1" turns grading mode on.
+	EnvGrading = "LANES_GRADING"
+	// EnvMemory is the memory limit in bytes.
+	EnvMemory = "LANES_GRADING_MEMORY"
+	// EnvGoroutines is the goroutine limit.
+	EnvGoroutines = "LANES_GRADING_GOROUTINES"
+)
+
+// Default limits.
+const (
+	DefaultMemory     = 1 << 30
+	DefaultGoroutines = 10000
+)
+
+// Limits of a grading worker.
+type Limits struct {
+	// Memory is the most memory (heap objects or resident set, in bytes)
+	// the worker may use; 0 is DefaultMemory.
+	Memory int64
+	// Goroutines is the most goroutines the worker may run at once; 0 is
+	// DefaultGoroutines.
+	Goroutines int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Memory <= 0 {
+		l.Memory = DefaultMemory
+	}
+	if l.Goroutines <= 0 {
+		l.Goroutines = DefaultGoroutines
+	}
+	return l
+}
+
+// Env returns the environment variables that put a worker in grading mode
+// with these limits.
+func (l Limits) Env() []string {
+	l = l.withDefaults()
+	return []string{
+		EnvGrading + "=1",
+		EnvMemory + "=" + strconv.FormatInt(l.Memory, 10),
+		EnvGoroutines + "=" + strconv.Itoa(l.Goroutines),
+	}
+}
+
+// FromEnv reads grading mode from the environment: ok is false when it is
+// off.
+func FromEnv(getenv func(string) string) (l Limits, ok bool, err error) {
+	if getenv(EnvGrading) != "1" {
+		return Limits{}, false, nil
+	}
+	if s := getenv(EnvMemory); s != "" {
+		if l.Memory, err = strconv.ParseInt(s, 10, 64); err != nil || l.Memory < 0 {
+			return l, true, fmt.Errorf("sandbox: %s=%q is not a number of bytes", EnvMemory, s)
+		}
+	}
+	if s := getenv(EnvGoroutines); s != "" {
+		if l.Goroutines, err = strconv.Atoi(s); err != nil || l.Goroutines < 0 {
+			return l, true, fmt.Errorf("sandbox: %s=%q is not a number", EnvGoroutines, s)
+		}
+	}
+	return l.withDefaults(), true, nil
+}
+
+// Allowed lists the import paths a graded cell may import (see the
+// package documentation for the rule).
+var Allowed = []string{
+	"bufio", "bytes", "cmp", "container/heap", "container/list", "container/ring",
+	"context", "crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512",
+	"encoding", "encoding/base64", "encoding/binary", "encoding/csv", "encoding/hex", "encoding/json",
+	"errors", "fmt", "hash", "hash/adler32", "hash/crc32", "hash/crc64", "hash/fnv", "hash/maphash",
+	"html", "image", "image/color", "image/color/palette", "image/draw", "image/gif", "image/jpeg", "image/png",
+	"io", "iter", "lanes", "maps", "math", "math/big", "math/bits", "math/cmplx", "math/rand", "math/rand/v2",
+	"path", "regexp", "regexp/syntax", "runtime", "slices", "sort", "strconv", "strings",
+	"sync", "sync/atomic", "text/scanner", "text/tabwriter", "time",
+	"unicode", "unicode/utf16", "unicode/utf8", "unique",
+}
+
+var allowed = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range Allowed {
+		m[p] = true
+	}
+	return m
+}()
+
+// IsAllowed reports whether a graded cell may import path.
+func IsAllowed(path string) bool { return allowed[path] }
+
+// removed are the members taken out of allowed packages' tables.
+var removed = map[string][]string{
+	"runtime": {"Breakpoint", "StartTrace", "ReadTrace", "StopTrace", "SetCPUProfileRate", "GOROOT"},
+}
+
+// Filter returns the symbol tables (yaegi's "path/name" → member → value)
+// cut to the allowed packages, without the removed members. Keys that are
+// not packages (".", the interpreter's wrapper types) are kept.
+func Filter[T ~map[string]map[string]reflect.Value](syms T) T {
+	out := T{}
+	for key, members := range syms {
+		i := strings.LastIndexByte(key, '/')
+		if i < 0 {
+			out[key] = members // not a package table
+			continue
+		}
+		path := key[:i]
+		if !allowed[path] {
+			continue
+		}
+		if drop := removed[path]; len(drop) > 0 {
+			cp := make(map[string]reflect.Value, len(members))
+			for n, v := range members {
+				cp[n] = v
+			}
+			for _, n := range drop {
+				delete(cp, n)
+			}
+			members = cp
+		}
+		out[key] = members
+	}
+	return out
+}
+
+// Missing returns the allowed packages that syms has no table for (a
+// check for tests and for regenerated tables).
+func Missing[T ~map[string]map[string]reflect.Value](syms T) []string {
+	have := map[string]bool{}
+	for key := range syms {
+		if i := strings.LastIndexByte(key, '/'); i >= 0 {
+			have[key[:i]] = true
+		}
+	}
+	var miss []string
+	for _, p := range Allowed {
+		if !have[p] {
+			miss = append(miss, p)
+		}
+	}
+	sort.Strings(miss)
+	return miss
+}
+
+// Enter puts the running worker under the limits: it moves into a deleted
+// directory, sets the Go memory limit and starts the watchdog.
+func Enter(l Limits) error {
+	l = l.withDefaults()
+	dir, err := os.MkdirTemp("", "lanes-grading-")
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	if err := os.Remove(dir); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	debug.SetMemoryLimit(l.Memory)
+	statm, _ := os.Open("/proc/self/statm") // kept open: read again at each sample
+	w := &watchdog{limits: l, statm: statm, exit: os.Exit, page: int64(os.Getpagesize())}
+	go w.run(10 * time.Millisecond)
+	return nil
+}
+
+// watchdog stops the process when it goes over its limits.
+type watchdog struct {
+	limits Limits
+	statm  *os.File
+	page   int64
+	exit   func(int)
+	sample [1]metrics.Sample
+}
+
+func (w *watchdog) run(every time.Duration) {
+	w.sample[0].Name = "/memory/classes/heap/objects:bytes"
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for range t.C {
+		if msg := w.check(); msg != "" {
+			fmt.Fprintf(os.Stderr, "fatal error: %s\n", msg)
+			w.exit(2)
+			return
+		}
+	}
+}
+
+// check returns why the process is over a limit, or "".
+func (w *watchdog) check() string {
+	if n := runtime.NumGoroutine(); n > w.limits.Goroutines {
+		return fmt.Sprintf("goroutine limit of %d exceeded (%d goroutines are running): the program was stopped", w.limits.Goroutines, n)
+	}
+	metrics.Read(w.sample[:])
+	heap := int64(w.sample[0].Value.Uint64())
+	rss := w.rss()
+	if used := max(heap, rss); used > w.limits.Memory {
+		return fmt.Sprintf("memory limit of %s exceeded (the program uses %s): the program was stopped", Bytes(w.limits.Memory), Bytes(used))
+	}
+	return ""
+}
+
+// rss is the resident set size from /proc/self/statm (0 where there is
+// none).
+func (w *watchdog) rss() int64 {
+	if w.statm == nil {
+		return 0
+	}
+	var buf [128]byte
+	n, err := w.statm.ReadAt(buf[:], 0)
+	if n == 0 && err != nil {
+		return 0
+	}
+	f := strings.Fields(string(buf[:n]))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * w.page
+}
+
+// Bytes formats a size in binary units: 512 MiB, 10.0 GiB.
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	v := float64(n) / float64(div)
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	return s + " " + string("KMGTPE"[exp]) + "iB"
+}
+
+// ParseBytes reads a size: a number of bytes, or with a unit (K, M, G,
+// KB, MB, GB, KiB, MiB, GiB; all binary).
+func ParseBytes(s string) (int64, error) {
+	t := strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suf string
+		m   int64
+	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suf) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suf)), u.m
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("%q is not a size (such as 512M or 2G)", s)
+	}
+	return int64(f * float64(mult)), nil
+}
