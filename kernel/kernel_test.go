@@ -175,7 +175,7 @@ func (b *syncBuffer) String() string {
 }
 
 // freePorts returns n distinct free TCP ports on 127.0.0.1.
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ls []net.Listener
 	var ports []int
@@ -195,7 +195,7 @@ func freePorts(t *testing.T, n int) []int {
 
 // testKernel is a running Kernel with a connected client.
 type testKernel struct {
-	t       *testing.T
+	t       testing.TB
 	k       *Kernel
 	interp  *fakeInterp
 	logs    *syncBuffer
@@ -210,14 +210,14 @@ type testKernel struct {
 	iopubCh                          chan *Message
 }
 
-func startKernel(t *testing.T) *testKernel {
+func startKernel(t testing.TB) *testKernel {
 	t.Helper()
 	return startKernelOpts(t, Options{})
 }
 
 // startKernelOpts starts a kernel with opts (Logger, Username and
 // ShutdownTimeout are set by the test) and connects a client to it.
-func startKernelOpts(t *testing.T, opts Options) *testKernel {
+func startKernelOpts(t testing.TB, opts Options) *testKernel {
 	t.Helper()
 	ports := freePorts(t, 5)
 	conn := ConnectionInfo{
