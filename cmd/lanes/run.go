@@ -81,11 +81,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	width := 0
 	progress := func(p notebook.Progress) {
-		if width == 0 {
-			width = len(strconv.Itoa(p.Total))
-		}
 		status := "ok"
 		switch {
 		case p.TimedOut:
@@ -93,7 +89,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 		case p.Err != nil:
 			status = "error"
 		}
-		fmt.Fprintf(stderr, "[%*d/%d] cell %d %s %.2fs\n", width, p.Count, p.Total, p.Count, status, p.Elapsed.Seconds())
+		fmt.Fprintf(stderr, "[%d/%d] cell %d %s %.2fs\n", p.Count, p.Total, p.Count, status, p.Elapsed.Seconds())
 		if p.Err != nil {
 			for _, line := range p.Err.Traceback {
 				fmt.Fprintln(stderr, "    "+line)

@@ -70,7 +70,7 @@ func TestRunCommandLine(t *testing.T) {
 }
 
 // progressLine is the line printed per cell.
-var progressLine = regexp.MustCompile(`^\[ ?(\d+)/(\d+)\] cell (\d+) (ok|error|timeout) \d+\.\d\ds$`)
+var progressLine = regexp.MustCompile(`^\[(\d+)/(\d+)\] cell (\d+) (ok|error|timeout) \d+\.\d\ds$`)
 
 func progress(stderr string) []string {
 	var out []string
