@@ -312,6 +312,7 @@ type SyntaxError struct {
 	Msg string
 }
 
+// Error reports the position as file:line:column, as compilers do.
 func (e *SyntaxError) Error() string {
 	if e.File == "" {
 		return fmt.Sprintf("invalid JSON at line %d, column %d: %s", e.Line, e.Column, e.Msg)

@@ -89,6 +89,7 @@ type ValidationError struct {
 	Msg string
 }
 
+// Error names the cell, if any, and the problem.
 func (e *ValidationError) Error() string {
 	if e.Cell == 0 {
 		return "not a valid notebook: " + e.Msg

@@ -63,6 +63,8 @@ type CellError struct {
 	TimedOut bool
 }
 
+// Error names the cell by its execution count, with the error's name and
+// message.
 func (e *CellError) Error() string {
 	return fmt.Sprintf("cell %d failed: %s: %s", e.Count, e.Output.EName, e.Output.EValue)
 }
