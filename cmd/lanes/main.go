@@ -40,6 +40,11 @@ Usage:
   lanes lessons copy DIR [--instructor] [--force]
                                  write the lessons into DIR (student versions
                                  unless --instructor); edited copies are kept
+  lanes grade release SOURCE.ipynb... -o DIR
+                                 write the student versions of nbgrader notebooks
+  lanes grade autograde --source SOURCE.ipynb SUBMISSION... -o DIR [-j N]
+                                 grade submissions in sandboxed workers: grades.csv,
+                                 grades.json and feedback pages in DIR
   lanes version                  print the version
   lanes help                     print this help
 
@@ -76,6 +81,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runCmd(args, stdout, stderr)
 	case "lessons":
 		err = lessonsCmd(args, stdout, stderr)
+	case "grade":
+		err = gradeCmd(args, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "lanes", version)
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,157 @@
+package grade
+
+import (
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lanes-dev/lanes/grade/sandbox"
+)
+
+// Forbidden names the members of allowed packages that a graded cell may
+// not mention, with the reason: methods cannot be taken out of the
+// worker's symbol tables, so they are refused before the cell runs.
+var Forbidden = map[string]string{
+	"SaveChromeTrace": "it writes a file; use WriteChromeTrace with a bytes.Buffer",
+}
+
+// SourceError is a cell that a static check refuses to run.
+type SourceError struct {
+	// Line is the 1-based line in the cell.
+	Line int
+	// Msg says what is refused and why.
+	Msg string
+}
+
+func (e *SourceError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// CheckSource checks a cell before it runs in grading mode: every import
+// must be allow-listed (sandbox.Allowed), no Forbidden member may be
+// named, and none of the names in protected (packages the test cells use,
+// such as "lanes") may be declared, so that a student cannot replace what
+// the tests call. It returns nil when the cell may run.
+//
+// A cell mixes imports, declarations and statements in any order, so it is
+// not a Go file that go/parser accepts; the check works on go/scanner's
+// tokens, which a cell always has. Magic lines (%time, …) at the top are
+// skipped.
+func CheckSource(src string, protected map[string]bool) []*SourceError {
+	src = blankMagics(src)
+	toks := scan(src)
+	var errs []*SourceError
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.tok == token.IMPORT:
+			j := i + 1
+			if j < len(toks) && toks[j].tok == token.LPAREN {
+				for j++; j < len(toks) && toks[j].tok != token.RPAREN; j++ {
+					if toks[j].tok == token.STRING {
+						errs = append(errs, checkImport(toks[j])...)
+					}
+				}
+			} else {
+				for ; j < len(toks) && toks[j].tok != token.STRING && toks[j].tok != token.SEMICOLON; j++ {
+				}
+				if j < len(toks) && toks[j].tok == token.STRING {
+					errs = append(errs, checkImport(toks[j])...)
+				}
+			}
+			i = j
+		case t.tok == token.IDENT && Forbidden[t.lit] != "":
+			errs = append(errs, &SourceError{Line: t.line,
+				Msg: fmt.Sprintf("%s is not available when grading: %s", t.lit, Forbidden[t.lit])})
+		case t.tok == token.IDENT && protected[t.lit]:
+			qualifier := i+1 < len(toks) && toks[i+1].tok == token.PERIOD
+			selected := i > 0 && toks[i-1].tok == token.PERIOD
+			if !qualifier && !selected {
+				errs = append(errs, &SourceError{Line: t.line,
+					Msg: fmt.Sprintf("%s may only be used as the package %s when grading (the tests call it), not declared or assigned", t.lit, t.lit)})
+			}
+		}
+	}
+	return errs
+}
+
+func checkImport(t tok) []*SourceError {
+	path, err := strconv.Unquote(t.lit)
+	if err != nil || sandbox.IsAllowed(path) {
+		return nil
+	}
+	why := "only the allow-listed standard library and lanes can be imported when grading"
+	switch {
+	case path == "os" || strings.HasPrefix(path, "os/") || path == "syscall" || path == "io/ioutil" || path == "path/filepath":
+		why = "files, processes and the environment are not available when grading"
+	case path == "net" || strings.HasPrefix(path, "net/"):
+		why = "the network is not available when grading"
+	case path == "unsafe" || path == "reflect" || path == "plugin":
+		why = "it reaches around Go's type system, which grading does not allow"
+	case strings.HasPrefix(path, ".") || strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
+		why = "packages are not loaded from disk or the network when grading"
+	}
+	return []*SourceError{{Line: t.line, Msg: fmt.Sprintf("import %q is not allowed: %s (allowed: %s)", path, why, allowedList())}}
+}
+
+func allowedList() string {
+	l := append([]string(nil), sandbox.Allowed...)
+	sort.Strings(l)
+	return strings.Join(l, ", ")
+}
+
+type tok struct {
+	tok  token.Token
+	lit  string
+	line int
+}
+
+// scan returns the tokens of src (scanning goes on past errors).
+func scan(src string) []tok {
+	fset := token.NewFileSet()
+	f := fset.AddFile("cell", -1, len(src))
+	var s scanner.Scanner
+	s.Init(f, []byte(src), func(token.Position, string) {}, 0)
+	var out []tok
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			return out
+		}
+		out = append(out, tok{tok: t, lit: lit, line: fset.Position(pos).Line})
+	}
+}
+
+// blankMagics blanks the %-lines at the top of a cell, keeping line
+// numbers.
+func blankMagics(src string) string {
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		lines[i] = ""
+	}
+	return strings.Join(lines, "\n")
+}
+
+// packagesUsed returns the allow-listed package names that src uses as
+// qualifiers (the X of X.Y).
+func packagesUsed(src string, into map[string]bool) {
+	names := map[string]bool{}
+	for _, p := range sandbox.Allowed {
+		names[p[strings.LastIndexByte(p, '/')+1:]] = true
+	}
+	toks := scan(blankMagics(src))
+	for i, t := range toks {
+		if t.tok == token.IDENT && names[t.lit] && i+1 < len(toks) && toks[i+1].tok == token.PERIOD &&
+			(i == 0 || toks[i-1].tok != token.PERIOD) {
+			into[t.lit] = true
+		}
+	}
+}

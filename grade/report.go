@@ -1,0 +1,200 @@
+package grade
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lanes-dev/lanes/notebook"
+)
+
+// Report is the content of grades.json.
+type Report struct {
+	// Source is the instructor notebook's file name.
+	Source string `json:"source"`
+	// Max is the notebook's total points.
+	Max float64 `json:"max"`
+	// Cells lists the graded cells' grade ids and points in order.
+	Cells []CellGrade `json:"cells"`
+	// Submissions are the results, sorted by student.
+	Submissions []*Result `json:"submissions"`
+}
+
+// NewReport collects results for grades.json.
+func NewReport(src *Source, results []*Result) *Report {
+	rep := &Report{Source: src.Name, Max: src.Max, Submissions: append([]*Result(nil), results...)}
+	for i, c := range src.Notebook.Cells {
+		m, kind := kindOf(c)
+		if kind == KindTest || kind == KindManual || kind == KindTask {
+			rep.Cells = append(rep.Cells, CellGrade{GradeID: m.GradeID, Max: m.Points, Index: i})
+		}
+	}
+	rep.sort()
+	return rep
+}
+
+func (rep *Report) sort() {
+	sort.SliceStable(rep.Submissions, func(i, j int) bool {
+		return rep.Submissions[i].Student < rep.Submissions[j].Student
+	})
+}
+
+// WriteFiles writes grades.json and grades.csv into dir.
+func (rep *Report) WriteFiles(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := notebook.WriteFileAtomic(filepath.Join(dir, "grades.json"), append(js, '\n')); err != nil {
+		return err
+	}
+	return notebook.WriteFileAtomic(filepath.Join(dir, "grades.csv"), rep.CSV())
+}
+
+// CSV is grades.csv: one row per submission with student, file, score,
+// max, status and reason, then the points of each graded cell (by grade
+// id) and the notes.
+func (rep *Report) CSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	head := []string{"student", "file", "score", "max", "status", "reason"}
+	for _, c := range rep.Cells {
+		head = append(head, c.GradeID)
+	}
+	w.Write(append(head, "notes"))
+	for _, r := range rep.Submissions {
+		row := []string{r.Student, r.File, num(r.Score), num(r.Max), r.Status, r.Reason}
+		pts := map[string]float64{}
+		for _, c := range r.Cells {
+			pts[c.GradeID] = c.Points
+		}
+		for _, c := range rep.Cells {
+			row = append(row, num(pts[c.GradeID]))
+		}
+		w.Write(append(row, strings.Join(r.Notes, "; ")))
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Merge combines the grades.json files of shards of one assignment.
+func Merge(files []string) (*Report, error) {
+	var out *Report
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var rep Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		switch {
+		case out == nil:
+			out = &rep
+			continue
+		case rep.Source != out.Source:
+			return nil, fmt.Errorf("%s grades %s, not %s", f, rep.Source, out.Source)
+		}
+		out.Submissions = append(out.Submissions, rep.Submissions...)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("nothing to merge")
+	}
+	out.sort()
+	return out, nil
+}
+
+// Summary is a few lines on the batch: how many were graded, the mean
+// score, and the broken submissions with their reasons.
+func (rep *Report) Summary() string {
+	var b strings.Builder
+	graded, broken := 0, 0
+	sum := 0.0
+	full := 0
+	for _, r := range rep.Submissions {
+		if r.Status == Broken {
+			broken++
+		} else {
+			graded++
+		}
+		sum += r.Score
+		if r.Score == r.Max {
+			full++
+		}
+	}
+	n := len(rep.Submissions)
+	mean := 0.0
+	if n > 0 {
+		mean = sum / float64(n)
+	}
+	fmt.Fprintf(&b, "%s: %d submissions, %d graded, %d could not be graded; mean %.2f of %s, %d with full marks\n",
+		rep.Source, n, graded, broken, mean, num(rep.Max), full)
+	for _, r := range rep.Submissions {
+		if r.Status == Broken {
+			fmt.Fprintf(&b, "  %s: %s\n", r.Student, r.Reason)
+		}
+	}
+	return b.String()
+}
+
+// WriteResults writes everything a batch produces into dir: grades.json,
+// grades.csv, feedback/STUDENT.html and, for submissions that ran,
+// autograded/STUDENT/NOTEBOOK.ipynb (the graded notebook with its
+// outputs, as nbgrader's autograded directory has it).
+func WriteResults(dir string, src *Source, results []*Result) (*Report, error) {
+	rep := NewReport(src, results)
+	if err := rep.WriteFiles(dir); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		name := safeName(r.Student)
+		var b bytes.Buffer
+		if err := WriteFeedback(&b, src, r); err != nil {
+			return nil, fmt.Errorf("feedback for %s: %w", r.Student, err)
+		}
+		fb := filepath.Join(dir, "feedback", name+".html")
+		if err := os.MkdirAll(filepath.Dir(fb), 0o755); err != nil {
+			return nil, err
+		}
+		if err := notebook.WriteFileAtomic(fb, b.Bytes()); err != nil {
+			return nil, err
+		}
+		if r.Executed == nil {
+			continue
+		}
+		nbFile := filepath.Join(dir, "autograded", name, src.Name)
+		if err := os.MkdirAll(filepath.Dir(nbFile), 0o755); err != nil {
+			return nil, err
+		}
+		if err := r.Executed.WriteFile(nbFile); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// safeName makes a student name usable as a file name.
+func safeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 {
+			return '_'
+		}
+		return r
+	}, s)
+	if s == "" || s == "." || s == ".." {
+		s = "_" + s
+	}
+	return s
+}
