@@ -97,7 +97,7 @@ type Source struct {
 	Max float64
 
 	protected map[string]bool
-	trusted   map[string]bool // sources of the instructor's cells other than answers
+	trusted   map[string]bool   // sources of the instructor's cells other than answers
 	shown     map[string]string // grade id → the source students see (no hidden tests)
 }
 

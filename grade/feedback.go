@@ -190,7 +190,7 @@ func markdown(src string) template.HTML {
 }
 
 var feedbackTmpl = template.Must(template.New("feedback").Funcs(template.FuncMap{
-	"num": num,
+	"num":  num,
 	"lost": func(g CellGrade) bool { return g.Points < g.Max || g.Status == Manual },
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
