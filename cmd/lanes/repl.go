@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/lanes-dev/lanes/lessons"
 	"github.com/lanes-dev/lanes/repl"
 )
 
@@ -26,7 +27,7 @@ Flags:
 
 func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("repl", stderr, replHelp)
-	lessonsDir := fs.String("lessons", "", "read :lesson notebooks (NAME.ipynb) from `DIR`")
+	lessonsDir := fs.String("lessons", "", "read :lesson notebooks (NAME.ipynb) from `DIR` instead of the built-in lessons")
 	noHistory := fs.Bool("no-history", false, "neither read nor write the history file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -51,6 +52,10 @@ func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		cfg.Lessons = repl.NotebookLessons(os.DirFS(*lessonsDir))
+	} else if fsys, err := lessons.StudentFS(); err == nil {
+		cfg.Lessons = repl.NotebookLessons(fsys)
+	} else {
+		fmt.Fprintln(stderr, "lanes: built-in lessons unavailable:", err)
 	}
 	failed, err := repl.Run(cfg)
 	if err != nil {
