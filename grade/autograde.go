@@ -343,6 +343,23 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		r.Notes = append(r.Notes, fmt.Sprintf("output truncated in %d cell(s): only the first %s of each cell's output is kept", x.truncated, sandbox.Bytes(int64(maxOut))))
 	}
 	r.Status = Graded
+	refused := ""
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.Type == notebook.Error && o.EName == refusedName {
+				m, _ := c.Nbgrader()
+				what := "a cell"
+				if m.GradeID != "" {
+					what = m.GradeID
+				}
+				note := fmt.Sprintf("%s was not run: %s", what, clip(o.EValue, 300))
+				r.Notes = append(r.Notes, note)
+				if refused == "" {
+					refused = note
+				}
+			}
+		}
+	}
 	for i, c := range nb.Cells {
 		m, kind := kindOf(c)
 		if kind != KindTest && kind != KindManual && kind != KindTask {
@@ -355,10 +372,16 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 			r.Reason = g.GradeID + ": " + g.Reason
 		}
 	}
+	if refused != "" && r.Score < r.Max {
+		r.Reason = refused
+	}
 	if ctx.Err() != nil {
 		r.Status, r.Reason = Broken, "grading was interrupted"
 	}
 }
+
+// refusedName is the error name of a cell the static check refused.
+const refusedName = "GradingError"
 
 // guard is the Executor of a graded run: it refuses cells that fail
 // CheckSource and caps each cell's output.
@@ -379,8 +402,11 @@ func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink)
 		var tb []string
 		for _, e := range errs {
 			tb = append(tb, fmt.Sprintf("cell %d, %v", cell.Number, e))
+			if e.Detail != "" {
+				tb = append(tb, "  "+e.Detail)
+			}
 		}
-		return engine.Result{Err: &engine.Error{Name: "GradingError", Message: errs[0].Msg, Traceback: tb}}
+		return engine.Result{Err: &engine.Error{Name: refusedName, Message: errs[0].Msg, Traceback: tb}}
 	}
 	cs := &capSink{Sink: sink, left: g.maxOutput}
 	res := g.eng.Execute(ctx, cell, cs)

@@ -24,6 +24,8 @@ type SourceError struct {
 	Line int
 	// Msg says what is refused and why.
 	Msg string
+	// Detail is more, for the cell's traceback (the allowed packages).
+	Detail string
 }
 
 func (e *SourceError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
@@ -92,7 +94,8 @@ func checkImport(t tok) []*SourceError {
 	case strings.HasPrefix(path, ".") || strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
 		why = "packages are not loaded from disk or the network when grading"
 	}
-	return []*SourceError{{Line: t.line, Msg: fmt.Sprintf("import %q is not allowed: %s (allowed: %s)", path, why, allowedList())}}
+	return []*SourceError{{Line: t.line, Msg: fmt.Sprintf("import %q is not allowed: %s", path, why),
+		Detail: "allowed: " + allowedList()}}
 }
 
 func allowedList() string {
