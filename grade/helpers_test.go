@@ -1,0 +1,5 @@
+package grade
+
+import "github.com/lanes-dev/lanes/display"
+
+type displayBundle = display.Bundle
