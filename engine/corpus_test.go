@@ -74,7 +74,7 @@ func TestCorpus(t *testing.T) {
 					t.Error(err)
 					continue
 				}
-				want, err := goRun(goTool, f, filepath.Join(bin, strings.TrimSuffix(name, ".go")))
+				want, err := goToolRun(goTool, f, filepath.Join(bin, strings.TrimSuffix(name, ".go")))
 				if err != nil {
 					mu.Lock()
 					outcomes = append(outcomes, outcome{name: name, mode: "go run", detail: err.Error()})
@@ -135,8 +135,8 @@ func TestCorpus(t *testing.T) {
 	fmt.Printf("corpus: %d of %d programs match\n", n, len(files))
 }
 
-// goRun builds and runs a program with the real toolchain.
-func goRun(goTool, file, exe string) (string, error) {
+// goToolRun builds and runs a program with the real toolchain.
+func goToolRun(goTool, file, exe string) (string, error) {
 	build := exec.Command(goTool, "build", "-o", exe, file)
 	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GO111MODULE=off")
 	if out, err := build.CombinedOutput(); err != nil {

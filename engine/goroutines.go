@@ -22,10 +22,11 @@ import (
 // gor is a goroutine started by a go statement of a cell (or by a Go
 // function such as sync.WaitGroup.Go given a function literal).
 type gor struct {
-	id   uint64
-	cell int
-	line int
-	name string
+	token int64  // from goStart, at the go statement
+	id    uint64 // the goroutine's id, once it runs (0 before)
+	cell  int
+	line  int
+	name  string
 }
 
 func (g *gor) String() string {
@@ -37,18 +38,47 @@ func (g *gor) String() string {
 // deadlock detector.
 type registry struct {
 	mu     sync.Mutex
-	live   map[uint64]*gor
+	next   int64
+	live   map[int64]*gor      // by token
+	byID   map[uint64]*gor     // by goroutine id, once running
 	frames map[uint64][]string // goroutine → interpreted frames of its panic
 	// background counts live goroutines whose cell has ended; while it is
 	// zero, printing needs no goroutine lookup.
 	background atomic.Int64
 	running    int // the cell being run, 0 between cells
 
+	at     map[uint64]string // goroutine → where its explicit panic was called
+	lastAt string            // the same for the latest panic of any goroutine
+
 	timersUntil atomic.Int64 // unix nanos until which a timer a cell made may fire
 	tickers     atomic.Int64 // tickers made (a ticker may fire at any time)
 }
 
-var reg = &registry{live: map[uint64]*gor{}, frames: map[uint64][]string{}}
+var reg = &registry{live: map[int64]*gor{}, byID: map[uint64]*gor{}, frames: map[uint64][]string{}, at: map[uint64]string{}}
+
+// panicAt records where a cell calls panic and returns the value.
+func panicAt(v any, cell, line int) any {
+	pos := fmt.Sprintf("cell %d, line %d", cell, line)
+	id := goid()
+	reg.mu.Lock()
+	reg.at[id] = pos
+	reg.lastAt = pos
+	reg.mu.Unlock()
+	return v
+}
+
+// withPanicLine puts the line of an explicit panic into the innermost
+// interpreted frame.
+func withPanicLine(frames []string, at string) []string {
+	if at == "" {
+		return frames
+	}
+	if len(frames) == 0 {
+		return []string{"panic\n\t" + at}
+	}
+	name, _, _ := strings.Cut(frames[0], "\n\t")
+	return append([]string{name + "\n\t" + at}, frames[1:]...)
+}
 
 // goid returns the id of the calling goroutine.
 func goid() uint64 {
@@ -62,30 +92,53 @@ func goid() uint64 {
 	return 0
 }
 
-// goEnter registers the calling goroutine (rewritten go statements call
-// it first).
-func goEnter(cell, line int, name string) {
-	g := &gor{id: goid(), cell: cell, line: line, name: name}
+// goStart registers a goroutine at its go statement, before it runs, so
+// that a cell ending at once still counts it; the goroutine calls goEnter
+// with the token first thing.
+func goStart(cell, line int, name string) int64 {
 	reg.mu.Lock()
-	reg.live[g.id] = g
+	defer reg.mu.Unlock()
+	reg.next++
+	g := &gor{token: reg.next, cell: cell, line: line, name: name}
+	reg.live[g.token] = g
 	if cell != reg.running {
 		reg.background.Add(1)
 	}
-	reg.mu.Unlock()
+	return g.token
 }
+
+// goEnter binds a registered goroutine to its id.
+func goEnter(token int64) {
+	id := goid()
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	if g := reg.live[token]; g != nil {
+		g.id = id
+		reg.byID[id] = g
+	}
+}
+
+// goRun registers the calling goroutine when it starts (a function
+// literal that a Go function such as time.AfterFunc runs).
+func goRun(cell, line int, name string) { goEnter(goStart(cell, line, name)) }
 
 // goExit unregisters the calling goroutine; r is what it recovered from
 // a panic, reported to the cell.
 func goExit(r any) {
+	r = unwrapPanic(r)
 	id := goid()
 	reg.mu.Lock()
-	g := reg.live[id]
-	delete(reg.live, id)
+	g := reg.byID[id]
+	delete(reg.byID, id)
+	if g != nil {
+		delete(reg.live, g.token)
+	}
 	if g != nil && g.cell != reg.running {
 		reg.background.Add(-1)
 	}
-	frames := reg.frames[id]
+	frames := withPanicLine(reg.frames[id], reg.at[id])
 	delete(reg.frames, id)
+	delete(reg.at, id)
 	reg.mu.Unlock()
 	if r == nil {
 		return
@@ -104,6 +157,7 @@ func (rg *registry) cellStarted(cell int) {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
 	rg.running = cell
+	rg.lastAt = ""
 	rg.background.Store(int64(len(rg.live)))
 }
 
@@ -125,7 +179,7 @@ func (rg *registry) of(cell int) []*gor {
 			gs = append(gs, g)
 		}
 	}
-	sort.Slice(gs, func(i, j int) bool { return gs[i].id < gs[j].id })
+	sort.Slice(gs, func(i, j int) bool { return gs[i].token < gs[j].token })
 	return gs
 }
 
@@ -134,7 +188,7 @@ func (rg *registry) of(cell int) []*gor {
 func (rg *registry) backgroundOf(id uint64) *gor {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
-	g := rg.live[id]
+	g := rg.byID[id]
 	if g == nil || g.cell == rg.running {
 		return nil
 	}
@@ -176,13 +230,16 @@ func (rg *registry) timersPending() bool {
 // rtSymbols is the helper package rewritten cells import as rtName.
 func rtSymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
+		"GoStart":   reflect.ValueOf(goStart),
 		"GoEnter":   reflect.ValueOf(goEnter),
+		"GoRun":     reflect.ValueOf(goRun),
 		"GoExit":    reflect.ValueOf(goExit),
 		"Clear":     reflect.ValueOf(clearValue),
 		"Print":     reflect.ValueOf(printArgs),
 		"Println":   reflect.ValueOf(printlnArgs),
 		"Recovered": reflect.ValueOf(recovered),
 		"Nap":       reflect.ValueOf(nap),
+		"At":        reflect.ValueOf(panicAt),
 	}
 }
 
@@ -276,11 +333,24 @@ func printFloat(f float64) string {
 // recovered gives a recovered runtime error Go's wording (the interpreter
 // reports some through reflect's).
 func recovered(r any) any {
+	r = unwrapPanic(r)
 	if r == nil {
 		return nil
 	}
 	if msg, ok := goRuntimeError(r); ok {
 		return runtimeError(msg)
+	}
+	return r
+}
+
+// unwrapPanic returns the value a cell panicked with: a value passed
+// through a helper reaches the interpreter's panic as a reflect.Value.
+func unwrapPanic(r any) any {
+	if v, ok := r.(reflect.Value); ok {
+		if !v.IsValid() || !v.CanInterface() {
+			return nil
+		}
+		return v.Interface()
 	}
 	return r
 }
@@ -330,6 +400,7 @@ func goRuntimeError(r any) (string, bool) {
 
 // panicText is the headline Go prints for a panic value.
 func panicText(v any) string {
+	v = unwrapPanic(v)
 	if msg, ok := goRuntimeError(v); ok {
 		return "runtime error: " + msg
 	}
@@ -404,12 +475,37 @@ func stacks() []goroutine {
 		for i := 1; i < len(lines); i += 2 {
 			frames = append(frames, lines[i])
 		}
-		gs = append(gs, goroutine{id: id, state: state, frames: frames})
+		gs = append(gs, goroutine{id: id, state: goState(state, frames), frames: frames})
 	}
 	return gs
 }
 
 const interpPkg = "github.com/traefik/yaegi/interp."
+
+// goState names what a goroutine waits for as Go would: the interpreter
+// makes channel operations selects (so that they can be cancelled), and
+// its frame tells which operation it is.
+func goState(state string, frames []string) string {
+	if state != "select" && !strings.HasPrefix(state, "chan ") {
+		return state
+	}
+	for _, f := range frames {
+		op, ok := strings.CutPrefix(f, interpPkg)
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(op, "recv"), strings.HasPrefix(op, "rangeChan"), strings.HasPrefix(op, "_range"):
+			return "chan receive"
+		case strings.HasPrefix(op, "send"):
+			return "chan send"
+		case strings.HasPrefix(op, "_select"):
+			return "select"
+		}
+		return state
+	}
+	return state
+}
 
 // interpreted reports whether a goroutine runs cell code, and is not one
 // of the worker's own.
@@ -529,7 +625,7 @@ func deadlock(cell int) *Error {
 // describeGoroutine names a goroutine of a stack dump for a person.
 func describeGoroutine(g goroutine, cell int) string {
 	reg.mu.Lock()
-	r := reg.live[g.id]
+	r := reg.byID[g.id]
 	reg.mu.Unlock()
 	if r != nil {
 		return r.String()
@@ -603,28 +699,26 @@ func contextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	return m
 }
 
-// fmtSymbols makes fmt's printing functions label the output of
-// goroutines whose cell has ended.
-func fmtSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
-	m := make(map[string]reflect.Value, len(orig))
-	for k, v := range orig {
-		m[k] = v
+// labelWriter is the interpreter's standard output (fmt.Print* and
+// friends write there): it labels the lines of goroutines whose cell has
+// ended.
+type labelWriter struct{ w io.Writer }
+
+func (l labelWriter) Write(p []byte) (int, error) {
+	if _, err := writeLabelled(l.w, string(p)); err != nil {
+		return 0, err
 	}
-	m["Print"] = reflect.ValueOf(func(a ...any) (int, error) { return writeLabelled(os.Stdout, fmt.Sprint(a...)) })
-	m["Println"] = reflect.ValueOf(func(a ...any) (int, error) { return writeLabelled(os.Stdout, fmt.Sprintln(a...)) })
-	m["Printf"] = reflect.ValueOf(func(format string, a ...any) (int, error) {
-		return writeLabelled(os.Stdout, fmt.Sprintf(format, a...))
-	})
-	return m
+	return len(p), nil
 }
 
 // forget drops a goroutine that is gone without unregistering (stopped by
 // an interrupt).
-func (rg *registry) forget(id uint64) {
+func (rg *registry) forget(g *gor) {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
-	if g, ok := rg.live[id]; ok {
-		delete(rg.live, id)
+	if _, ok := rg.live[g.token]; ok {
+		delete(rg.live, g.token)
+		delete(rg.byID, g.id)
 		if g.cell != rg.running {
 			rg.background.Add(-1)
 		}
@@ -634,7 +728,7 @@ func (rg *registry) forget(id uint64) {
 func (rg *registry) registered(id uint64) bool {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
-	_, ok := rg.live[id]
+	_, ok := rg.byID[id]
 	return ok
 }
 
@@ -652,8 +746,11 @@ func listGoroutines() string {
 	n := 0
 	for _, g := range gs {
 		st, ok := states[g.id]
+		if g.id == 0 {
+			st, ok = "starting", true
+		}
 		if !ok {
-			reg.forget(g.id)
+			reg.forget(g)
 			continue
 		}
 		n++

@@ -153,7 +153,10 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 	r.changed = true
 	pos := r.fset.Position(g.Go)
 	name := goroutineName(g.Call.Fun)
-	enter := &ast.ExprStmt{X: rtCall("GoEnter", intLit(r.cell), intLit(pos.Line), strLit(name))}
+	tok := r.newName("t")
+	start := &ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: g.Go, Name: tok}}, Tok: token.DEFINE, TokPos: g.Go,
+		Rhs: []ast.Expr{rtCall("GoStart", intLit(r.cell), intLit(pos.Line), strLit(name))}}
+	enter := &ast.ExprStmt{X: rtCall("GoEnter", ident(tok))}
 	exit := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall("GoExit", &ast.CallExpr{Fun: ident("recover")})}}},
@@ -167,7 +170,7 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 		lit.Body = &ast.BlockStmt{Lbrace: lit.Body.Lbrace, List: []ast.Stmt{enter, exit, &ast.ExprStmt{X: &ast.CallExpr{Fun: inner}}}, Rbrace: lit.Body.Rbrace}
 		r.done[lit.Body] = true
 		r.done[g] = true
-		return g
+		return &ast.BlockStmt{Lbrace: g.Go, List: []ast.Stmt{start, g}, Rbrace: g.End()}
 	}
 	var lhs, rhs []ast.Expr
 	call := &ast.CallExpr{Fun: g.Call.Fun, Lparen: g.Call.Lparen, Ellipsis: g.Call.Ellipsis, Rparen: g.Call.Rparen}
@@ -199,10 +202,11 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 	ng := &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}}}
 	r.done[ng] = true
 	r.done[body] = true
-	if len(lhs) == 0 {
-		return ng
+	list := []ast.Stmt{start}
+	if len(lhs) > 0 {
+		list = append(list, &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, TokPos: g.Go, Rhs: rhs})
 	}
-	return &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, TokPos: g.Go, Rhs: rhs}, ng}}
+	return &ast.BlockStmt{Lbrace: g.Go, List: append(list, ng), Rbrace: g.End()}
 }
 
 type methodInfo struct{ addr bool }
@@ -307,6 +311,15 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		case "print", "println":
 			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
 			r.changed = true
+		case "panic":
+			// Note where the panic happens: the interpreter reports the
+			// first line of the panicking function instead.
+			if len(c.Args) == 1 {
+				pos := r.fset.Position(c.Pos())
+				c.Args[0] = rtCall("At", c.Args[0], intLit(r.cell), intLit(pos.Line))
+				r.done[c] = true
+				r.changed = true
+			}
 		case "recover":
 			inner := &ast.CallExpr{Fun: id, Lparen: c.Lparen, Rparen: c.Rparen}
 			r.done[inner] = true
@@ -414,7 +427,7 @@ func isBlank(e ast.Expr) bool {
 // goroutine report a panic rather than crash the process.
 func (r *rewriter) guard(lit *ast.FuncLit, sel *ast.SelectorExpr) {
 	pos := r.fset.Position(lit.Type.Func)
-	enter := &ast.ExprStmt{X: rtCall("GoEnter", intLit(r.cell), intLit(pos.Line), strLit(types.ExprString(sel)+" func"))}
+	enter := &ast.ExprStmt{X: rtCall("GoRun", intLit(r.cell), intLit(pos.Line), strLit(types.ExprString(sel)+" func"))}
 	exit := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall("GoExit", &ast.CallExpr{Fun: ident("recover")})}}},
@@ -641,37 +654,51 @@ func (r *rewriter) forLoop(f *ast.ForStmt) {
 	for _, n := range names {
 		writes = writes || assigned(f.Body, n)
 	}
+	// The clauses use fresh names (the interpreter confuses "i := i" in
+	// the body with the loop's own i at the top level of a cell); the
+	// body declares the user's names, per iteration.
 	pos := f.Body.Lbrace
-	if !writes {
-		// i := i at the top of the body: each iteration has its own.
-		var l, rr []ast.Expr
-		for _, n := range names {
-			l, rr = append(l, &ast.Ident{NamePos: pos, Name: n}), append(rr, ident(n))
+	fresh := map[string]string{}
+	var l, rr []ast.Expr
+	for _, n := range names {
+		fresh[n] = r.newName("v")
+		l, rr = append(l, &ast.Ident{NamePos: pos, Name: n}), append(rr, ident(fresh[n]))
+	}
+	for _, n := range []ast.Node{f.Init, f.Cond, f.Post} {
+		if n != nil {
+			renameIdents(n, fresh)
 		}
-		f.Body.List = append([]ast.Stmt{&ast.AssignStmt{Lhs: l, Tok: token.DEFINE, TokPos: pos, Rhs: rr}}, f.Body.List...)
+	}
+	decl := &ast.AssignStmt{Lhs: l, Tok: token.DEFINE, TokPos: pos, Rhs: rr}
+	if !writes {
+		f.Body.List = append([]ast.Stmt{decl}, f.Body.List...)
 		return
 	}
-	// The body changes the variable: copy it in, and back out at the end
-	// of the iteration (continue jumps there), so the post statement sees
-	// the change.
-	var pre, post []ast.Stmt
+	// The body changes the variable: copy it back at the end of the
+	// iteration (continue jumps there), so the post statement sees the
+	// change.
+	var back []ast.Stmt
 	for _, n := range names {
-		p := r.newName("p")
-		pre = append(pre,
-			&ast.AssignStmt{Lhs: []ast.Expr{ident(p)}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{&ast.UnaryExpr{Op: token.AND, X: ident(n)}}},
-			&ast.AssignStmt{Lhs: []ast.Expr{ident(n)}, Tok: token.DEFINE, Rhs: []ast.Expr{&ast.StarExpr{X: ident(p)}}})
-		post = append(post, &ast.AssignStmt{Lhs: []ast.Expr{&ast.StarExpr{X: ident(p)}}, Tok: token.ASSIGN, Rhs: []ast.Expr{ident(n)}})
+		back = append(back, &ast.AssignStmt{Lhs: []ast.Expr{ident(fresh[n])}, Tok: token.ASSIGN, Rhs: []ast.Expr{ident(n)}})
 	}
 	label := r.newName("next")
-	jumps := r.continues(f.Body, r.labels[f], label)
-	inner := &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: f.Body.List, Rbrace: f.Body.Rbrace}
-	list := append(pre, inner)
-	if jumps {
-		post[0] = &ast.LabeledStmt{Label: ident(label), Stmt: post[0]}
+	if r.continues(f.Body, r.labels[f], label) {
+		back[0] = &ast.LabeledStmt{Label: ident(label), Stmt: back[0]}
 	}
-	f.Body = &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: append(list, post...), Rbrace: f.Body.Rbrace}
-	r.done[f.Body] = true
-	r.done[inner] = false
+	inner := &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: f.Body.List, Rbrace: f.Body.Rbrace}
+	f.Body = &ast.BlockStmt{Lbrace: f.Body.Lbrace, List: append([]ast.Stmt{decl, inner}, back...), Rbrace: f.Body.Rbrace}
+}
+
+// renameIdents renames identifiers in n (a loop clause).
+func renameIdents(n ast.Node, to map[string]string) {
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok {
+			if nn, ok := to[id.Name]; ok {
+				id.Name = nn
+			}
+		}
+		return true
+	})
 }
 
 // continues turns the continue statements of body that target loop into
@@ -716,7 +743,9 @@ func (r *rewriter) rangeLoop(s *ast.RangeStmt) {
 	var l, rr []ast.Expr
 	for _, e := range []ast.Expr{s.Key, s.Value} {
 		if id, ok := e.(*ast.Ident); ok && id.Name != "_" && captured(s.Body, id.Name) {
-			l, rr = append(l, &ast.Ident{NamePos: s.Body.Lbrace, Name: id.Name}), append(rr, ident(id.Name))
+			fresh := r.newName("v")
+			l, rr = append(l, &ast.Ident{NamePos: s.Body.Lbrace, Name: id.Name}), append(rr, ident(fresh))
+			id.Name = fresh
 		}
 	}
 	if len(l) == 0 {

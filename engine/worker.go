@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,13 +118,10 @@ func (w *worker) newInterp() *interp.Interpreter {
 	if c, ok := syms["context/context"]; ok {
 		syms["context/context"] = contextSymbols(c)
 	}
-	if f, ok := syms["fmt/fmt"]; ok {
-		syms["fmt/fmt"] = fmtSymbols(f)
-	}
 	syms[rtPath+"/"+rtName] = rtSymbols()
 	ip := interp.New(interp.Options{
 		Stdin:  w.stdin,
-		Stdout: os.Stdout,
+		Stdout: labelWriter{os.Stdout},
 		Stderr: &traceFilter{w: w},
 		// Cells are Go programs run by their author: os.Exit, the real
 		// environment and the file system behave as in a compiled program.
@@ -381,8 +377,11 @@ func outliving(cell int) string {
 	alive := 0
 	for _, g := range gs {
 		st, ok := states[g.id]
+		if g.id == 0 {
+			st, ok = "starting", true
+		}
 		if !ok {
-			reg.forget(g.id)
+			reg.forget(g)
 			continue
 		}
 		alive++
@@ -529,16 +528,24 @@ func lineDirective(cell int, src string, off int) string {
 
 // settle waits until the interrupted evaluation has really stopped. It
 // reports false when the cell's code is still running after d (blocked in
-// a lock or wait group, which the interpreter cannot cancel).
+// a lock or wait group, which the interpreter cannot cancel). A cell in
+// time.Sleep stops when the sleep ends: that is waited for, up to 10 s.
 func (w *worker) settle(d time.Duration) bool {
-	deadline := time.Now().Add(d)
-	buf := make([]byte, 1<<20)
+	start := time.Now()
 	for {
-		n := runtime.Stack(buf, true)
-		if !bytes.Contains(buf[:n], []byte("interp.(*Interpreter).EvalWithContext.func1")) {
+		running, sleeping := false, false
+		for _, g := range stacks() {
+			for _, f := range g.frames {
+				if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+					running = true
+					sleeping = sleeping || g.state == "sleep"
+				}
+			}
+		}
+		if !running {
 			return true
 		}
-		if time.Now().After(deadline) {
+		if el := time.Since(start); el > 10*time.Second || (el > d && !sleeping) {
 			return false
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -564,7 +571,10 @@ func (w *worker) describe(err error, cell int, traces []string) *Error {
 	case errors.As(err, &p):
 		msg := cellPos(panicText(p.Value))
 		tb := []string{"panic: " + msg, "", "goroutine 1 [running]:"}
-		tb = append(tb, traces...)
+		reg.mu.Lock()
+		at := reg.lastAt
+		reg.mu.Unlock()
+		tb = append(tb, withPanicLine(traces, at)...)
 		return &Error{Name: "panic", Message: msg, Traceback: tb}
 	}
 	msg := cellPos(err.Error())

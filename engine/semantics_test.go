@@ -1,0 +1,258 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGoSemantics runs cells whose behaviour the rewrite layer brings in
+// line with Go 1.26, one session per case.
+func TestGoSemantics(t *testing.T) {
+	cases := []struct {
+		name   string
+		cells  []string
+		stdout string
+		stderr string // substring
+		errHas string // substring of the last cell's error
+	}{
+		{name: "three-clause loop variable per iteration",
+			cells:  []string{"import \"fmt\"\nvar fs []func()\nfor i := 0; i < 3; i++ { fs = append(fs, func() { fmt.Print(i) }) }\nfor _, f := range fs { f() }"},
+			stdout: "012"},
+		{name: "range loop variable per iteration with goroutines",
+			cells:  []string{"import (\"fmt\"; \"sync\")\nvar wg sync.WaitGroup\nout := make([]int, 3)\nfor i, v := range []int{5, 6, 7} { wg.Add(1); go func() { defer wg.Done(); out[i] = v }() }\nwg.Wait()\nfmt.Print(out)"},
+			stdout: "[5 6 7]"},
+		{name: "range over an integer",
+			cells:  []string{"import \"fmt\"\nn := 3\nfor i := range n { fmt.Print(i) }\nfor range 2 { fmt.Print(\"x\") }"},
+			stdout: "012xx"},
+		{name: "min max clear",
+			cells:  []string{"import \"fmt\"\na, b := 3, 9\nm := map[int]int{1: 1}\nclear(m)\nfmt.Print(min(a, b), max(a, b, 12), len(m), min(1.5, 2))"},
+			stdout: "3 12 0 1.5"},
+		{name: "println writes to stderr",
+			cells:  []string{"println(\"to stderr\", 1, true)"},
+			stderr: "to stderr 1 true\n"},
+		{name: "func main runs once when defined",
+			cells:  []string{"import \"fmt\"", "func main() { fmt.Println(\"main ran\") }", "fmt.Println(\"next cell\")"},
+			stdout: "main ran\nnext cell\n"},
+		{name: "a whole program does not touch the session",
+			cells:  []string{"x := 1", "package main\n\nimport \"fmt\"\n\nvar x = \"program\"\n\nfunc main() { fmt.Println(x) }", "import \"fmt\"\nfmt.Println(x)"},
+			stdout: "program\n1\n"},
+		{name: "go evaluates arguments at the go statement",
+			cells:  []string{"import \"fmt\"\nfunc show(v int, done chan bool) { fmt.Println(v); done <- true }\ndone := make(chan bool)\nv := 1\ngo show(v, done)\nv = 2\n<-done"},
+			stdout: "1\n"},
+		{name: "recovered runtime errors use Go's wording",
+			cells:  []string{"import \"fmt\"\nfunc f() (err any) { defer func() { err = recover() }(); var s []int; _ = s[3]; return nil }\nfmt.Println(f())"},
+			stdout: "runtime error: index out of range\n"},
+		{name: "redefining a type differently is refused",
+			cells:  []string{"type P struct{ A int }", "type P struct{ A, B int }"},
+			errHas: "type P was defined differently in cell 1"},
+		{name: "redefining a type the same way is fine",
+			cells: []string{"type Q struct{ A int }", "type Q struct{ A int }"}},
+		{name: "reserved names",
+			cells:  []string{"_lanesx := 1"},
+			errHas: "reserved"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newTestEngine(t)
+			r := &recorder{}
+			var res Result
+			for _, code := range c.cells {
+				res = e.Execute(context.Background(), Cell{Code: code}, r)
+				if res.Err != nil && c.errHas == "" {
+					t.Fatalf("cell %q: %+v", code, res.Err)
+				}
+			}
+			if c.errHas != "" {
+				if res.Err == nil || !strings.Contains(res.Err.Message, c.errHas) {
+					t.Fatalf("error %+v, want %q", res.Err, c.errHas)
+				}
+				return
+			}
+			if got := r.text("stdout"); got != c.stdout {
+				t.Errorf("stdout %q, want %q", got, c.stdout)
+			}
+			if !strings.Contains(r.text("stderr"), c.stderr) {
+				t.Errorf("stderr %q, want %q", r.text("stderr"), c.stderr)
+			}
+		})
+	}
+}
+
+// TestGoroutineFaults covers panics in goroutines, deadlocks and
+// goroutines that outlive their cell.
+func TestGoroutineFaults(t *testing.T) {
+	e := newTestEngine(t)
+	setup := "import (\"fmt\"; \"sync\"; \"time\")\nfunc keep() int { return 7 }\nkept := 5"
+	if res, _ := run(t, e, setup); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct {
+		name      string
+		code      string
+		errName   string
+		errHas    []string
+		stderrHas string
+		restarted bool
+	}{
+		{name: "panic in a goroutine ends the cell, not the worker",
+			code:    "func h() { panic(\"boom\") }\ndone := make(chan bool)\ngo func() {\n\th()\n}()\n<-done",
+			errName: "panic", errHas: []string{"panic: boom", "main.h", "line 1", "created by a go statement (func literal) at cell"}},
+		{name: "runtime error in a goroutine in Go's wording",
+			code:    "go func() { var m map[string]int; m[\"a\"] = 1 }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"assignment to entry in nil map"}},
+		{name: "index out of range",
+			code:    "go func() { var s []int; fmt.Println(s[3]) }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"runtime error: index out of range"}},
+		{name: "nil pointer dereference",
+			code:    "type N struct{ v int }\nvar np *N\ngo func() { fmt.Println(np.v) }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"runtime error: invalid memory address or nil pointer dereference"}},
+		{name: "integer divide by zero",
+			code:    "zero := 0\ngo func() { fmt.Println(1 / zero) }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"runtime error: integer divide by zero"}},
+		{name: "close of closed channel",
+			code:    "cc := make(chan int)\nclose(cc)\ngo func() { close(cc) }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"close of closed channel"}},
+		{name: "send on closed channel",
+			code:    "sc := make(chan int)\nclose(sc)\ngo func() { sc <- 1 }()\ntime.Sleep(time.Second)",
+			errName: "panic", errHas: []string{"send on closed channel"}},
+		{name: "deadlock on receive",
+			code:    "ch := make(chan int)\n<-ch",
+			errName: "fatal error", errHas: []string{"all goroutines are asleep - deadlock!", "[chan receive]", "the code of cell"}},
+		{name: "deadlock on a wait group names the goroutines",
+			code:    "var wg sync.WaitGroup\nwg.Add(2)\nblock := make(chan int)\ngo func() { defer wg.Done(); <-block }()\nwg.Wait()",
+			errName: "fatal error", errHas: []string{"all goroutines are asleep - deadlock!", "waiting for a WaitGroup", "func literal (cell", "blocked on receive"},
+			restarted: true},
+		{name: "deadlock in select{}",
+			code:    "select {}",
+			errName: "fatal error", errHas: []string{"deadlock", "[select]"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if res, _ := run(t, e, "kept := 5"); res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			r := &recorder{}
+			res := e.Execute(ctx, Cell{Code: c.code}, r)
+			if res.Err == nil {
+				t.Fatalf("no error; stdout %q stderr %q", r.text("stdout"), r.text("stderr"))
+			}
+			all := res.Err.Message + "\n" + strings.Join(res.Err.Traceback, "\n")
+			if res.Err.Name != c.errName {
+				t.Errorf("error name %q, want %q\n%s", res.Err.Name, c.errName, all)
+			}
+			for _, h := range c.errHas {
+				if !strings.Contains(all, h) {
+					t.Errorf("error does not contain %q:\n%s", h, all)
+				}
+			}
+			if res.Restarted != c.restarted {
+				t.Errorf("restarted %v, want %v\n%s", res.Restarted, c.restarted, all)
+			}
+			res, _ = run(t, e, "fmt.Sprint(keep())")
+			if res.Err != nil || plain(res) != `"7"` {
+				t.Errorf("after the fault: %v %+v", plain(res), res.Err)
+			}
+			if !c.restarted {
+				if res, _ := run(t, e, "kept"); res.Err != nil || plain(res) != "5" {
+					t.Errorf("the worker was not kept: %v %+v", plain(res), res.Err)
+				}
+			}
+		})
+	}
+}
+
+// TestNoFalseDeadlock runs cells that wait on timers, tickers, sleep and
+// standard input: none is a deadlock.
+func TestNoFalseDeadlock(t *testing.T) {
+	e := newTestEngine(t)
+	cells := []string{
+		"import (\"fmt\"; \"time\"; \"context\")\n<-time.After(400 * time.Millisecond)",
+		"t := time.NewTimer(400 * time.Millisecond)\n<-t.C",
+		"tk := time.NewTicker(150 * time.Millisecond)\nfor i := 0; i < 3; i++ { <-tk.C }\ntk.Stop()",
+		"time.Sleep(400 * time.Millisecond)",
+		"ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)\ndefer cancel()\n<-ctx.Done()",
+		"done := make(chan bool)\ntime.AfterFunc(400*time.Millisecond, func() { done <- true })\n<-done",
+		"ch := make(chan int)\ngo func() { time.Sleep(400 * time.Millisecond); ch <- 1 }()\n<-ch",
+		"var name string\nfmt.Scanln(&name)",
+	}
+	for _, c := range cells {
+		r := &recorder{inputs: []string{"typed"}}
+		if c == cells[len(cells)-1] {
+			// The front end answers input slowly.
+			r.inputs = nil
+			go func() { time.Sleep(500 * time.Millisecond); r.mu.Lock(); r.inputs = []string{"typed"}; r.mu.Unlock() }()
+		}
+		res := e.Execute(context.Background(), Cell{Code: c}, r)
+		if res.Err != nil && res.Err.Name == "fatal error" {
+			t.Errorf("%q: false deadlock: %+v", c, res.Err)
+		}
+	}
+}
+
+// TestOutlivingGoroutines checks the end-of-cell note, labelled later
+// output, %goroutines and %goroutines stop.
+func TestOutlivingGoroutines(t *testing.T) {
+	e := newTestEngine(t)
+	res, r := run(t, e, "import (\"fmt\"; \"time\")\nfunc worker(in chan int) { for v := range in { fmt.Println(\"got\", v) } }\nin := make(chan int)\ngo worker(in)\ngo func() { time.Sleep(time.Hour) }()")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	note := r.text("stderr")
+	for _, want := range []string{"2 goroutines started in this cell are still running", "worker (line 4) blocked on receive", "func literal (line 5) sleeping"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("note %q does not contain %q", note, want)
+		}
+	}
+	res, r = run(t, e, "in <- 1\ntime.Sleep(100 * time.Millisecond)")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := r.text("stdout"); got != "[cell 1 worker] got 1\n" {
+		t.Errorf("background output %q, want it labelled", got)
+	}
+	res, r = run(t, e, "%goroutines")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if out := r.text("stdout"); !strings.Contains(out, "2 goroutines started by cells are running") || !strings.Contains(out, "worker (cell 1, line 4), blocked on receive") {
+		t.Errorf("%%goroutines printed %q", out)
+	}
+	res, r = run(t, e, "%goroutines stop")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if out := r.text("stdout"); !strings.Contains(out, "Every goroutine was stopped") || !strings.Contains(out, "in") {
+		t.Errorf("%%goroutines stop printed %q", out)
+	}
+	res, r = run(t, e, "%goroutines")
+	if out := r.text("stdout"); !strings.Contains(out, "No goroutine") {
+		t.Errorf("after stop: %q", out)
+	}
+	if res, _ := run(t, e, "worker"); res.Err != nil {
+		t.Errorf("declarations were not replayed: %+v", res.Err)
+	}
+}
+
+// TestPanicAfterCell reports a goroutine's panic at the top of the next
+// cell.
+func TestPanicAfterCell(t *testing.T) {
+	e := newTestEngine(t)
+	res, _ := run(t, e, "import \"time\"\ngo func() {\n\ttime.Sleep(200 * time.Millisecond)\n\tpanic(\"late\")\n}()")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	res, r := run(t, e, "1 + 1")
+	if res.Err != nil || plain(res) != "2" {
+		t.Fatalf("next cell: %v %+v", plain(res), res.Err)
+	}
+	for _, want := range []string{"A goroutine of cell 1 panicked after the cell ended", "panic: late", "cell 1, line 4"} {
+		if !strings.Contains(r.text("stderr"), want) {
+			t.Errorf("stderr %q does not contain %q", r.text("stderr"), want)
+		}
+	}
+}
