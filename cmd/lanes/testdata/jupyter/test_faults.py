@@ -46,7 +46,7 @@ class Faults(KernelCase):
     def setUpClass(cls):
         super().setUpClass()
         reply = cls.kc.execute_interactive(
-            'import ("fmt"; "sync"; "os")\nfunc keep() int { return 7 }\nconst K = 3\nlost := 1',
+            'import ("fmt"; "sync"; "os"; "time")\nfunc keep() int { return 7 }\nconst K = 3\nlost := 1',
             timeout=TIMEOUT)
         assert reply["content"]["status"] == "ok", reply
 
@@ -73,7 +73,9 @@ class Faults(KernelCase):
         self.assert_alive()
 
     def test_double_lock_interrupt_restarts_worker(self):
-        self.kc.execute("var mu sync.Mutex\nmu.Lock()\nmu.Lock()")
+        # A sleeping goroutine keeps this from being a deadlock.
+        self.kc.execute("go func() { for { time.Sleep(time.Millisecond) } }()\n"
+                        "var mu sync.Mutex\nmu.Lock()\nmu.Lock()")
         time.sleep(0.5)
         t0 = time.time()
         self.km.interrupt_kernel()
@@ -103,7 +105,9 @@ class Faults(KernelCase):
 
     def test_lost_variables_named(self):
         self.run_cell("lostOne := 5")
-        reply, _ = self.run_cell('go func() { panic("again") }()\nselect {}')
+        # A wait group that never finishes: the worker must be replaced.
+        reply, _ = self.run_cell("var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()")
+        self.assertIn("deadlock", reply["evalue"])
         self.assertIn("lostOne", "\n".join(reply["traceback"]))
 
 
