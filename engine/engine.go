@@ -3,10 +3,12 @@
 //
 // An Engine is a supervisor. User code never runs in its process: it runs in
 // a worker child process (the lanes binary started with its hidden worker
-// subcommand), which owns a yaegi interpreter. A panic in any goroutine, a
-// stack overflow, concurrent map writes or os.Exit end the worker, never the
-// front end; the engine then reports what happened in the cell, starts a
-// fresh worker and replays the declarations of earlier cells.
+// subcommand), which owns a yaegi interpreter. A stack overflow,
+// concurrent map writes, os.Exit or a panic in a goroutine that compiled
+// code started end the worker, never the front end; the engine then reports
+// what happened in the cell, starts a fresh worker and replays the
+// declarations of earlier cells. Panics in goroutines of go statements and
+// deadlocks are reported without losing the worker (see Goroutines).
 //
 // # Protocol
 //
@@ -33,12 +35,95 @@
 // functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
 // lines are shared by all front ends.
 //
+// # Compatibility layer
+//
+// The interpreter (yaegi v0.16.0) departs from Go 1.26 where a concurrency
+// course looks hardest, so the worker rewrites each chunk of a cell
+// (go/parser, go/types over the session's declarations with empty
+// packages, go/printer with //line directives so that errors still name
+// "cell N, line L") before evaluating it. Only chunks that need it are
+// rewritten; the rest run as written. Helpers the rewritten code calls
+// live in a compiled package in every interpreter's scope as _lanesrt
+// (names starting with _lanes are reserved). The rewrites:
+//
+//   - per-iteration loop variables (Go 1.22) for three-clause and range
+//     loops, only when a function literal captures the variable or its
+//     address is taken; the clause gets a fresh name and the body declares
+//     the user's name (a body that changes it copies it back, continue
+//     jumps there);
+//   - for i := range n over an integer becomes a counting loop; when the
+//     type is unknown and the interpreter fails to compile the range, the
+//     chunk is retried with the range taken as an integer (nothing ran);
+//   - min and max become function literals over the operands' type (or the
+//     constant result); clear calls a reflect helper; print and println
+//     write to standard error in the runtime's formats;
+//   - a function literal passed to a function, and a deferred literal in a
+//     loop, is made in a frame of its own: the interpreter otherwise shares
+//     the captured variables of a loop among them;
+//   - range over a slice of channels is done by index (the interpreter
+//     panics on it);
+//   - recover() gives runtime errors Go's wording; panic notes its line
+//     (the interpreter reports the first line of the panicking function).
+//
+// A cell holding package main and func main runs as a whole program in an
+// interpreter of its own, as go run would: it does not touch the session,
+// and its goroutines stop when main returns. Without the package clause
+// (a program split into cells) func main is renamed, defined, and run once
+// at the end of its cell. Re-defining a type differently is refused with
+// an error that says what to do (the interpreter would keep the old one);
+// a re-defined function is used by everything evaluated after it.
+//
+// # Goroutines
+//
+// Every go statement (and a function literal given to a method named Go,
+// such as sync.WaitGroup.Go, or to AfterFunc) is rewritten: the function
+// value and the arguments are evaluated at the go statement into
+// temporaries (a method's receiver, or its address for a pointer method),
+// the goroutine is registered at once with its cell, line and name, and
+// its body runs under a deferred recover. A panic is reported with its
+// value in Go's words and the interpreted frames: it ends the cell that
+// started the goroutine, as it would end the program, or, when that cell
+// had ended, is shown on standard error at the top of the next one; the
+// worker lives on. Goroutines started by compiled code that panic still
+// end the worker (see Recovery).
+//
+// A deadlock detector watches the running cell (every 100 ms; two equal
+// sightings): when every goroutine running cell code is blocked on a
+// channel, a select, a lock, a wait group or a Cond — reached from
+// interpreted code, not from a library waiting on the network — the cell's
+// own among them, and no timer, ticker or context deadline a cell created
+// may still fire (the time and context constructors are wrapped to know),
+// the cell ends with "fatal error: all goroutines are asleep - deadlock!"
+// and one line per goroutine: which (cell, line, name) and what it waits
+// on. Goroutines blocked in locks or wait groups cannot be cancelled, so
+// then the worker is replaced (see Recovery).
+//
+// Goroutines still running when their cell ends are counted and named on
+// standard error ("2 goroutines started in this cell are still running:
+// worker (line 3) blocked on receive"); what they print later through fmt
+// is labelled "[cell N name] ". The %goroutines magic lists them;
+// %goroutines stop stops them by replacing the worker (Go has no way to
+// stop a goroutine from outside), replaying declarations.
+//
+// Known differences that remain: generic functions cannot make values of
+// a type parameter (make(chan T)); index errors say "index out of range"
+// without the index and length; the interpreter reports the first line of
+// a function that panicked on a runtime error; goroutines outliving a
+// cell may race with the next cell's declarations (an interpreter bug:
+// stop them with %goroutines stop before redefining what they use);
+// ranging over function iterators is not supported; a stopped ticker
+// keeps the deadlock detector quiet for the rest of the session.
+// testdata/corpus holds the programs that prove the rest, compared with go
+// run, and KNOWN_DIFFERENCES.md.
+//
 // # Replay
 //
 // After a restart the worker re-evaluates, in order, the imports, types,
-// funcs and consts of successful cells, and the var declarations whose
-// initialisers call nothing (so no side effect is repeated). Other variables
-// are lost and named in the cell that caused the restart.
+// funcs and consts of successful cells (as rewritten), and the var
+// declarations whose initialisers call nothing (so no side effect is
+// repeated). Other variables are lost and named in the cell that caused
+// the restart: a crash, a stuck interrupt, a deadlock or goroutine panic
+// whose goroutines could not be stopped, or %goroutines stop.
 package engine
 
 import (

@@ -271,6 +271,9 @@ func TestFaults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if raceEnabled && c.name == "concurrent map writes" {
+				t.Skip("the race detector reports the cell's race before Go's own check")
+			}
 			ctx := context.Background()
 			if c.interrupt {
 				var cancel context.CancelFunc
