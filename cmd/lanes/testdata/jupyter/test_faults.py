@@ -164,7 +164,8 @@ class Protocol(KernelCase):
         self.assertEqual(reply["status"], "ok")
 
     def test_stop_on_error_aborts_queue(self):
-        self.kc.execute('fmt.Println(zzz)')
+        # The failing cell runs long enough for the second to be queued.
+        self.kc.execute('import "time"\ntime.Sleep(300 * time.Millisecond)\npanic("stop")')
         second = self.kc.execute('fmt.Println("must not run")')
         replies = {}
         while second not in replies:
