@@ -57,9 +57,13 @@
 // Over the limit the watchdog writes a line "fatal error: memory limit of
 // … exceeded" on standard error and exits with status 2, as the Go runtime
 // does on a fatal error: the engine reports that line as the cell's error
-// and starts a fresh worker. RLIMIT_AS is not used: Go reserves address
-// space well beyond what it uses, so a limit on it fails programs that use
-// little memory, and its failure is an unexplained "out of memory" crash.
+// and starts a fresh worker. An allocation can succeed and be dropped
+// between two samples, though, so on Linux RLIMIT_AS is set as a
+// backstop, at the memory limit plus 4 GiB: Go reserves address space
+// well beyond what it uses (about 1.8 GiB for a worker running a lesson),
+// so a tighter limit would fail programs that use little memory. Over it,
+// Go stops with "fatal error: runtime: out of memory", which the engine
+// reports as well.
 //
 // Goroutines: the same watchdog checks runtime.NumGoroutine and stops the
 // worker with "fatal error: goroutine limit of … exceeded". A flood
@@ -240,6 +244,9 @@ func Enter(l Limits) error {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	debug.SetMemoryLimit(l.Memory)
+	if err := limitAddressSpace(l.Memory); err != nil {
+		return fmt.Errorf("sandbox: limiting the address space: %w", err)
+	}
 	statm, _ := os.Open("/proc/self/statm") // kept open: read again at each sample
 	w := &watchdog{limits: l, statm: statm, exit: os.Exit, page: int64(os.Getpagesize())}
 	go w.run(10 * time.Millisecond)
