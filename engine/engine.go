@@ -195,6 +195,11 @@ type Result struct {
 	Err *Error
 	// Restarted is set when the worker was restarted during this cell.
 	Restarted bool
+	// LatePanics counts goroutines of earlier cells that panicked after
+	// their cell had ended (no cell was running); their reports were
+	// written to this cell's stderr first. A script runner treats them as
+	// failures: the compiled program would have crashed.
+	LatePanics int
 }
 
 // Error is a failed cell, in the shape front ends show.
@@ -305,7 +310,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		return e.crashed(p, sink, err)
 	}
 	if m.Error != nil {
-		res := Result{Err: m.Error}
+		res := Result{Err: m.Error, LatePanics: m.LatePanics}
 		if m.Stuck {
 			e.opts.Log.Write([]byte("engine: interrupted cell did not stop; restarting the worker\n"))
 			if m.Error.Name != "Interrupted" {
@@ -326,7 +331,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		e.vars[v] = cell.Number
 	}
 	e.mu.Unlock()
-	return Result{Value: m.Bundle}
+	return Result{Value: m.Bundle, LatePanics: m.LatePanics}
 }
 
 var errStuck = errors.New("the interrupted cell did not stop")

@@ -40,6 +40,9 @@ type message struct {
 	// Stuck is set on an interrupted cell whose code did not stop: the
 	// supervisor must restart the worker.
 	Stuck bool `json:"stuck,omitempty"`
+	// LatePanics counts goroutines of earlier cells whose panics were
+	// reported at the top of this cell (exec reply).
+	LatePanics int `json:"late_panics,omitempty"`
 
 	Error *Error `json:"error,omitempty"`
 

@@ -277,6 +277,7 @@ func (w *worker) exec(m *message) {
 	for _, l := range later {
 		w.sendOrdered(&message{Op: "stderr", Text: l})
 	}
+	reply.LatePanics = len(later)
 	reg.cellStarted(m.Cell)
 	defer reg.cellEnded()
 	watch, stopWatch := context.WithCancel(ctx)
@@ -334,9 +335,9 @@ func (w *worker) endCell(cell int, err *Error) {
 	w.cancel()
 }
 
-// goroutinePanic reports a panic that ended a goroutine of a cell: the
-// running cell ends with it, as the program would have; a goroutine of a
-// cell that has ended is reported at the top of the next cell.
+// goroutinePanic reports a panic that ended a goroutine: the running cell,
+// whichever cell started the goroutine, ends with it, as the program would
+// have ended; when no cell runs it is reported at the top of the next cell.
 func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
 	msg := panicText(r)
 	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.id)}
@@ -345,10 +346,10 @@ func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
 		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.name, g.cell, g.line))
 	}
 	w.mu.Lock()
-	running := w.cancel != nil && w.cell == g.cell
+	running, cell := w.cancel != nil, w.cell
 	w.mu.Unlock()
 	if running {
-		w.endCell(g.cell, &Error{Name: "panic", Message: msg, Traceback: tb})
+		w.endCell(cell, &Error{Name: "panic", Message: msg, Traceback: tb})
 		return
 	}
 	text := fmt.Sprintf("A goroutine of cell %d panicked after the cell ended (the goroutine stopped; the session goes on):\n%s\n", g.cell, strings.Join(tb, "\n"))

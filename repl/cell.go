@@ -45,6 +45,11 @@ func (s *session) runCell(code string, o origin) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sink.endLine()
+	if res.LatePanics > 0 {
+		// Reported on stderr above; the compiled program would have
+		// crashed, so a script fails.
+		s.failed = true
+	}
 	switch {
 	case res.Err != nil:
 		s.failed = true

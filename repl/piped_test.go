@@ -35,7 +35,7 @@ func TestPiped(t *testing.T) {
 			stderr: []string{"cell 2, line 1: undefined: undefined_x", "stdin:3 │ undefined_x"}},
 		{name: "panic", input: "var a []int\n_ = a[5]\n", code: 1, stderr: []string{"panic:", "stdin:2 │ _ = a[5]"}},
 		{name: "goroutine panic", input: "import \"time\"\ngo func() { panic(\"boom\") }()\ntime.Sleep(2 * time.Second)\n\"after\"\n",
-			code: 1, stdout: "\"after\"\n", stderr: []string{"panic: boom", "worker was restarted"}},
+			code: 1, stdout: "\"after\"\n", stderr: []string{"panic: boom", "created by a go statement"}},
 		{name: "stdin is the script", input: "import \"fmt\"\nvar s string\n_, err := fmt.Scanln(&s)\nerr != nil\n", code: 0, stdout: "true\n"},
 		{name: "no colour", input: "nope\n", code: 1, stderr: []string{"undefined: nope"}},
 		{name: "magic", input: "%env LANES_TEST=yes\nimport \"os\"\nos.Getenv(\"LANES_TEST\")\n", code: 0, stdout: "env: LANES_TEST=yes\n\"yes\"\n"},
