@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["cmp/cmp"] = map[string]reflect.Value{}
+		Symbols["cmp/cmp"] = map[string]reflect.Value{}
 	})
 }

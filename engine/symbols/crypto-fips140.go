@@ -12,12 +12,12 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["crypto/fips140/fips140"] = map[string]reflect.Value{
-		// function, constant and variable definitions
-		"Enabled":            reflect.ValueOf(fips140.Enabled),
-		"Enforced":           reflect.ValueOf(fips140.Enforced),
-		"Version":            reflect.ValueOf(fips140.Version),
-		"WithoutEnforcement": reflect.ValueOf(fips140.WithoutEnforcement),
-	}
+		Symbols["crypto/fips140/fips140"] = map[string]reflect.Value{
+			// function, constant and variable definitions
+			"Enabled":            reflect.ValueOf(fips140.Enabled),
+			"Enforced":           reflect.ValueOf(fips140.Enforced),
+			"Version":            reflect.ValueOf(fips140.Version),
+			"WithoutEnforcement": reflect.ValueOf(fips140.WithoutEnforcement),
+		}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["crypto/hkdf/hkdf"] = map[string]reflect.Value{}
+		Symbols["crypto/hkdf/hkdf"] = map[string]reflect.Value{}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["crypto/pbkdf2/pbkdf2"] = map[string]reflect.Value{}
+		Symbols["crypto/pbkdf2/pbkdf2"] = map[string]reflect.Value{}
 	})
 }

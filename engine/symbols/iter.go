@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["iter/iter"] = map[string]reflect.Value{}
+		Symbols["iter/iter"] = map[string]reflect.Value{}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["maps/maps"] = map[string]reflect.Value{}
+		Symbols["maps/maps"] = map[string]reflect.Value{}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["slices/slices"] = map[string]reflect.Value{}
+		Symbols["slices/slices"] = map[string]reflect.Value{}
 	})
 }

@@ -12,9 +12,9 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["structs/structs"] = map[string]reflect.Value{
-		// type definitions
-		"HostLayout": reflect.ValueOf((*structs.HostLayout)(nil)),
-	}
+		Symbols["structs/structs"] = map[string]reflect.Value{
+			// type definitions
+			"HostLayout": reflect.ValueOf((*structs.HostLayout)(nil)),
+		}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["unique/unique"] = map[string]reflect.Value{}
+		Symbols["unique/unique"] = map[string]reflect.Value{}
 	})
 }

@@ -11,6 +11,6 @@ import (
 
 func init() {
 	lazy = append(lazy, func() {
-	Symbols["weak/weak"] = map[string]reflect.Value{}
+		Symbols["weak/weak"] = map[string]reflect.Value{}
 	})
 }

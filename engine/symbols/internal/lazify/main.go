@@ -14,6 +14,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"os"
 	"path/filepath"
 )
@@ -54,7 +55,9 @@ func main() {
 		out = append(out, b[start+len(eager):end]...)
 		out = append(out, "\n\t})\n}\n"...)
 		out = append(out, b[end+len("\n}\n"):]...)
-		b = out
+		if b, err = format.Source(out); err != nil {
+			fail(fmt.Errorf("%s: %w", f, err))
+		}
 		if err := os.WriteFile(f, b, 0o644); err != nil {
 			fail(err)
 		}
