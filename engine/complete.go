@@ -418,3 +418,84 @@ func isComplete(code string) (status, indent string) {
 	}
 	return "complete", ""
 }
+
+// finalCallResults reports, for a final expression statement that is a
+// call, whether the call yields a value, when that can be told from the
+// symbol tables and the cells' own declarations. The interpreter's result
+// for a call of a function without results is not reliable (it can be a
+// value left over from an earlier cell), so it must not decide.
+func (w *worker) finalCallResults(stmts string) (hasResults, known bool) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return false, false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	es, ok := body[len(body)-1].(*ast.ExprStmt)
+	if !ok {
+		return false, false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok {
+		return true, true
+	}
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		switch fun.Name {
+		case "len", "cap", "append", "make", "new", "min", "max", "complex", "real", "imag", "recover":
+			return true, true
+		}
+		return w.declResults(fun.Name)
+	case *ast.SelectorExpr:
+		x, ok := fun.X.(*ast.Ident)
+		if !ok {
+			return false, false
+		}
+		name := fun.Sel.Name
+		if syms, ok := w.packages()[x.Name]; ok {
+			v, ok := syms[name]
+			if !ok {
+				return false, false
+			}
+			if v.Kind() == reflect.Func {
+				return v.Type().NumOut() > 0, true
+			}
+			return true, true // a conversion to a package's type
+		}
+		g, ok := w.ip.Globals()[x.Name]
+		if !ok || !g.IsValid() {
+			return false, false
+		}
+		t := g.Type()
+		for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
+			if m, ok := tt.MethodByName(name); ok {
+				return m.Type.NumOut() > 0, true
+			}
+		}
+		if tn := w.typeName(t); tn != "" {
+			return w.declResults(tn + "." + name)
+		}
+	}
+	return false, false
+}
+
+// declResults reads a cell-defined function's (or method's, "T.M")
+// declaration and tells whether it has results.
+func (w *worker) declResults(name string) (hasResults, known bool) {
+	w.mu.Lock()
+	src, ok := w.defs[name]
+	w.mu.Unlock()
+	if !ok {
+		return false, false
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
+	if err != nil {
+		return false, false
+	}
+	short := name[strings.LastIndexByte(name, '.')+1:]
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == short {
+			return fd.Type.Results != nil && len(fd.Type.Results.List) > 0, true
+		}
+	}
+	return false, false
+}

@@ -127,6 +127,13 @@ func TestCellSemantics(t *testing.T) {
 		{code: "z := 1\n\nfmt.Println(q)", errHas: "cell 9, line 3: undefined: q"},
 		{code: "var s []int\n_ = s[3]", errHas: "index out of range"},
 		{code: "y", value: "6"},
+		// Calls without results show nothing, never an earlier value.
+		{code: "import \"runtime\"\nruntime.Gosched()", value: "<none>"},
+		{code: "import \"sync\"\nvar wg sync.WaitGroup\nwg.Wait()", value: "<none>"},
+		{code: "\"again\"", value: `"again"`},
+		{code: "runtime.Gosched()", value: "<none>"},
+		{code: "noop()", value: "<none>"},
+		{code: "double(1)", value: "2"},
 	}
 	for i, s := range steps {
 		res, r := run(t, e, s.code)

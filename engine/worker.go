@@ -482,7 +482,9 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			vars = append(vars, sv...)
 			w.learn("", c, sv)
 			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && hasValue(v) {
-				result = v.Interface()
+				if has, known := w.finalCallResults(code[c.start:c.last.end]); has || !known {
+					result = v.Interface()
+				}
 			}
 		}
 	}
