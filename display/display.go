@@ -16,6 +16,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -96,9 +97,27 @@ func PlainText(v any) string {
 	case error:
 		return x.Error()
 	case MIMEer, HTMLer, SVGer, PNGer, Markdowner:
+		if inner, ok := wrapped(v); ok {
+			return PlainText(inner)
+		}
 		return fmt.Sprintf("<%T>", v)
 	}
 	return fmt.Sprintf("%v", v)
+}
+
+// wrapped returns the value inside an interpreter's interface wrapper: a
+// value of a type defined in a cell reaches compiled code as a struct whose
+// IValue field holds it, with the wrapped interface's methods only.
+func wrapped(v any) (any, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct {
+		return nil, false
+	}
+	f := rv.FieldByName("IValue")
+	if !f.IsValid() || f.Kind() != reflect.Interface || !f.CanInterface() {
+		return nil, false
+	}
+	return f.Interface(), true
 }
 
 func isTextType(mime string) bool {

@@ -493,9 +493,45 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 	}
 	short := name[strings.LastIndexByte(name, '.')+1:]
 	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == short {
-			return fd.Type.Results != nil && len(fd.Type.Results.List) > 0, true
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Name.Name == short {
+				return d.Type.Results != nil && len(d.Type.Results.List) > 0, true
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				return true, true // a conversion
+			}
 		}
 	}
 	return false, false
+}
+
+// finalValueRange returns the byte range, in stmts, of a final expression
+// statement that surely yields a value: not a call (an operand, an
+// operation, a composite literal) or a call known to have results. ok is
+// false for anything else, which is then evaluated as it is.
+func (w *worker) finalValueRange(stmts string) (lo, hi int, ok bool) {
+	if !finalExpr(stmts) {
+		return 0, 0, false
+	}
+	const prefix = "package p;func _(){\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return 0, 0, false
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body.List
+	es, isExpr := body[len(body)-1].(*ast.ExprStmt)
+	if !isExpr {
+		return 0, 0, false
+	}
+	if _, isCall := ast.Unparen(es.X).(*ast.CallExpr); isCall {
+		if has, known := w.finalCallResults(stmts); !has || !known {
+			return 0, 0, false
+		}
+	}
+	lo = fset.Position(es.Pos()).Offset - len(prefix)
+	hi = fset.Position(es.End()).Offset - len(prefix)
+	return lo, hi, lo >= 0 && hi <= len(stmts)
 }

@@ -191,7 +191,7 @@ fmt.Println("four")`)
 func TestDisplayOrder(t *testing.T) {
 	e := newTestEngine(t)
 	for i := 0; i < 20; i++ {
-		res, r := run(t, e, `import ("fmt"; "display")
+		res, r := run(t, e, `import ("fmt"; "github.com/lanes-dev/lanes/display")
 fmt.Println("a")
 id := display.Show(1)
 fmt.Println("b")
@@ -317,10 +317,6 @@ func testSymbols() interp.Exports {
 	for k, v := range stdlib.Symbols {
 		syms[k] = v
 	}
-	syms["display/display"] = map[string]reflect.Value{
-		"Show":   reflect.ValueOf(display.Show),
-		"Update": reflect.ValueOf(display.Update),
-	}
 	for k, v := range unrestricted.Symbols {
 		m := map[string]reflect.Value{}
 		for n, x := range syms[k] {
@@ -340,4 +336,36 @@ func testLog() io.Writer {
 		return os.Stderr
 	}
 	return io.Discard
+}
+
+func TestCellTypesShowThemselves(t *testing.T) {
+	e := newTestEngine(t)
+	cases := []struct {
+		code     string
+		mime     string
+		want     string
+		noResult bool
+	}{
+		{code: "type Badge struct{ N int }\nfunc (b Badge) HTML() string { return fmt.Sprintf(\"<b>%d</b>\", b.N) }\nBadge{7}",
+			mime: "text/html", want: "<b>7</b>"},
+		{code: "type Chart struct{}\nfunc (Chart) MIME() map[string]any { return map[string]any{\"image/svg+xml\": \"<svg/>\", \"text/plain\": \"chart\"} }\nChart{}",
+			mime: "image/svg+xml", want: "<svg/>"},
+		{code: "type Temp float64\nfunc (t Temp) String() string { return fmt.Sprintf(\"%.1f°C\", float64(t)) }\nTemp(21.5)",
+			mime: "text/plain", want: "21.5°C"},
+		{code: "import \"strconv\"\nstrconv.Atoi(\"42\")", mime: "text/plain", want: "42 <nil>"},
+		{code: "b := Badge{1}\nb", mime: "text/html", want: "<b>1</b>"},
+	}
+	if res, _ := run(t, e, `import "fmt"`); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, c := range cases {
+		res, _ := run(t, e, c.code)
+		if res.Err != nil {
+			t.Errorf("%q: %+v", c.code, res.Err)
+			continue
+		}
+		if res.Value == nil || fmt.Sprint(res.Value.Data[c.mime]) != c.want {
+			t.Errorf("%q: value %+v, want %s = %q", c.code, res.Value, c.mime, c.want)
+		}
+	}
 }

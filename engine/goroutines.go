@@ -17,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lanes-dev/lanes/display"
 )
 
 // gor is a goroutine started by a go statement of a cell (or by a Go
@@ -240,7 +242,79 @@ func rtSymbols() map[string]reflect.Value {
 		"Recovered": reflect.ValueOf(recovered),
 		"Nap":       reflect.ValueOf(nap),
 		"At":        reflect.ValueOf(panicAt),
+		"Result":    reflect.ValueOf(setResult),
 	}
+}
+
+// The final value of the running cell, handed over by the rewritten final
+// expression (_lanesrt.Result(expr)). Calling a compiled function lets the
+// interpreter wrap values of cell-defined types into the display
+// interfaces (see resultMapTypes), so that their MIME, HTML, ... methods
+// are seen.
+var (
+	resultMu  sync.Mutex
+	resultVal any
+	resultSet bool
+)
+
+func setResult(vs ...any) {
+	resultMu.Lock()
+	defer resultMu.Unlock()
+	resultSet = true
+	switch len(vs) {
+	case 0:
+		resultSet = false
+	case 1:
+		resultVal = vs[0]
+	default:
+		resultVal = tuple(vs)
+	}
+}
+
+// takeResult returns the value handed over by setResult, if any, and
+// forgets it.
+func takeResult() (any, bool) {
+	resultMu.Lock()
+	defer resultMu.Unlock()
+	v, ok := resultVal, resultSet
+	resultVal, resultSet = nil, false
+	return v, ok
+}
+
+// tuple shows the results of a call with several, as Go would print them
+// with fmt.Println.
+type tuple []any
+
+func (t tuple) String() string {
+	return strings.TrimSuffix(fmt.Sprintln([]any(t)...), "\n")
+}
+
+// resultMapTypes lists the interfaces that values passed to setResult are
+// wrapped into when their cell-defined type has the methods, most specific
+// first.
+func resultMapTypes() map[reflect.Value][]reflect.Type {
+	ifaces := []reflect.Type{
+		reflect.TypeFor[display.MIMEer](), reflect.TypeFor[display.HTMLer](),
+		reflect.TypeFor[display.SVGer](), reflect.TypeFor[display.PNGer](),
+		reflect.TypeFor[display.Markdowner](), reflect.TypeFor[fmt.Stringer](),
+		reflect.TypeFor[error](),
+	}
+	return map[reflect.Value][]reflect.Type{
+		rtSymbols()["Result"]:           ifaces,
+		reflect.ValueOf(display.Show):   ifaces,
+		reflect.ValueOf(display.ShowID): ifaces,
+		reflect.ValueOf(display.Update): ifaces,
+		reflect.ValueOf(display.Render): ifaces,
+		reflect.ValueOf(display.Rich):   ifaces,
+	}
+}
+
+// DisplayInterfaces lists the interfaces a value of a cell-defined type is
+// wrapped into when it is passed to a compiled function that shows values
+// (most specific first). A front end that exports its own display
+// functions to cells registers them with these in yaegi's MapTypes.
+func DisplayInterfaces() []reflect.Type {
+	return resultMapTypes()[rtSymbols()["Result"]]
 }
 
 // clearValue is the clear builtin: it deletes every entry of a map, or

@@ -20,6 +20,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/engine/displaysym"
 )
 
 // Worker file descriptors, as the supervisor sets them up.
@@ -127,8 +128,16 @@ func (w *worker) newInterp() *interp.Interpreter {
 		// environment and the file system behave as in a compiled program.
 		Unrestricted: true,
 	})
+	for k, v := range displaysym.Symbols {
+		syms[k] = v
+	}
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
+	}
+	// Values handed to _lanesrt.Result are wrapped into the display
+	// interfaces when their cell-defined type has the methods.
+	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(resultMapTypes())}}); err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading display wrappers:", err)
 	}
 	// Every package is in scope without an import, the helpers too (as
 	// rtName, which no cell can declare).
@@ -420,10 +429,26 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	// every later evaluation.
 	code, hasMain := renameMain(code)
 	chunks := splitCell(code)
+	wrapped := false
 	var decls []Decl
 	var vars []string
 	var result any
 	for i, c := range chunks {
+		if i == len(chunks)-1 && c.kind == kindStmt {
+			// The final expression hands its value to _lanesrt.Result
+			// when it surely has one (decided now, once the cell's
+			// declarations are known): what the interpreter returns for
+			// a call without results is not reliable, and only a call of
+			// a compiled function lets cell-defined types show
+			// themselves.
+			if lo, hi, ok := w.finalValueRange(code[c.start:c.last.end]); ok {
+				lo, hi = lo+c.start, hi+c.start
+				code = code[:lo] + rtName + ".Result(" + code[lo:hi] + ")" + code[hi:]
+				c.last.end += len(rtName + ".Result()")
+				wrapped = true
+				takeResult() // forget anything left over
+			}
+		}
 		var src string
 		if c.kind == kindImport {
 			if src = w.newImports(cell, code, c); src == "" {
@@ -481,7 +506,13 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			sv := stmtVars(code[c.start:c.last.end])
 			vars = append(vars, sv...)
 			w.learn("", c, sv)
-			if i == len(chunks)-1 && finalExpr(code[c.start:c.last.end]) && hasValue(v) {
+			switch {
+			case i != len(chunks)-1:
+			case wrapped:
+				if rv, ok := takeResult(); ok && rv != nil {
+					result = rv
+				}
+			case finalExpr(code[c.start:c.last.end]) && hasValue(v):
 				if has, known := w.finalCallResults(code[c.start:c.last.end]); has || !known {
 					result = v.Interface()
 				}

@@ -56,6 +56,18 @@ func workerSymbols() interp.Exports {
 		}
 		syms[key] = m
 	}
+	// Values of cell-defined types passed to the runtime's display
+	// functions are wrapped so that their MIME, HTML, ... methods are seen.
+	mapTypes := map[reflect.Value][]reflect.Type{}
+	if m, ok := syms["."]["MapTypes"].Interface().(map[reflect.Value][]reflect.Type); ok {
+		for k, v := range m {
+			mapTypes[k] = v
+		}
+	}
+	for _, f := range []any{lanesrt.Display, lanesrt.NewDisplay, lanesrt.UpdateDisplay} {
+		mapTypes[reflect.ValueOf(f)] = engine.DisplayInterfaces()
+	}
+	override(".", map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)})
 	override("os/os", map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)})
 	override("log/log", map[string]reflect.Value{
 		"Fatal": reflect.ValueOf(log.Fatal), "Fatalf": reflect.ValueOf(log.Fatalf), "Fatalln": reflect.ValueOf(log.Fatalln),

@@ -126,8 +126,19 @@ class Protocol(KernelCase):
         self.assertEqual(upd["data"]["text/html"], "<i>2</i>")
         self.assertEqual(self.of_type(msgs, "execute_result")[0]["data"]["text/plain"], "42")
 
+    def test_cell_defined_type_shows_itself(self):
+        reply, msgs = self.run_cell(
+            'import ("fmt"; "lanes")\ntype Badge struct{ N int }\n'
+            'func (b Badge) HTML() string { return fmt.Sprintf("<b>badge %d</b>", b.N) }\n'
+            'lanes.Display(Badge{1})\nBadge{2}')
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual(self.of_type(msgs, "display_data")[0]["data"]["text/html"], "<b>badge 1</b>")
+        self.assertEqual(self.of_type(msgs, "execute_result")[0]["data"]["text/html"], "<b>badge 2</b>")
+
     def test_no_stray_value(self):
-        for code in ['fmt.Println("x")', "for i := 0; i < 1; i++ {}", "func nothing() {}", "nothing()", "var v int"]:
+        self.run_cell('"a value before"')
+        for code in ['fmt.Println("x")', "for i := 0; i < 1; i++ {}", "func nothing() {}", "nothing()", "var v int",
+                     'import "lanes"\nlanes.Display(lanes.HTML("<p/>"))', "lanes.Check(true, \"ok\")"]:
             with self.subTest(code=code):
                 reply, msgs = self.run_cell(code)
                 self.assertEqual(reply["status"], "ok")
