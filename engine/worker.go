@@ -566,20 +566,27 @@ func lineDirective(cell int, src string, off int) string {
 // time.Sleep stops when the sleep ends: that is waited for, up to 10 s.
 func (w *worker) settle(d time.Duration) bool {
 	start := time.Now()
+	lastBusy := start // when the evaluation was last seen sleeping or on a CPU
 	for {
-		running, sleeping := false, false
+		running := false
 		for _, g := range stacks() {
 			for _, f := range g.frames {
 				if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
 					running = true
-					sleeping = sleeping || g.state == "sleep"
+					switch g.state {
+					case "sleep", "running", "runnable", "syscall":
+						// Still making progress: a sleep or a compiled
+						// call ends by itself. Only a goroutine parked
+						// in a lock, a wait group or a channel is stuck.
+						lastBusy = time.Now()
+					}
 				}
 			}
 		}
 		if !running {
 			return true
 		}
-		if el := time.Since(start); el > 10*time.Second || (el > d && !sleeping) {
+		if el := time.Since(start); el > 10*time.Second || (el > d && time.Since(lastBusy) > 200*time.Millisecond) {
 			return false
 		}
 		time.Sleep(10 * time.Millisecond)
