@@ -112,7 +112,10 @@ def run_warm(km, kc, args, cold):
         return out
 
     coop = interrupt_latency("// %d\nfor {}")
-    stuck = interrupt_latency('import "sync"\n// %d\nfunc() { var mu sync.Mutex; mu.Lock(); mu.Lock() }()')
+    # A sleeping goroutine keeps this from being a deadlock, which the
+    # worker would diagnose by itself: the lock must be interrupted.
+    stuck = interrupt_latency('import ("sync"; "time")\n// %d\ngo time.Sleep(time.Hour)\n'
+                              'func() { var mu sync.Mutex; mu.Lock(); mu.Lock() }()')
 
     ms = lambda x: "%.2f ms" % (x * 1000)
     print("cold start to kernel_info_reply: median %s (n=%d)" % (ms(statistics.median(cold)), len(cold)))

@@ -567,6 +567,7 @@ func lineDirective(cell int, src string, off int) string {
 func (w *worker) settle(d time.Duration) bool {
 	start := time.Now()
 	lastBusy := start // when the evaluation was last seen sleeping or on a CPU
+	poll := 100 * time.Microsecond
 	for {
 		running := false
 		for _, g := range stacks() {
@@ -589,7 +590,10 @@ func (w *worker) settle(d time.Duration) bool {
 		if el := time.Since(start); el > 10*time.Second || (el > d && time.Since(lastBusy) > 200*time.Millisecond) {
 			return false
 		}
-		time.Sleep(10 * time.Millisecond)
+		// A cancelled evaluation usually ends within a millisecond: look
+		// again soon, then less often.
+		time.Sleep(poll)
+		poll = min(2*poll, 10*time.Millisecond)
 	}
 }
 
