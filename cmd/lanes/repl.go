@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"sync"
 
 	"github.com/lanes-dev/lanes/lessons"
 	"github.com/lanes-dev/lanes/repl"
@@ -52,10 +54,8 @@ func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 		cfg.Lessons = repl.NotebookLessons(os.DirFS(*lessonsDir))
-	} else if fsys, err := lessons.StudentFS(); err == nil {
-		cfg.Lessons = repl.NotebookLessons(fsys)
 	} else {
-		fmt.Fprintln(stderr, "lanes: built-in lessons unavailable:", err)
+		cfg.Lessons = repl.NotebookLessons(&studentLessons{stderr: stderr})
 	}
 	failed, err := repl.Run(cfg)
 	if err != nil {
@@ -65,4 +65,31 @@ func replCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return errCellsFailed
 	}
 	return nil
+}
+
+// studentLessons serves the built-in lessons' student versions, derived on
+// first use: deriving them all costs more than the REPL's whole start.
+type studentLessons struct {
+	stderr io.Writer
+	once   sync.Once
+	fsys   fs.FS
+}
+
+func (l *studentLessons) Open(name string) (fs.File, error) {
+	l.once.Do(func() {
+		fsys, err := lessons.StudentFS()
+		if err != nil {
+			fmt.Fprintln(l.stderr, "lanes: built-in lessons unavailable:", err)
+			fsys = fstestEmpty{}
+		}
+		l.fsys = fsys
+	})
+	return l.fsys.Open(name)
+}
+
+// fstestEmpty is a file system with nothing in it.
+type fstestEmpty struct{}
+
+func (fstestEmpty) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
