@@ -1,5 +1,6 @@
 """Faults and bad input through a real jupyter_client: the kernel stays up."""
 import json
+import os
 import time
 import unittest
 import uuid
@@ -125,6 +126,32 @@ class Protocol(KernelCase):
         self.assertEqual(disp["transient"]["display_id"], upd["transient"]["display_id"])
         self.assertEqual(upd["data"]["text/html"], "<i>2</i>")
         self.assertEqual(self.of_type(msgs, "execute_result")[0]["data"]["text/plain"], "42")
+
+    def test_pool_timeline_has_all_chart_types(self):
+        reply, msgs = self.run_cell(
+            'import "lanes"\nrun := lanes.Pool(2).Run(lanes.Identical(4, lanes.Compute(5*lanes.Unit)))\n'
+            'lanes.Display(run.Timeline())\nrun.Timeline()')
+        self.assertEqual(reply["status"], "ok")
+        shown = self.of_type(msgs, "display_data")[0]["data"]
+        result = self.of_type(msgs, "execute_result")[0]["data"]
+        for data in (shown, result):
+            for mime in ("application/vnd.vegalite.v5+json", "image/svg+xml", "image/png", "text/plain"):
+                self.assertIn(mime, data)
+            self.assertIn("worker 2", data["text/plain"])
+            self.assertTrue(data["image/png"].startswith("iVBORw0KGgo"))  # base64 of the PNG signature
+            self.assertEqual(data["application/vnd.vegalite.v5+json"]["$schema"],
+                             "https://vega.github.io/schema/vega-lite/v5.json")
+
+    def test_sigint_interrupts_the_cell(self):
+        import signal
+        self.kc.execute("for {}")
+        time.sleep(0.5)
+        os.kill(self.km.provisioner.process.pid, signal.SIGINT)
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "Interrupted")
+        reply, _ = self.run_cell("1 + 1")
+        self.assertEqual(reply["status"], "ok")
 
     def test_cell_defined_type_shows_itself(self):
         reply, msgs = self.run_cell(
