@@ -1,9 +1,14 @@
 package main
 
 import (
+	"go/scanner"
+	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/lanes-dev/lanes/notebook"
@@ -165,4 +170,115 @@ func TestLessonsRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// experimentRE recognises a lesson's experiment cells: they run a workload
+// (simulated or for real), compare strategies, trace the scheduler or
+// measure a speedup.
+var experimentRE = regexp.MustCompile(`\.(Simulate|Run)\(|Compare(Sim|Run)?\(|Speedup\(|Trace(Procs)?\(|NewGroup\(|NewRecorder\(`)
+
+// TestLessonsNbconvert executes every lesson with "jupyter nbconvert
+// --execute" and the installed kernelspec: no cell may fail, and every
+// experiment cell must show a timeline or a table (SVG, PNG or HTML).
+func TestLessonsNbconvert(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every lesson through Jupyter")
+	}
+	requirePython(t, "nbformat", "nbconvert", "nbclient")
+	files := lessonFiles(t)
+	env := jupyterEnv(t)
+	dir := t.TempDir()
+	sem := make(chan struct{}, 2) // two lessons at a time on two cores
+	var wg sync.WaitGroup
+	for _, f := range files {
+		name := filepath.Base(f)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out := filepath.Join(dir, name)
+			cmd := exec.Command(python, "-m", "nbconvert", "--to", "notebook", "--execute",
+				"--ExecutePreprocessor.kernel_name=lanes", "--ExecutePreprocessor.timeout=300",
+				"--output", out, f)
+			cmd.Env = env
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("%s: nbconvert: %v\n%s", name, err, lastLines(b, 30))
+				return
+			}
+			nb, err := notebook.ReadFile(out)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			experiments := 0
+			for i, c := range nb.Cells {
+				if c.Type != notebook.Code {
+					continue
+				}
+				shown := false
+				for _, o := range c.Outputs {
+					if o.Type == notebook.Error {
+						t.Errorf("%s: cell %d failed: %s: %s", name, i+1, o.EName, o.EValue)
+					}
+					for _, mime := range []string{"image/svg+xml", "image/png", "text/html"} {
+						shown = shown || o.Data[mime] != nil
+					}
+				}
+				if meta, _ := c.Nbgrader(); meta.Grade || meta.Solution || !experimentRE.MatchString(c.Source) || endsWithDecl(c.Source) {
+					continue
+				}
+				experiments++
+				if !shown {
+					t.Errorf("%s: experiment cell %d shows no timeline or table:\n%s", name, i+1, c.Source)
+				}
+			}
+			if experiments == 0 {
+				t.Errorf("%s: no experiment cells found", name)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// endsWithDecl reports whether a cell's last top-level item is a
+// declaration: such a cell defines what later cells run.
+func endsWithDecl(src string) bool {
+	fset := token.NewFileSet()
+	file := fset.AddFile("cell", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, 0)
+	depth := 0
+	var first, second token.Token
+	atStart := true
+	for {
+		_, tok, _ := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		}
+		if depth == 0 && tok == token.SEMICOLON {
+			atStart = true
+			continue
+		}
+		if atStart && depth <= 1 {
+			first, second, atStart = tok, token.ILLEGAL, false
+			continue
+		}
+		if second == token.ILLEGAL {
+			second = tok
+		}
+	}
+	switch first {
+	case token.TYPE, token.VAR, token.CONST, token.IMPORT:
+		return true
+	case token.FUNC:
+		return second == token.IDENT || second == token.LPAREN
+	}
+	return false
 }
