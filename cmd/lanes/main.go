@@ -1,5 +1,6 @@
 // Command lanes runs Go cells for seeing concurrency and parallelism: a
-// terminal REPL (the default), a Jupyter kernel, and its installer.
+// terminal REPL (the default), a Jupyter kernel and its installer, a
+// headless notebook runner, the built-in lessons, and a grader.
 //
 // Usage:
 //
@@ -7,7 +8,14 @@
 //	lanes kernel -f FILE       serve a Jupyter connection file
 //	lanes kernel install       install the Jupyter kernelspec
 //	lanes kernel uninstall     remove it
-//	lanes help                 this text
+//	lanes run NB.ipynb         execute a notebook's cells, as nbconvert --execute
+//	lanes lessons              list the lessons; "lanes lessons copy DIR" writes them
+//	lanes grade release|autograde|merge
+//	                           release exercises and grade submissions
+//	lanes help                 the full usage
+//
+// The same binary is the engine's worker process (a hidden subcommand):
+// user code never runs in the process that serves the front end.
 package main
 
 import (
