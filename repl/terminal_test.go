@@ -173,6 +173,17 @@ func TestTerminalDisplayDrawn(t *testing.T) {
 	if !strings.Contains(s, strings.Repeat("=", 119)+"…") {
 		t.Errorf("long line not fitted to 120 columns:\n%s", s)
 	}
+
+	// A real timeline from the runtime, drawn in the terminal.
+	tm.line(`import "lanes"`)
+	tm.wait("In [4]:")
+	tm.line(`lanes.Pool(2).Simulate(lanes.Identical(4, lanes.Compute(10*lanes.Unit)), lanes.Machine{Cores: 2}).Timeline()`)
+	s = tm.wait("worker 2")
+	for _, want := range []string{"Out[4]:", "worker 1", "█", "compute", "units"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, s)
+		}
+	}
 }
 
 func TestTerminalInput(t *testing.T) {
