@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,7 @@ func RunWorker(symbols interp.Exports) error {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
 	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message, 1)}
+	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
 	theWorker = w
 	w.reset()
 	display.SetPublisher(w)
@@ -59,6 +61,11 @@ type worker struct {
 	marker  string
 	symbols interp.Exports
 	seq     atomic.Uint64
+	// idle fires when no cell has run for idleTrim: the memory a cell
+	// used is then given back to the system (a worker waits between
+	// cells far longer than it runs them).
+	idle *time.Timer
+
 	mu      sync.Mutex // guards the fields below
 	ip      *interp.Interpreter
 	cell    int
@@ -243,10 +250,18 @@ func (w *worker) Clear(wait bool) {
 	w.sendOrdered(&message{Op: "clear", Wait: wait})
 }
 
+// idleTrim is how long a worker waits after a cell before it returns
+// freed memory to the system.
+const idleTrim = 250 * time.Millisecond
+
 // exec runs one cell and replies with its result.
 func (w *worker) exec(m *message) {
 	reply := &message{Op: "done", ID: m.ID}
-	defer func() { w.sendOrdered(reply) }()
+	w.idle.Stop()
+	defer func() {
+		w.sendOrdered(reply)
+		w.idle.Reset(idleTrim)
+	}()
 
 	ms, code, err := parseMagics(m.Code)
 	if err != nil {
