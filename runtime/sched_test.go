@@ -55,8 +55,11 @@ func TestTraceSchedulerView(t *testing.T) {
 	if st.Goroutines.Time(Blocked) == 0 {
 		t.Error("main was never blocked on the WaitGroup")
 	}
-	if st.Goroutines.CPU() < 50*time.Millisecond {
-		t.Errorf("goroutines computed %v, want about 60ms", st.Goroutines.CPU())
+	// On one P the two workers compute one after the other, so computing
+	// fills most of the traced time. (Not an absolute figure: calibrated
+	// work takes longer or shorter on a busy machine.)
+	if cpu, wall := st.Goroutines.CPU(), st.Goroutines.Wall; cpu == 0 || cpu < wall/2 {
+		t.Errorf("goroutines computed %v of %v traced, want most of it", cpu, wall)
 	}
 	if runtime.NumCPU() < 2 || raceEnabled {
 		return
