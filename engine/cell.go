@@ -173,24 +173,34 @@ func classify(ts []tok) chunkKind {
 	return kindStmt
 }
 
-// finalExpr reports whether the statement chunk ends with an expression
-// whose value the user wants to see: an expression statement that is not a
-// call to a printing or writing function (those return byte counts that no
-// one asked for).
-func finalExpr(stmts string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", 0)
+// finalStmt parses a statement chunk and returns the expression of its
+// last statement, when that is an expression statement, with the
+// expression's byte range in stmts.
+func finalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
+	const prefix = "package p;func _(){\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
 	if err != nil {
-		return false
+		return nil, 0, 0, false
 	}
-	fn, ok := f.Decls[0].(*ast.FuncDecl)
-	if !ok || len(fn.Body.List) == 0 {
-		return false
+	fn, isFunc := f.Decls[0].(*ast.FuncDecl)
+	if !isFunc || len(fn.Body.List) == 0 {
+		return nil, 0, 0, false
 	}
-	es, ok := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
-	if !ok {
-		return false
+	es, isExpr := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
+	if !isExpr {
+		return nil, 0, 0, false
 	}
-	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	lo = fset.Position(es.Pos()).Offset - len(prefix)
+	hi = fset.Position(es.End()).Offset - len(prefix)
+	return es.X, lo, hi, lo >= 0 && hi <= len(stmts)
+}
+
+// shown reports whether the user wants to see the value of a final
+// expression: not a call to a printing or writing function (those return
+// byte counts that no one asked for) or to a builtin without a result.
+func shown(x ast.Expr) bool {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok {
 		return true
 	}

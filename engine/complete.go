@@ -419,22 +419,14 @@ func isComplete(code string) (status, indent string) {
 	return "complete", ""
 }
 
-// finalCallResults reports, for a final expression statement that is a
-// call, whether the call yields a value, when that can be told from the
-// symbol tables and the cells' own declarations. The interpreter's result
-// for a call of a function without results is not reliable (it can be a
-// value left over from an earlier cell), so it must not decide.
-func (w *worker) finalCallResults(stmts string) (hasResults, known bool) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return false, false
-	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	es, ok := body[len(body)-1].(*ast.ExprStmt)
-	if !ok {
-		return false, false
-	}
-	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+// callResults reports, for a final expression, whether it yields a value
+// when it is a call, as far as that can be told from the symbol tables and
+// the cells' own declarations (known is false otherwise). The
+// interpreter's result for a call of a function without results is not
+// reliable (it can be a value left over from an earlier cell), so it must
+// not decide.
+func (w *worker) callResults(x ast.Expr) (hasResults, known bool) {
+	call, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok {
 		return true, true
 	}
@@ -446,12 +438,12 @@ func (w *worker) finalCallResults(stmts string) (hasResults, known bool) {
 		}
 		return w.declResults(fun.Name)
 	case *ast.SelectorExpr:
-		x, ok := fun.X.(*ast.Ident)
+		recv, ok := fun.X.(*ast.Ident)
 		if !ok {
 			return false, false
 		}
 		name := fun.Sel.Name
-		if syms, ok := w.packages()[x.Name]; ok {
+		if syms, ok := w.packages()[recv.Name]; ok {
 			v, ok := syms[name]
 			if !ok {
 				return false, false
@@ -461,7 +453,7 @@ func (w *worker) finalCallResults(stmts string) (hasResults, known bool) {
 			}
 			return true, true // a conversion to a package's type
 		}
-		g, ok := w.ip.Globals()[x.Name]
+		g, ok := w.ip.Globals()[recv.Name]
 		if !ok || !g.IsValid() {
 			return false, false
 		}
@@ -508,30 +500,16 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 }
 
 // finalValueRange returns the byte range, in stmts, of a final expression
-// statement that surely yields a value: not a call (an operand, an
-// operation, a composite literal) or a call known to have results. ok is
-// false for anything else, which is then evaluated as it is.
+// statement that surely yields a value worth showing: not a call (an
+// operand, an operation, a composite literal) or a call known to have
+// results. ok is false for anything else, which is then evaluated as it is.
 func (w *worker) finalValueRange(stmts string) (lo, hi int, ok bool) {
-	if !finalExpr(stmts) {
+	x, lo, hi, ok := finalStmt(stmts)
+	if !ok || !shown(x) {
 		return 0, 0, false
 	}
-	const prefix = "package p;func _(){\n"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
+	if has, known := w.callResults(x); !has || !known {
 		return 0, 0, false
 	}
-	body := f.Decls[0].(*ast.FuncDecl).Body.List
-	es, isExpr := body[len(body)-1].(*ast.ExprStmt)
-	if !isExpr {
-		return 0, 0, false
-	}
-	if _, isCall := ast.Unparen(es.X).(*ast.CallExpr); isCall {
-		if has, known := w.finalCallResults(stmts); !has || !known {
-			return 0, 0, false
-		}
-	}
-	lo = fset.Position(es.Pos()).Offset - len(prefix)
-	hi = fset.Position(es.End()).Offset - len(prefix)
-	return lo, hi, lo >= 0 && hi <= len(stmts)
+	return lo, hi, true
 }

@@ -527,9 +527,12 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				if rv, ok := takeResult(); ok && rv != nil {
 					result = rv
 				}
-			case finalExpr(code[c.start:c.last.end]) && hasValue(v):
-				if has, known := w.finalCallResults(code[c.start:c.last.end]); has || !known {
-					result = v.Interface()
+			case hasValue(v):
+				// Not wrapped: a call whose results could not be told.
+				if x, _, _, ok := finalStmt(code[c.start:c.last.end]); ok && shown(x) {
+					if has, known := w.callResults(x); has || !known {
+						result = v.Interface()
+					}
 				}
 			}
 		}
