@@ -17,7 +17,7 @@ func testOptions() Options {
 	return Options{
 		Workers:        2,
 		CellTimeout:    3 * time.Second,
-		WorkerCommand:  workerCmd,
+		WorkerCommand:  workerCmd(),
 		InterruptGrace: 500 * time.Millisecond,
 		Limits:         sandbox.Limits{Memory: 512 << 20, Goroutines: 5000},
 	}
@@ -167,7 +167,7 @@ func TestAutogradeLesson12(t *testing.T) {
 func TestSandboxEscape(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "escaped")
-	eng, err := engine.New(engine.Options{Command: workerCmd, Env: sandbox.Limits{}.Env()})
+	eng, err := engine.New(engine.Options{Command: workerCmd(), Env: sandbox.Limits{}.Env()})
 	if err != nil {
 		t.Fatal(err)
 	}

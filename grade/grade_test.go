@@ -2,38 +2,21 @@ package grade
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lanes-dev/lanes/engine"
+	"github.com/lanes-dev/lanes/internal/testbin"
 	"github.com/lanes-dev/lanes/notebook"
 )
 
-// workerCmd runs the lanes binary built by TestMain as the engine's
-// worker.
-var workerCmd []string
+// lanesBin is the lanes binary built by TestMain; workerCmd runs it as
+// the engine's worker.
+var lanesBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lanes-grade-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin := filepath.Join(dir, "lanes")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/lanes")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building lanes:", err)
-		os.Exit(1)
-	}
-	workerCmd = []string{bin, "__worker"}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func workerCmd() []string { return []string{lanesBin, engine.WorkerArg} }
+
+func TestMain(m *testing.M) { testbin.Main(m, &lanesBin) }
 
 // cell makes a cell with nbgrader metadata (nil: none).
 func cell(typ, src string, nbg map[string]any) *notebook.Cell {

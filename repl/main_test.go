@@ -8,30 +8,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lanes-dev/lanes/internal/testbin"
 )
 
 // lanesBin is the lanes binary built once for the package's tests: the
 // REPL starts its workers from it, and the terminal tests run it.
 var lanesBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lanes-repl-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lanesBin = filepath.Join(dir, "lanes")
-	build := exec.Command("go", "build", "-o", lanesBin, "github.com/lanes-dev/lanes/cmd/lanes")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building lanes:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &lanesBin) }
 
 // The terminal tests drive the real binary in tmux: capture-pane gives the
 // screen a user sees (after the line editor's redraws and the terminal's

@@ -9,28 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lanes-dev/lanes/internal/testbin"
 )
 
 // lanesBin is the binary under test, built once by TestMain.
 var lanesBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "lanes-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	lanesBin = filepath.Join(dir, "lanes")
-	build := exec.Command("go", "build", "-o", lanesBin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building lanes:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &lanesBin) }
 
 // lanes runs the binary and returns its output and exit status.
 func lanes(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
