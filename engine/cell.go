@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/scanner"
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/lanes-dev/lanes/internal/gotok"
 )
 
 // chunkKind classifies a run of top-level items of a cell. The interpreter
@@ -73,28 +74,12 @@ func pad(src string, off int) string {
 	return strings.Repeat("\n", line) + strings.Repeat(" ", col)
 }
 
-type tok struct {
-	pos int
-	tok token.Token
-	lit string
-}
+// tok is a token of a cell, with its byte offset.
+type tok = gotok.Token
 
 // scanTokens returns the tokens of src, with automatic semicolons and
 // without comments; scanning errors are ignored.
-func scanTokens(src string) []tok {
-	fset := token.NewFileSet()
-	file := fset.AddFile("cell", -1, len(src))
-	var s scanner.Scanner
-	s.Init(file, []byte(src), func(token.Position, string) {}, 0)
-	var toks []tok
-	for {
-		pos, t, lit := s.Scan()
-		if t == token.EOF {
-			return toks
-		}
-		toks = append(toks, tok{file.Offset(pos), t, lit})
-	}
-}
+func scanTokens(src string) []tok { return gotok.Scan(src) }
 
 // scanItems finds the top-level items of src.
 func scanItems(src string) []item {
@@ -104,12 +89,12 @@ func scanItems(src string) []item {
 	start := -1
 	for i, t := range toks {
 		if start < 0 {
-			if t.tok == token.SEMICOLON {
+			if t.Tok == token.SEMICOLON {
 				continue
 			}
 			start = i
 		}
-		switch t.tok {
+		switch t.Tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
@@ -118,12 +103,12 @@ func scanItems(src string) []item {
 			}
 		}
 		last := i == len(toks)-1
-		if (t.tok == token.SEMICOLON && depth == 0) || last {
-			end := t.pos
-			if t.tok != token.SEMICOLON {
-				end = t.pos + tokLen(t)
+		if (t.Tok == token.SEMICOLON && depth == 0) || last {
+			end := t.Pos
+			if t.Tok != token.SEMICOLON {
+				end = t.Pos + tokLen(t)
 			}
-			items = append(items, item{kind: classify(toks[start : i+1]), start: toks[start].pos, end: end})
+			items = append(items, item{kind: classify(toks[start : i+1]), start: toks[start].Pos, end: end})
 			start = -1
 		}
 	}
@@ -131,15 +116,15 @@ func scanItems(src string) []item {
 }
 
 func tokLen(t tok) int {
-	if t.lit != "" {
-		return len(t.lit)
+	if t.Lit != "" {
+		return len(t.Lit)
 	}
-	return len(t.tok.String())
+	return len(t.Tok.String())
 }
 
 // classify tells a declaration from a statement by its first tokens.
 func classify(ts []tok) chunkKind {
-	switch ts[0].tok {
+	switch ts[0].Tok {
 	case token.IMPORT:
 		return kindImport
 	case token.TYPE, token.CONST:
@@ -147,22 +132,22 @@ func classify(ts []tok) chunkKind {
 	case token.VAR:
 		return kindVar
 	case token.FUNC:
-		if len(ts) > 1 && ts[1].tok == token.IDENT {
+		if len(ts) > 1 && ts[1].Tok == token.IDENT {
 			return kindDecl // func Name(
 		}
-		if len(ts) > 1 && ts[1].tok == token.LPAREN {
+		if len(ts) > 1 && ts[1].Tok == token.LPAREN {
 			// A method has a receiver, then a name, then "(" or "[".
 			depth := 0
 			for j := 1; j < len(ts); j++ {
-				switch ts[j].tok {
+				switch ts[j].Tok {
 				case token.LPAREN:
 					depth++
 				case token.RPAREN:
 					depth--
 				}
 				if depth == 0 {
-					if j+2 < len(ts) && ts[j+1].tok == token.IDENT &&
-						(ts[j+2].tok == token.LPAREN || ts[j+2].tok == token.LBRACK) {
+					if j+2 < len(ts) && ts[j+1].Tok == token.IDENT &&
+						(ts[j+2].Tok == token.LPAREN || ts[j+2].Tok == token.LBRACK) {
 						return kindDecl
 					}
 					break

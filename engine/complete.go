@@ -118,8 +118,8 @@ func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 		}
 		// Names in the text being edited, which has not run yet.
 		for _, t := range scanTokens(code) {
-			if t.tok == token.IDENT && t.pos+len(t.lit) != off {
-				cands = append(cands, t.lit)
+			if t.Tok == token.IDENT && t.Pos+len(t.Lit) != off {
+				cands = append(cands, t.Lit)
 			}
 		}
 		cands = append(cands, goKeywords...)
@@ -382,7 +382,7 @@ func isComplete(code string) (status, indent string) {
 	}
 	depth := 0
 	for _, t := range scanTokens(rest) {
-		switch t.tok {
+		switch t.Tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:

@@ -193,7 +193,7 @@ func splitAtBlankLines(src string) []string {
 			continue
 		}
 		for _, t := range scanTokens(l) {
-			switch t.tok.String() {
+			switch t.Tok.String() {
 			case "(", "[", "{":
 				depth++
 			case ")", "]", "}":

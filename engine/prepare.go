@@ -70,11 +70,11 @@ var rewriteBuiltins = map[string]bool{
 // the session: 2.5 ms per cell after 200 declarations).
 func mayRewrite(src string) bool {
 	for _, t := range scanTokens(src) {
-		switch t.tok {
+		switch t.Tok {
 		case token.FOR, token.RANGE, token.GO, token.DEFER, token.FUNC:
 			return true
 		case token.IDENT:
-			if rewriteBuiltins[t.lit] {
+			if rewriteBuiltins[t.Lit] {
 				return true
 			}
 		}

@@ -23,7 +23,7 @@ func firstToken(src string) (token.Token, int) {
 	if len(toks) == 0 {
 		return token.EOF, 0
 	}
-	return toks[0].tok, toks[0].pos
+	return toks[0].Tok, toks[0].Pos
 }
 
 // program reports whether a cell is a whole program: a package clause and a
@@ -48,11 +48,11 @@ func program(code string) (*ast.File, bool) {
 // split into cells): the session is the package.
 func blankPackage(code string) string {
 	toks := scanTokens(code)
-	if len(toks) < 2 || toks[0].tok != token.PACKAGE || toks[1].tok != token.IDENT {
+	if len(toks) < 2 || toks[0].Tok != token.PACKAGE || toks[1].Tok != token.IDENT {
 		return code
 	}
-	end := toks[1].pos + len(toks[1].lit)
-	return code[:toks[0].pos] + strings.Repeat(" ", end-toks[0].pos) + code[end:]
+	end := toks[1].Pos + len(toks[1].Lit)
+	return code[:toks[0].Pos] + strings.Repeat(" ", end-toks[0].Pos) + code[end:]
 }
 
 // renameMain renames a top-level "func main" of a cell; every other line
@@ -61,14 +61,14 @@ func renameMain(code string) (string, bool) {
 	toks := scanTokens(code)
 	depth := 0
 	for i, t := range toks {
-		switch t.tok {
+		switch t.Tok {
 		case token.LBRACE, token.LPAREN, token.LBRACK:
 			depth++
 		case token.RBRACE, token.RPAREN, token.RBRACK:
 			depth--
 		case token.FUNC:
-			if depth == 0 && i+2 < len(toks) && toks[i+1].tok == token.IDENT && toks[i+1].lit == "main" && toks[i+2].tok == token.LPAREN {
-				at := toks[i+1].pos
+			if depth == 0 && i+2 < len(toks) && toks[i+1].Tok == token.IDENT && toks[i+1].Lit == "main" && toks[i+2].Tok == token.LPAREN {
+				at := toks[i+1].Pos
 				return code[:at] + mainName + code[at+len("main"):], true
 			}
 		}

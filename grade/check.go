@@ -2,13 +2,13 @@ package grade
 
 import (
 	"fmt"
-	"go/scanner"
 	"go/token"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/lanes-dev/lanes/grade/sandbox"
+	"github.com/lanes-dev/lanes/internal/gotok"
 )
 
 // Forbidden names the members of allowed packages that a graded cell may
@@ -47,39 +47,39 @@ func CheckSource(src string, protected map[string]bool) []*SourceError {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		switch {
-		case t.tok == token.IMPORT:
+		case t.Tok == token.IMPORT:
 			j := i + 1
-			if j < len(toks) && toks[j].tok == token.LPAREN {
-				for j++; j < len(toks) && toks[j].tok != token.RPAREN; j++ {
-					if toks[j].tok == token.STRING {
+			if j < len(toks) && toks[j].Tok == token.LPAREN {
+				for j++; j < len(toks) && toks[j].Tok != token.RPAREN; j++ {
+					if toks[j].Tok == token.STRING {
 						errs = append(errs, checkImport(toks[j])...)
 					}
 				}
 			} else {
-				for ; j < len(toks) && toks[j].tok != token.STRING && toks[j].tok != token.SEMICOLON; j++ {
+				for ; j < len(toks) && toks[j].Tok != token.STRING && toks[j].Tok != token.SEMICOLON; j++ {
 				}
-				if j < len(toks) && toks[j].tok == token.STRING {
+				if j < len(toks) && toks[j].Tok == token.STRING {
 					errs = append(errs, checkImport(toks[j])...)
 				}
 			}
 			i = j
-		case t.tok == token.IDENT && Forbidden[t.lit] != "":
-			errs = append(errs, &SourceError{Line: t.line,
-				Msg: fmt.Sprintf("%s is not available when grading: %s", t.lit, Forbidden[t.lit])})
-		case t.tok == token.IDENT && protected[t.lit]:
-			qualifier := i+1 < len(toks) && toks[i+1].tok == token.PERIOD
-			selected := i > 0 && toks[i-1].tok == token.PERIOD
+		case t.Tok == token.IDENT && Forbidden[t.Lit] != "":
+			errs = append(errs, &SourceError{Line: t.Line,
+				Msg: fmt.Sprintf("%s is not available when grading: %s", t.Lit, Forbidden[t.Lit])})
+		case t.Tok == token.IDENT && protected[t.Lit]:
+			qualifier := i+1 < len(toks) && toks[i+1].Tok == token.PERIOD
+			selected := i > 0 && toks[i-1].Tok == token.PERIOD
 			if !qualifier && !selected {
-				errs = append(errs, &SourceError{Line: t.line,
-					Msg: fmt.Sprintf("%s may only be used as the package %s when grading (the tests call it), not declared or assigned", t.lit, t.lit)})
+				errs = append(errs, &SourceError{Line: t.Line,
+					Msg: fmt.Sprintf("%s may only be used as the package %s when grading (the tests call it), not declared or assigned", t.Lit, t.Lit)})
 			}
 		}
 	}
 	return errs
 }
 
-func checkImport(t tok) []*SourceError {
-	path, err := strconv.Unquote(t.lit)
+func checkImport(t gotok.Token) []*SourceError {
+	path, err := strconv.Unquote(t.Lit)
 	if err != nil || sandbox.IsAllowed(path) {
 		return nil
 	}
@@ -94,7 +94,7 @@ func checkImport(t tok) []*SourceError {
 	case strings.HasPrefix(path, ".") || strings.Contains(strings.SplitN(path, "/", 2)[0], "."):
 		why = "packages are not loaded from disk or the network when grading"
 	}
-	return []*SourceError{{Line: t.line, Msg: fmt.Sprintf("import %q is not allowed: %s", path, why),
+	return []*SourceError{{Line: t.Line, Msg: fmt.Sprintf("import %q is not allowed: %s", path, why),
 		Detail: "allowed: " + allowedList()}}
 }
 
@@ -104,27 +104,8 @@ func allowedList() string {
 	return strings.Join(l, ", ")
 }
 
-type tok struct {
-	tok  token.Token
-	lit  string
-	line int
-}
-
 // scan returns the tokens of src (scanning goes on past errors).
-func scan(src string) []tok {
-	fset := token.NewFileSet()
-	f := fset.AddFile("cell", -1, len(src))
-	var s scanner.Scanner
-	s.Init(f, []byte(src), func(token.Position, string) {}, 0)
-	var out []tok
-	for {
-		pos, t, lit := s.Scan()
-		if t == token.EOF {
-			return out
-		}
-		out = append(out, tok{tok: t, lit: lit, line: fset.Position(pos).Line})
-	}
-}
+func scan(src string) []gotok.Token { return gotok.Scan(src) }
 
 // blankMagics blanks the %-lines at the top of a cell, keeping line
 // numbers.
@@ -152,9 +133,9 @@ func packagesUsed(src string, into map[string]bool) {
 	}
 	toks := scan(blankMagics(src))
 	for i, t := range toks {
-		if t.tok == token.IDENT && names[t.lit] && i+1 < len(toks) && toks[i+1].tok == token.PERIOD &&
-			(i == 0 || toks[i-1].tok != token.PERIOD) {
-			into[t.lit] = true
+		if t.Tok == token.IDENT && names[t.Lit] && i+1 < len(toks) && toks[i+1].Tok == token.PERIOD &&
+			(i == 0 || toks[i-1].Tok != token.PERIOD) {
+			into[t.Lit] = true
 		}
 	}
 }
