@@ -279,14 +279,14 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	for _, m := range ms {
 		switch {
 		case m.name == "reset":
-			if err := e.restart(false); err != nil {
+			if _, err := e.swap(false); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
 			}
 			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
 		case m.name == "goroutines" && m.args == "stop":
 			// Go cannot stop a goroutine from outside: a fresh worker,
 			// with the session's declarations replayed, is the only way.
-			if err := e.restart(true); err != nil {
+			if _, err := e.swap(true); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
 			}
 			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
@@ -300,7 +300,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	p := e.current()
 	p.setSink(sink)
 	if p.isDead() {
-		if np, err := e.replace(); err == nil {
+		if np, err := e.swap(true); err == nil {
 			p = np
 			p.setSink(sink)
 		}
@@ -395,7 +395,7 @@ func (e *Engine) crashedWith(p *proc, err *Error) Result {
 // afterRestart starts a fresh worker and completes the report of the cell
 // that lost the old one.
 func (e *Engine) afterRestart(err *Error, tb []string) Result {
-	if _, rerr := e.replace(); rerr != nil {
+	if _, rerr := e.swap(true); rerr != nil {
 		tb = append(tb, "Starting a fresh worker failed: "+rerr.Error())
 		return Result{Err: &Error{Name: err.Name, Message: err.Message, Traceback: tb}, Restarted: true}
 	}
@@ -439,18 +439,9 @@ func (e *Engine) lostVars() []string {
 	return lost
 }
 
-// replace starts a fresh worker with the session's declarations replayed.
-func (e *Engine) replace() (*proc, error) {
-	return e.swap(true)
-}
-
-// restart starts a fresh worker; with replay false the session is
+// swap stops the current worker and starts a fresh one; with replay the
+// session's declarations are evaluated again, without it the session is
 // forgotten.
-func (e *Engine) restart(replay bool) error {
-	_, err := e.swap(replay)
-	return err
-}
-
 func (e *Engine) swap(replay bool) (*proc, error) {
 	old := e.current()
 	if old != nil {
@@ -484,7 +475,8 @@ func (e *Engine) Restart() error {
 	e.Interrupt()
 	e.execMu.Lock()
 	defer e.execMu.Unlock()
-	return e.restart(false)
+	_, err := e.swap(false)
+	return err
 }
 
 // Interrupt asks the running cell to stop. A cell that cannot be stopped
