@@ -289,24 +289,16 @@ func (t tuple) String() string {
 	return strings.TrimSuffix(fmt.Sprintln([]any(t)...), "\n")
 }
 
-// resultMapTypes lists the interfaces that values passed to setResult are
-// wrapped into when their cell-defined type has the methods, most specific
-// first.
+// resultMapTypes registers, for setResult and the display functions cells
+// can call, the interfaces values are wrapped into when their cell-defined
+// type has the methods.
 func resultMapTypes() map[reflect.Value][]reflect.Type {
-	ifaces := []reflect.Type{
-		reflect.TypeFor[display.MIMEer](), reflect.TypeFor[display.HTMLer](),
-		reflect.TypeFor[display.SVGer](), reflect.TypeFor[display.PNGer](),
-		reflect.TypeFor[display.Markdowner](), reflect.TypeFor[fmt.Stringer](),
-		reflect.TypeFor[error](),
+	ifaces := DisplayInterfaces()
+	m := map[reflect.Value][]reflect.Type{}
+	for _, f := range []any{setResult, display.Show, display.ShowID, display.Update, display.Render, display.Rich} {
+		m[reflect.ValueOf(f)] = ifaces
 	}
-	return map[reflect.Value][]reflect.Type{
-		rtSymbols()["Result"]:           ifaces,
-		reflect.ValueOf(display.Show):   ifaces,
-		reflect.ValueOf(display.ShowID): ifaces,
-		reflect.ValueOf(display.Update): ifaces,
-		reflect.ValueOf(display.Render): ifaces,
-		reflect.ValueOf(display.Rich):   ifaces,
-	}
+	return m
 }
 
 // DisplayInterfaces lists the interfaces a value of a cell-defined type is
@@ -314,7 +306,12 @@ func resultMapTypes() map[reflect.Value][]reflect.Type {
 // (most specific first). A front end that exports its own display
 // functions to cells registers them with these in yaegi's MapTypes.
 func DisplayInterfaces() []reflect.Type {
-	return resultMapTypes()[rtSymbols()["Result"]]
+	return []reflect.Type{
+		reflect.TypeFor[display.MIMEer](), reflect.TypeFor[display.HTMLer](),
+		reflect.TypeFor[display.SVGer](), reflect.TypeFor[display.PNGer](),
+		reflect.TypeFor[display.Markdowner](), reflect.TypeFor[fmt.Stringer](),
+		reflect.TypeFor[error](),
+	}
 }
 
 // clearValue is the clear builtin: it deletes every entry of a map, or
