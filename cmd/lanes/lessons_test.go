@@ -1,7 +1,6 @@
 package main
 
 import (
-	"go/scanner"
 	"go/token"
 	"os"
 	"os/exec"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lanes-dev/lanes/internal/gotok"
 	"github.com/lanes-dev/lanes/notebook"
 )
 
@@ -244,34 +244,26 @@ func TestLessonsNbconvert(t *testing.T) {
 // endsWithDecl reports whether a cell's last top-level item is a
 // declaration: such a cell defines what later cells run.
 func endsWithDecl(src string) bool {
-	fset := token.NewFileSet()
-	file := fset.AddFile("cell", -1, len(src))
-	var sc scanner.Scanner
-	sc.Init(file, []byte(src), nil, 0)
 	depth := 0
 	var first, second token.Token
 	atStart := true
-	for {
-		_, tok, _ := sc.Scan()
-		if tok == token.EOF {
-			break
-		}
-		switch tok {
+	for _, t := range gotok.Scan(src) {
+		switch t.Tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			depth--
 		}
-		if depth == 0 && tok == token.SEMICOLON {
+		if depth == 0 && t.Tok == token.SEMICOLON {
 			atStart = true
 			continue
 		}
 		if atStart && depth <= 1 {
-			first, second, atStart = tok, token.ILLEGAL, false
+			first, second, atStart = t.Tok, token.ILLEGAL, false
 			continue
 		}
 		if second == token.ILLEGAL {
-			second = tok
+			second = t.Tok
 		}
 	}
 	switch first {
