@@ -240,7 +240,6 @@ func rtSymbols() map[string]reflect.Value {
 		"Print":     reflect.ValueOf(printArgs),
 		"Println":   reflect.ValueOf(printlnArgs),
 		"Recovered": reflect.ValueOf(recovered),
-		"Nap":       reflect.ValueOf(nap),
 		"At":        reflect.ValueOf(panicAt),
 		"Result":    reflect.ValueOf(setResult),
 	}

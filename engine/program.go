@@ -8,7 +8,6 @@ import (
 	"go/parser"
 	"go/token"
 	"strings"
-	"time"
 
 	"github.com/traefik/yaegi/interp"
 )
@@ -99,31 +98,36 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 			}
 		}
 	}
-	w.mu.Lock()
-	w.progIP = ip
-	w.mu.Unlock()
 	_, err := ip.EvalWithContext(ctx, src)
 	if compilePanic(err) {
 		err = fmt.Errorf("cell%d:1:1: the interpreter could not compile this program: %v", cell, panicValue(err))
 	}
 	stopInterp(ip)
-	w.mu.Lock()
-	w.progIP = nil
-	w.mu.Unlock()
 	return err
 }
 
 // stopInterp stops every goroutine still running code of ip, at its next
 // statement, as the end of main stops a compiled program's goroutines.
+//
+// The interpreter stops its frames only when an evaluation's context ends
+// while that evaluation runs, so stopInterp evaluates a short declaration
+// with a context that is already done. The source names a package other
+// than main: every evaluation in package main runs func main again. The
+// select inside EvalWithContext may still see the evaluation finish first
+// (it returns nil instead of the context's error); then it tries again.
 func stopInterp(ip *interp.Interpreter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	// With ctx done, EvalWithContext stops the interpreter; the nap only
-	// makes sure the evaluation is still running when it looks.
-	ip.EvalWithContext(ctx, rtName+".Nap()")
+	for range 10 {
+		if _, err := ip.EvalWithContext(ctx, stopSrc); errors.Is(err, context.Canceled) {
+			return
+		}
+	}
 }
 
-func nap() { time.Sleep(20 * time.Millisecond) }
+// stopSrc is what stopInterp evaluates: a package of its own whose init
+// naps, so that the evaluation is still running when the context is seen.
+const stopSrc = "package " + tmpPfx + "stop\nimport \"time\"\nfunc init() { time.Sleep(20 * time.Millisecond) }\n"
 
 func fileImports(f *ast.File, name string) bool {
 	for _, im := range f.Imports {

@@ -80,8 +80,7 @@ type worker struct {
 	prelude map[string]string
 	fatal   *Error // what ended the running cell early: a goroutine's panic, a deadlock
 	typeSrc map[string]typeDef
-	progIP  *interp.Interpreter // the interpreter of a whole program being run
-	later   []string            // reports of panics in goroutines of cells that had ended
+	later   []string // reports of panics in goroutines of cells that had ended
 }
 
 // theWorker is the worker of this process, for the helpers rewritten cells
