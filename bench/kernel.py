@@ -5,7 +5,8 @@ Usage (from the repository root, with the kernelspec installed):
     JUPYTER_PATH=/tmp/lanes-bench/share/jupyter /usr/bin/python3 bench/kernel.py [--runs N]
 
 Reports medians (and p95 where it matters) of: cold start to
-kernel_info_reply, trivial execute round trip, 10,000 printed lines to idle,
+kernel_info_reply, kernel_info round trip (the harness's floor: no engine
+involved), trivial execute round trip, 10,000 printed lines to idle,
 idle RSS of kernel plus worker, interrupt latency (cooperative `for {}` and a
 cell stuck in a mutex, which needs a worker restart).
 """
@@ -80,6 +81,20 @@ def main():
 def run_warm(km, kc, args, cold):
     kc.execute_interactive('import "fmt"', timeout=30)
 
+    # The floor of this harness: a request the kernel answers without the
+    # engine (jupyter_client, ZeroMQ and the kernel's own wire work).
+    floor = []
+    for _ in range(args.executes):
+        t0 = time.perf_counter()
+        kc.kernel_info()
+        kc.get_shell_msg(timeout=30)
+        floor.append(time.perf_counter() - t0)
+    while True:
+        try:
+            kc.get_iopub_msg(timeout=0.2)
+        except Exception:
+            break
+
     trivial = []
     for _ in range(args.executes):
         t0 = time.perf_counter()
@@ -119,6 +134,8 @@ def run_warm(km, kc, args, cold):
 
     ms = lambda x: "%.2f ms" % (x * 1000)
     print("cold start to kernel_info_reply: median %s (n=%d)" % (ms(statistics.median(cold)), len(cold)))
+    print("kernel_info round trip (floor):  median %s, p95 %s (n=%d)" % (
+        ms(statistics.median(floor)), ms(pct(floor, 95)), len(floor)))
     print("trivial execute round trip:      median %s, p95 %s (n=%d)" % (
         ms(statistics.median(trivial)), ms(pct(trivial, 95)), len(trivial)))
     print("10,000 printed lines to idle:    median %s (n=%d)" % (ms(statistics.median(lines)), len(lines)))

@@ -90,11 +90,12 @@ func (ci ConnectionInfo) Validate() error {
 	return nil
 }
 
-// endpoint returns the ZeroMQ address of one socket: tcp://ip:port, or for
-// ipc the path ip-port as Jupyter names it.
+// endpoint returns the ZeroMQ address of one socket: ip:port over the
+// kernel's buffered TCP transport (see bufferedTCP), or for ipc the path
+// ip-port as Jupyter names it.
 func (ci ConnectionInfo) endpoint(port int) string {
 	if ci.Transport == "ipc" {
 		return "ipc://" + ci.IP + "-" + strconv.Itoa(port)
 	}
-	return "tcp://" + net.JoinHostPort(ci.IP, strconv.Itoa(port))
+	return bufferedTCP + "://" + net.JoinHostPort(ci.IP, strconv.Itoa(port))
 }

@@ -25,7 +25,7 @@ func TestReadConnectionFile(t *testing.T) {
 	if ci != want {
 		t.Errorf("got %+v", ci)
 	}
-	if ep := ci.endpoint(ci.ShellPort); ep != "tcp://127.0.0.1:5001" {
+	if ep := ci.endpoint(ci.ShellPort); ep != "lanes-tcp://127.0.0.1:5001" {
 		t.Errorf("endpoint = %s", ep)
 	}
 	if _, err := ReadConnectionFile(filepath.Join(dir, "missing.json")); err == nil {
@@ -62,7 +62,7 @@ func TestParseConnectionInfo(t *testing.T) {
 		if tt.name == "ipc" && ci.endpoint(3) != "ipc:///tmp/k-3" {
 			t.Errorf("ipc endpoint = %s", ci.endpoint(3))
 		}
-		if tt.name == "ipv6" && ci.endpoint(1) != "tcp://[::1]:1" {
+		if tt.name == "ipv6" && ci.endpoint(1) != "lanes-tcp://[::1]:1" {
 			t.Errorf("ipv6 endpoint = %s", ci.endpoint(1))
 		}
 	}

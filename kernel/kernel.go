@@ -315,7 +315,7 @@ func (k *Kernel) heartbeat() {
 		if len(m.Frames) == 0 {
 			m.Frames = [][]byte{{}}
 		}
-		if err := k.hb.Send(zmq4.NewMsgFrom(m.Frames...)); err != nil {
+		if err := k.hb.SendMulti(zmq4.NewMsgFrom(m.Frames...)); err != nil {
 			if errors.Is(err, context.Canceled) {
 				return
 			}
@@ -324,11 +324,13 @@ func (k *Kernel) heartbeat() {
 	}
 }
 
-// send signs and sends m on sock, holding mu.
+// send signs and sends m on sock, holding mu. SendMulti writes the frames
+// with one vectored write; Send would write each frame's header and body
+// separately.
 func (k *Kernel) send(sock zmq4.Socket, mu *sync.Mutex, m *Message) {
 	frames := Encode(m, k.signer)
 	mu.Lock()
-	err := sock.Send(zmq4.NewMsgFrom(frames...))
+	err := sock.SendMulti(zmq4.NewMsgFrom(frames...))
 	mu.Unlock()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		k.log.Printf("sending %s: %v", m.Header.MsgType, err)

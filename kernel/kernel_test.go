@@ -329,7 +329,7 @@ func (tk *testKernel) send(sock zmq4.Socket, msgType string, c any) string {
 	if err != nil {
 		tk.t.Fatal(err)
 	}
-	if err := sock.Send(zmq4.NewMsgFrom(Encode(m, tk.signer)...)); err != nil {
+	if err := sock.SendMulti(zmq4.NewMsgFrom(Encode(m, tk.signer)...)); err != nil {
 		tk.t.Fatal(err)
 	}
 	return m.Header.MsgID
@@ -906,5 +906,29 @@ func TestCloseStopsRun(t *testing.T) {
 		tk.runErr <- err
 	case <-time.After(timeout):
 		t.Fatal("Run did not return after Close")
+	}
+}
+
+// TestLargeAndBackToBackRequests sends a request larger than the
+// transport's read buffer and a burst of requests written together: each
+// must come through whole, in order.
+func TestLargeAndBackToBackRequests(t *testing.T) {
+	tk := startKernel(t)
+	big := "// " + strings.Repeat("x", 3*readBufferSize+17)
+	id := tk.execute(big, nil)
+	if c := tk.expectReply(tk.shellCh, id, "execute_reply"); c["status"] != "ok" {
+		t.Fatalf("execute_reply = %v", c)
+	}
+	if c := content(tk.iopubFor(id)[1]); c["code"] != big {
+		t.Errorf("execute_input code has %d bytes, want %d", len(fmt.Sprint(c["code"])), len(big))
+	}
+	var ids []string
+	for i := 0; i < 50; i++ {
+		ids = append(ids, tk.execute(fmt.Sprintf("// %d", i), map[string]any{"silent": true}))
+	}
+	for _, id := range ids {
+		if c := tk.expectReply(tk.shellCh, id, "execute_reply"); c["status"] != "ok" {
+			t.Fatalf("execute_reply = %v", c)
+		}
 	}
 }
