@@ -7,7 +7,7 @@ Usage (from the repository root, with the kernelspec installed):
 Reports medians (and p95 where it matters) of: cold start to
 kernel_info_reply, kernel_info round trip (the harness's floor: no engine
 involved), trivial execute round trip, 10,000 printed lines to idle,
-idle RSS of kernel plus worker, interrupt latency (cooperative `for {}` and a
+idle memory of kernel plus worker (RSS and PSS), interrupt latency (cooperative `for {}` and a
 cell stuck in a mutex, which needs a worker restart).
 """
 import argparse
@@ -18,9 +18,11 @@ import time
 import jupyter_client
 
 
-def rss_kib(pid):
-    """RSS of pid and its children, from /proc."""
-    total = 0
+def memory_kib(pid):
+    """RSS and PSS of pid and its children, from /proc. The kernel and its
+    worker run the same binary, whose mapped pages RSS counts once per
+    process; PSS shares them out, so the PSS sum is what the pair costs."""
+    rss = pss = 0
     pids = [pid]
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
@@ -28,11 +30,13 @@ def rss_kib(pid):
     except OSError:
         pass
     for p in pids:
-        with open("/proc/%d/status" % p) as f:
+        with open("/proc/%d/smaps_rollup" % p) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+    return rss, pss
 
 
 def drain_to_idle(kc, msg_id, timeout=60):
@@ -112,7 +116,7 @@ def run_warm(km, kc, args, cold):
         kc.get_shell_msg(timeout=30)
 
     time.sleep(1)
-    rss = rss_kib(km.provisioner.process.pid)
+    rss, pss = memory_kib(km.provisioner.process.pid)
 
     def interrupt_latency(code):
         out = []
@@ -139,7 +143,7 @@ def run_warm(km, kc, args, cold):
     print("trivial execute round trip:      median %s, p95 %s (n=%d)" % (
         ms(statistics.median(trivial)), ms(pct(trivial, 95)), len(trivial)))
     print("10,000 printed lines to idle:    median %s (n=%d)" % (ms(statistics.median(lines)), len(lines)))
-    print("idle RSS, kernel + worker:       %.1f MiB" % (rss / 1024.0))
+    print("idle memory, kernel + worker:    RSS %.1f MiB, PSS %.1f MiB" % (rss / 1024.0, pss / 1024.0))
     print("interrupt, cooperative (for {}): median %s" % ms(statistics.median(coop)))
     print("interrupt, stuck (mutex):        median %s (worker restart)" % ms(statistics.median(stuck)))
 
