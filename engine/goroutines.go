@@ -552,12 +552,20 @@ func stacks() []goroutine {
 
 const interpPkg = "github.com/traefik/yaegi/interp."
 
+// sleepFrame is how cellSleep appears in a goroutine's stack.
+const sleepFrame = "github.com/lanes-dev/lanes/engine.cellSleep("
+
 // goState names what a goroutine waits for as Go would: the interpreter
 // makes channel operations selects (so that they can be cancelled), and
 // its frame tells which operation it is.
 func goState(state string, frames []string) string {
 	if state != "select" && !strings.HasPrefix(state, "chan ") {
 		return state
+	}
+	for _, f := range frames {
+		if strings.HasPrefix(f, sleepFrame) {
+			return "sleep" // cellSleep: a select on a timer
+		}
 	}
 	for _, f := range frames {
 		op, ok := strings.CutPrefix(f, interpPkg)
@@ -730,12 +738,14 @@ func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
 }
 
 // timeSymbols wraps the functions that make timers so that the deadlock
-// detector knows a timer may still wake a goroutine.
+// detector knows a timer may still wake a goroutine, and makes Sleep
+// return when the cell is stopped (cellSleep).
 func timeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))
 	for k, v := range orig {
 		m[k] = v
 	}
+	m["Sleep"] = reflect.ValueOf(cellSleep)
 	m["After"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.timerIn(d); return time.After(d) })
 	m["NewTimer"] = reflect.ValueOf(func(d time.Duration) *time.Timer { reg.timerIn(d); return time.NewTimer(d) })
 	m["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { reg.timerIn(d); return time.AfterFunc(d, f) })

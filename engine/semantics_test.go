@@ -106,22 +106,22 @@ func TestGoroutineFaults(t *testing.T) {
 			code:    "func h() { panic(\"boom\") }\ndone := make(chan bool)\ngo func() {\n\th()\n}()\n<-done",
 			errName: "panic", errHas: []string{"panic: boom", "main.h", "line 1", "created by a go statement (func literal) at cell"}},
 		{name: "runtime error in a goroutine in Go's wording",
-			code:    "go func() { var m map[string]int; m[\"a\"] = 1 }()\ntime.Sleep(time.Second)",
+			code:    "go func() { var m map[string]int; m[\"a\"] = 1 }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"assignment to entry in nil map"}},
 		{name: "index out of range",
-			code:    "go func() { var s []int; fmt.Println(s[3]) }()\ntime.Sleep(time.Second)",
+			code:    "go func() { var s []int; fmt.Println(s[3]) }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"runtime error: index out of range"}},
 		{name: "nil pointer dereference",
-			code:    "type N struct{ v int }\nvar np *N\ngo func() { fmt.Println(np.v) }()\ntime.Sleep(time.Second)",
+			code:    "type N struct{ v int }\nvar np *N\ngo func() { fmt.Println(np.v) }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"runtime error: invalid memory address or nil pointer dereference"}},
 		{name: "integer divide by zero",
-			code:    "zero := 0\ngo func() { fmt.Println(1 / zero) }()\ntime.Sleep(time.Second)",
+			code:    "zero := 0\ngo func() { fmt.Println(1 / zero) }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"runtime error: integer divide by zero"}},
 		{name: "close of closed channel",
-			code:    "cc := make(chan int)\nclose(cc)\ngo func() { close(cc) }()\ntime.Sleep(time.Second)",
+			code:    "cc := make(chan int)\nclose(cc)\ngo func() { close(cc) }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"close of closed channel"}},
 		{name: "send on closed channel",
-			code:    "sc := make(chan int)\nclose(sc)\ngo func() { sc <- 1 }()\ntime.Sleep(time.Second)",
+			code:    "sc := make(chan int)\nclose(sc)\ngo func() { sc <- 1 }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"send on closed channel"}},
 		{name: "deadlock on receive",
 			code:    "ch := make(chan int)\n<-ch",
@@ -260,5 +260,47 @@ func TestPanicAfterCell(t *testing.T) {
 		if !strings.Contains(r.text("stderr"), want) {
 			t.Errorf("stderr %q does not contain %q", r.text("stderr"), want)
 		}
+	}
+}
+
+// TestSleepEndsWithTheCell: time.Sleep returns when its cell is stopped,
+// so an interrupted cell or one ended by a goroutine's panic ends at once,
+// keeps the worker and its variables, and does not wait out the sleep.
+func TestSleepEndsWithTheCell(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import \"time\"\nkept := 5"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct {
+		name, code, errName string
+		interrupt           bool
+	}{
+		{name: "interrupted", code: "time.Sleep(time.Hour)", errName: "Interrupted", interrupt: true},
+		{name: "a goroutine panics", code: "go func() { panic(\"x\") }()\ntime.Sleep(time.Hour)", errName: "panic"},
+		{name: "a sleeping goroutine is not a deadlock", code: "done := make(chan bool)\ngo func() { time.Sleep(300 * time.Millisecond); done <- true }()\n<-done\npanic(\"woke\")", errName: "panic"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			timeout := 30 * time.Second
+			if c.interrupt {
+				timeout = 300 * time.Millisecond
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			start := time.Now()
+			res := e.Execute(ctx, Cell{Code: c.code}, &recorder{})
+			if res.Err == nil || res.Err.Name != c.errName {
+				t.Fatalf("error %+v, want %s", res.Err, c.errName)
+			}
+			if res.Restarted {
+				t.Errorf("the worker was restarted: %s", strings.Join(res.Err.Traceback, "\n"))
+			}
+			if took := time.Since(start); took > 20*time.Second {
+				t.Errorf("the cell took %v", took)
+			}
+			if res, _ := run(t, e, "kept"); res.Err != nil || plain(res) != "5" {
+				t.Errorf("kept = %v %+v, want 5", plain(res), res.Err)
+			}
+		})
 	}
 }

@@ -70,6 +70,7 @@ type worker struct {
 	ip      *interp.Interpreter
 	cell    int
 	cancel  context.CancelFunc
+	stopped chan struct{}     // closed when the running cell is stopped early
 	traces  []string          // interpreted frames printed by the interpreter during the cell
 	defs    map[string]string // name → source of its latest definition
 	imports map[string]bool   // "name path" of every import so far
@@ -181,9 +182,7 @@ func (w *worker) serve() error {
 			go w.exec(m)
 		case "interrupt":
 			w.mu.Lock()
-			if w.cancel != nil {
-				w.cancel()
-			}
+			w.stopCell()
 			w.mu.Unlock()
 		case "input_reply":
 			// Buffered: the reply may arrive before the reader waits.
@@ -291,6 +290,7 @@ func (w *worker) exec(m *message) {
 	w.mu.Lock()
 	w.cell = m.Cell
 	w.cancel = cancel
+	w.stopped = make(chan struct{})
 	w.traces = nil
 	w.fatal = nil
 	later := w.later
@@ -311,6 +311,11 @@ func (w *worker) exec(m *message) {
 	cpu0 := cpuTime()
 	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
 	stopWatch()
+	if evalErr == nil && ctx.Err() != nil {
+		// Stopped as its last statement returned (a sleep cut short, say):
+		// the evaluation may win the race with the cancellation.
+		evalErr = ctx.Err()
+	}
 	if timed {
 		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
 	}
@@ -355,7 +360,48 @@ func (w *worker) endCell(cell int, err *Error) {
 		return
 	}
 	w.fatal = err
+	w.stopCell()
+}
+
+// stopCell stops the running cell early: its evaluation is cancelled and
+// its sleeps return. The caller holds w.mu.
+func (w *worker) stopCell() {
+	if w.cancel == nil {
+		return
+	}
+	select {
+	case <-w.stopped:
+	default:
+		close(w.stopped)
+	}
 	w.cancel()
+}
+
+// cellSleep is time.Sleep for cells. It returns early when the running
+// cell is stopped (interrupted, or ended by a goroutine's panic or a
+// deadlock), as a compiled program ends in the middle of a sleep: the cell
+// ends at once instead of when the sleep would have, the interpreter stops
+// the sleeper at its next statement, and a long sleep does not make the
+// worker look stuck. (A package-level function, not a method: the
+// goroutine inspector treats frames of the worker's methods as the
+// worker's own goroutines.)
+func cellSleep(d time.Duration) {
+	var stopped chan struct{}
+	if w := theWorker; w != nil {
+		w.mu.Lock()
+		stopped = w.stopped
+		w.mu.Unlock()
+	}
+	if d <= 0 || stopped == nil {
+		time.Sleep(d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-stopped:
+	}
 }
 
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
