@@ -552,8 +552,9 @@ func stacks() []goroutine {
 
 const interpPkg = "github.com/traefik/yaegi/interp."
 
-// sleepFrame is how cellSleep appears in a goroutine's stack.
-const sleepFrame = "github.com/lanes-dev/lanes/engine.cellSleep("
+// sleepFrames are how the sleeps that watch the cell's stop (cellSleep,
+// the runtime's Sleep) appear in a goroutine's stack.
+var sleepFrames = []string{"github.com/lanes-dev/lanes/engine.cellSleep(", "github.com/lanes-dev/lanes/runtime.Sleep("}
 
 // goState names what a goroutine waits for as Go would: the interpreter
 // makes channel operations selects (so that they can be cancelled), and
@@ -563,8 +564,10 @@ func goState(state string, frames []string) string {
 		return state
 	}
 	for _, f := range frames {
-		if strings.HasPrefix(f, sleepFrame) {
-			return "sleep" // cellSleep: a select on a timer
+		for _, sf := range sleepFrames {
+			if strings.HasPrefix(f, sf) {
+				return "sleep" // a select on a timer and the cell's stop
+			}
 		}
 	}
 	for _, f := range frames {

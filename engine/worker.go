@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lanes-dev/lanes/internal/cellstop"
 	"io"
 	"os"
 	"reflect"
@@ -70,7 +71,7 @@ type worker struct {
 	ip      *interp.Interpreter
 	cell    int
 	cancel  context.CancelFunc
-	stopped chan struct{}     // closed when the running cell is stopped early
+	stop    func()            // stops the running cell's sleeps and the runtime's work (cellstop)
 	traces  []string          // interpreted frames printed by the interpreter during the cell
 	defs    map[string]string // name → source of its latest definition
 	imports map[string]bool   // "name path" of every import so far
@@ -290,7 +291,7 @@ func (w *worker) exec(m *message) {
 	w.mu.Lock()
 	w.cell = m.Cell
 	w.cancel = cancel
-	w.stopped = make(chan struct{})
+	w.stop = cellstop.Begin()
 	w.traces = nil
 	w.fatal = nil
 	later := w.later
@@ -364,35 +365,25 @@ func (w *worker) endCell(cell int, err *Error) {
 }
 
 // stopCell stops the running cell early: its evaluation is cancelled and
-// its sleeps return. The caller holds w.mu.
+// its sleeps and the runtime's work return (cellstop). The caller holds
+// w.mu.
 func (w *worker) stopCell() {
 	if w.cancel == nil {
 		return
 	}
-	select {
-	case <-w.stopped:
-	default:
-		close(w.stopped)
-	}
+	w.stop()
 	w.cancel()
 }
 
 // cellSleep is time.Sleep for cells. It returns early when the running
-// cell is stopped (interrupted, or ended by a goroutine's panic or a
-// deadlock), as a compiled program ends in the middle of a sleep: the cell
-// ends at once instead of when the sleep would have, the interpreter stops
-// the sleeper at its next statement, and a long sleep does not make the
-// worker look stuck. (A package-level function, not a method: the
-// goroutine inspector treats frames of the worker's methods as the
-// worker's own goroutines.)
+// cell is stopped (see package cellstop), as a compiled program ends in the
+// middle of a sleep: the cell ends at once instead of when the sleep would
+// have, and the interpreter stops the sleeper at its next statement. (A
+// package-level function, not a method: the goroutine inspector treats
+// frames of the worker's methods as the worker's own goroutines.)
 func cellSleep(d time.Duration) {
-	var stopped chan struct{}
-	if w := theWorker; w != nil {
-		w.mu.Lock()
-		stopped = w.stopped
-		w.mu.Unlock()
-	}
-	if d <= 0 || stopped == nil {
+	done := cellstop.Done()
+	if d <= 0 || done == nil {
 		time.Sleep(d)
 		return
 	}
@@ -400,7 +391,7 @@ func cellSleep(d time.Duration) {
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-stopped:
+	case <-done:
 	}
 }
 

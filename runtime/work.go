@@ -1,6 +1,7 @@
 package lanes
 
 import (
+	"github.com/lanes-dev/lanes/internal/cellstop"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -83,15 +84,35 @@ func iterations(d time.Duration) uint64 {
 // d on one idle core of this machine. It is not a clock-watching spin: if two
 // goroutines call Work(d) on the same core, both take about 2·d, exactly as
 // two real computations would.
+//
+// In a cell, Work returns early when the cell is interrupted.
 func Work(d time.Duration) {
-	sink.Add(kernel(iterations(d), uint64(d)|1))
+	done := cellstop.Done()
+	n, x := iterations(d), uint64(d)|1
+	for n > 0 && !cellstop.Stopped(done) {
+		k := min(n, workChunk)
+		x = kernel(k, x)
+		n -= k
+	}
+	sink.Add(x)
 }
 
+// workChunk is how much computation Work does between looks at whether
+// its cell was stopped: some hundred microseconds.
+const workChunk = 1 << 18
+
 // Sleep waits for d without using a CPU, like a download or a disk read: other
-// goroutines can run in the meantime.
+// goroutines can run in the meantime. In a cell, Sleep returns early when the
+// cell is interrupted.
 func Sleep(d time.Duration) {
-	if d > 0 {
-		time.Sleep(d)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-cellstop.Done():
 	}
 }
 

@@ -87,6 +87,27 @@ class Faults(KernelCase):
         self.assertIn("worker", " ".join(reply["traceback"]))
         self.assert_alive()
 
+    def test_interrupt_long_sleep_and_runtime_work_keeps_session(self):
+        # Compiled code that takes long (a sleep, the runtime computing or
+        # waiting for a workload) returns when the cell is interrupted: the
+        # worker is not restarted and the session's variables stay.
+        reply, _ = self.run_cell('import "lanes"\nkeptVar := 41')
+        self.assertEqual(reply["status"], "ok", reply)
+        for code in ['time.Sleep(time.Hour)',
+                     'lanes.Pool(2).Run(lanes.Identical(40, lanes.Compute(time.Second)))',
+                     'lanes.Pool(2).Run(lanes.Identical(40, lanes.Wait(time.Second)))']:
+            self.kc.execute(code)
+            time.sleep(0.5)
+            t0 = time.time()
+            self.km.interrupt_kernel()
+            reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+            took = time.time() - t0
+            self.assertEqual(reply["ename"], "Interrupted", (code, reply))
+            self.assertNotIn("worker", " ".join(reply["traceback"]), code)
+            self.assertLess(took, 1.0, "%s: interrupt took %.2fs" % (code, took))
+            reply, msgs = self.run_cell('fmt.Println(keptVar + 1)')
+            self.assertEqual(self.text(msgs), "42\n", code)
+
     def test_fatal_errors(self):
         cases = [
             ("func down(n int) int { return down(n+1) + 1 }\ndown(0)", "stack overflow"),
