@@ -108,6 +108,9 @@ func TestGoroutineFaults(t *testing.T) {
 		{name: "runtime error in a goroutine in Go's wording",
 			code:    "go func() { var m map[string]int; m[\"a\"] = 1 }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"assignment to entry in nil map"}},
+		{name: "panic in a named func that time.AfterFunc runs",
+			code:    "func late(){ panic(\"late\") }\ntime.AfterFunc(time.Millisecond, late)\ntime.Sleep(time.Minute)",
+			errName: "panic", errHas: []string{"panic: late", "main.late", "created by a go statement (time.AfterFunc func)"}},
 		{name: "index out of range",
 			code:    "go func() { var s []int; fmt.Println(s[3]) }()\ntime.Sleep(time.Minute)",
 			errName: "panic", errHas: []string{"runtime error: index out of range"}},
@@ -302,5 +305,27 @@ func TestSleepEndsWithTheCell(t *testing.T) {
 				t.Errorf("kept = %v %+v, want 5", plain(res), res.Err)
 			}
 		})
+	}
+}
+
+// TestSessionAfterRestart: after a worker restart the replayed session
+// behaves as before it: importing a package again is fine, and the
+// declarations are known to the rewrite (a replayed func handed to
+// time.AfterFunc is still guarded).
+func TestSessionAfterRestart(t *testing.T) {
+	e := newTestEngine(t)
+	cells := []string{
+		"import (\"fmt\"; \"time\")\nfunc late() { panic(\"late\") }",
+		"import \"os\"\nos.Exit(3)",
+	}
+	for _, c := range cells {
+		run(t, e, c)
+	}
+	if res, _ := run(t, e, "import (\"fmt\"; \"time\")\nfmt.Sprint(1)"); res.Err != nil {
+		t.Fatalf("importing again after a restart: %+v", res.Err)
+	}
+	res, _ := run(t, e, "time.AfterFunc(time.Millisecond, late)\ntime.Sleep(time.Minute)")
+	if res.Err == nil || res.Err.Name != "panic" || res.Restarted {
+		t.Fatalf("panic in a replayed func: %+v (restarted %v)", res.Err, res.Restarted)
 	}
 }

@@ -729,6 +729,10 @@ func (r *inputReader) Read(p []byte) (int, error) {
 
 // replay evaluates the declarations of an earlier worker and reports those
 // that no longer compile.
+//
+// What the worker knows of the session is rebuilt as the cells built it:
+// the imports (so that importing a package again is not an error), the
+// definitions, and their declarations for type-checking later cells.
 func (w *worker) replay(m *message) {
 	var lost []string
 	for _, d := range m.Decls {
@@ -736,9 +740,15 @@ func (w *worker) replay(m *message) {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
+		w.mu.Lock()
 		for _, n := range d.Names {
 			w.defs[n] = d.Src
+			w.prelude[n] = d.Src
 		}
+		for _, spec := range importSpecs(d.Src, chunk{kind: kindImport, last: item{end: len(d.Src)}}) {
+			w.imports[spec.key] = true
+		}
+		w.mu.Unlock()
 	}
 	w.send(&message{Op: "reply", ID: m.ID, Lost: lost})
 }
