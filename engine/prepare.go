@@ -28,9 +28,10 @@ func (w *worker) prepare(cell int, code string, c chunk, rangeInts bool) string 
 	if err != nil {
 		return orig // the interpreter reports the error
 	}
+	info, files := w.typeCheck(fset, f)
 	r := &rewriter{
 		cell: cell, fset: fset, rangeInts: rangeInts,
-		info:   w.typeCheck(fset, f),
+		info: info, files: files,
 		isPkg:  w.isPkg,
 		done:   map[ast.Node]bool{},
 		labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},
@@ -64,17 +65,23 @@ var rewriteBuiltins = map[string]bool{
 }
 
 // mayRewrite reports whether the rewriter could change src: every rewrite
-// starts at a loop, a go or defer statement, a function literal or a call
-// of one of rewriteBuiltins. Most cells have none, and are spared parsing
+// starts at a loop, a go or defer statement, a function literal, a call
+// of one of rewriteBuiltins or a method named Go or AfterFunc. Most cells have none, and are spared parsing
 // and type-checking the whole session's declarations (which grows with
 // the session: 2.5 ms per cell after 200 declarations).
 func mayRewrite(src string) bool {
-	for _, t := range scanTokens(src) {
+	toks := scanTokens(src)
+	for i, t := range toks {
 		switch t.Tok {
 		case token.FOR, token.RANGE, token.GO, token.DEFER, token.FUNC:
 			return true
 		case token.IDENT:
 			if rewriteBuiltins[t.Lit] {
+				return true
+			}
+			// x.Go(…, f) and x.AfterFunc(…, f) run f in a goroutine:
+			// the rewriter guards it.
+			if (t.Lit == "Go" || t.Lit == "AfterFunc") && i > 0 && toks[i-1].Tok == token.PERIOD {
 				return true
 			}
 		}
@@ -124,14 +131,15 @@ func (w *worker) isPkg(name string) bool {
 // before. Packages are empty (their members have invalid types) and errors
 // are ignored: the types found are those of the cell's own code, which is
 // what the rewrite needs.
-func (w *worker) typeCheck(fset *token.FileSet, f *ast.File) *types.Info {
+// It returns the files checked: the chunk's and the prelude's.
+func (w *worker) typeCheck(fset *token.FileSet, f *ast.File) (*types.Info, []*ast.File) {
 	files := []*ast.File{f}
 	if pre := w.preludeSource(); pre != "" {
 		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
 			files = append(files, pf)
 		}
 	}
-	return typeCheckFiles(fset, files)
+	return typeCheckFiles(fset, files), files
 }
 
 // typeCheckFile type-checks a whole program.

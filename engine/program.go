@@ -84,7 +84,7 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 	fset := token.NewFileSet()
 	if pf, err := parser.ParseFile(fset, fmt.Sprintf("cell%d", cell), code, parser.SkipObjectResolution); err == nil {
 		r := &rewriter{
-			cell: cell, fset: fset, info: typeCheckFile(fset, pf),
+			cell: cell, fset: fset, info: typeCheckFile(fset, pf), files: []*ast.File{pf},
 			isPkg:  func(name string) bool { return fileImports(pf, name) },
 			done:   map[ast.Node]bool{},
 			labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},

@@ -30,6 +30,7 @@ const (
 type rewriter struct {
 	cell       int
 	info       *types.Info       // types of the chunk; entries may be missing
+	files      []*ast.File       // the files info describes (the chunk, the session's declarations)
 	isPkg      func(string) bool // names an imported package
 	shadowed   map[string]bool   // builtins the session redefines
 	rangeInts  bool              // treat range expressions of unknown type as integers
@@ -329,21 +330,99 @@ func (r *rewriter) call(c *ast.CallExpr) {
 			return
 		}
 	}
+	// A function named Go or AfterFunc takes a func and runs it in a
+	// goroutine of its own (sync.WaitGroup.Go, errgroup.Group.Go,
+	// time.AfterFunc, lanes.Group.Go): its func arguments are guarded
+	// like go statements, so that a panic in them is reported instead of
+	// crashing the worker. A func declared in the session, passed by name,
+	// is wrapped in a literal first.
+	sel, _ := c.Fun.(*ast.SelectorExpr)
+	runsInGoroutine := sel != nil && (sel.Sel.Name == "Go" || sel.Sel.Name == "AfterFunc")
 	for i, a := range c.Args {
 		lit, ok := ast.Unparen(a).(*ast.FuncLit)
+		if !ok && runsInGoroutine {
+			lit = r.wrapFunc(a)
+			ok = lit != nil
+		}
 		if !ok || r.done[lit] {
 			continue
 		}
 		r.done[lit] = true
 		r.changed = true
-		// A Go method taking a func() and running it in a goroutine
-		// (sync.WaitGroup.Go, errgroup.Group.Go, time.AfterFunc): guard
-		// the literal like a go statement.
-		if sel, ok := c.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Go" || sel.Sel.Name == "AfterFunc") && len(lit.Type.Params.List) == 0 {
+		if runsInGoroutine {
 			r.guard(lit, sel)
 		}
 		c.Args[i] = &ast.CallExpr{Fun: freshClosure(lit)}
 	}
+}
+
+// wrapFunc returns func(p0 T0, ...) R { return f(p0, ...) } for an
+// argument f that names a func declared in the session, or nil.
+//
+// The parameter and result types are copied as written in f's
+// declaration (the type checker knows the session's types but not the
+// packages', which it sees as empty). They go into the literal as
+// identifiers holding the type's source text: the rewritten cell is only
+// printed back to source, and the printer writes an identifier's name as
+// it is.
+func (r *rewriter) wrapFunc(f ast.Expr) *ast.FuncLit {
+	id, ok := ast.Unparen(f).(*ast.Ident)
+	if !ok || r.info == nil {
+		return nil
+	}
+	fn, ok := r.info.Uses[id].(*types.Func)
+	if !ok {
+		return nil
+	}
+	decl := r.funcDecl(fn.Pos())
+	if decl == nil || decl.Type.TypeParams != nil {
+		return nil
+	}
+	pos := f.Pos()
+	src := func(e ast.Expr) ast.Expr {
+		var b strings.Builder
+		printer.Fprint(&b, r.fset, e)
+		return &ast.Ident{NamePos: pos, Name: b.String()}
+	}
+	ft := &ast.FuncType{Func: pos, Params: &ast.FieldList{}}
+	call := &ast.CallExpr{Fun: f, Lparen: pos, Rparen: pos}
+	for _, field := range decl.Type.Params.List {
+		for range max(1, len(field.Names)) {
+			name := r.newName("p")
+			ft.Params.List = append(ft.Params.List, &ast.Field{Names: []*ast.Ident{ident(name)}, Type: src(field.Type)})
+			call.Args = append(call.Args, ident(name))
+			if _, ok := field.Type.(*ast.Ellipsis); ok {
+				call.Ellipsis = pos
+			}
+		}
+	}
+	if res := decl.Type.Results; res != nil && len(res.List) > 0 {
+		ft.Results = &ast.FieldList{}
+		for _, field := range res.List {
+			for range max(1, len(field.Names)) {
+				ft.Results.List = append(ft.Results.List, &ast.Field{Type: src(field.Type)})
+			}
+		}
+	}
+	r.done[call] = true
+	var body ast.Stmt = &ast.ExprStmt{X: call}
+	if ft.Results != nil {
+		body = &ast.ReturnStmt{Return: pos, Results: []ast.Expr{call}}
+	}
+	return &ast.FuncLit{Type: ft, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{body}, Rbrace: pos}}
+}
+
+// funcDecl finds the declaration of the func (not method) declared at
+// pos in the checked files.
+func (r *rewriter) funcDecl(pos token.Pos) *ast.FuncDecl {
+	for _, f := range r.files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Pos() == pos {
+				return fd
+			}
+		}
+	}
+	return nil
 }
 
 // freshClosure returns func() T { return lit }: called, it makes the

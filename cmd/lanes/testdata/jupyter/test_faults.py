@@ -108,6 +108,22 @@ class Faults(KernelCase):
             reply, msgs = self.run_cell('fmt.Println(keptVar + 1)')
             self.assertEqual(self.text(msgs), "42\n", code)
 
+    def test_panic_in_group_task_keeps_session(self):
+        # Funcs handed to Go methods run in goroutines the interpreter does
+        # not start; named or literal, their panics end the cell, not the
+        # worker.
+        for task in ['badTask', 'func(t *lanes.Task) { badTask(t) }']:
+            reply, msgs = self.run_cell(
+                'import "lanes"\n'
+                'func badTask(t *lanes.Task) { var m map[string]int; m["x"] = 1 }\n'
+                'g := lanes.NewGroup(2)\ng.Go("bad", %s)\n'
+                'g.Go("ok", func(t *lanes.Task) { t.Compute(time.Millisecond) })\ng.Wait()' % task)
+            self.assertEqual(reply["status"], "error", task)
+            self.assertEqual(reply["ename"], "panic", (task, reply))
+            self.assertIn("assignment to entry in nil map", reply["evalue"])
+            self.assertNotIn("worker", " ".join(reply["traceback"]), task)
+            self.assert_alive()
+
     def test_fatal_errors(self):
         cases = [
             ("func down(n int) int { return down(n+1) + 1 }\ndown(0)", "stack overflow"),
