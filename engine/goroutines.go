@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/lanes-dev/lanes/internal/cellstop"
 	"io"
 	"math"
 	"os"
@@ -552,9 +553,9 @@ func stacks() []goroutine {
 
 const interpPkg = "github.com/traefik/yaegi/interp."
 
-// sleepFrames are how the sleeps that watch the cell's stop (cellSleep,
-// the runtime's Sleep) appear in a goroutine's stack.
-var sleepFrames = []string{"github.com/lanes-dev/lanes/engine.cellSleep(", "github.com/lanes-dev/lanes/runtime.Sleep("}
+// sleepFrame is how cellstop.Sleep, the cells' time.Sleep and the
+// runtime's, appears in a goroutine's stack.
+const sleepFrame = "github.com/lanes-dev/lanes/internal/cellstop.Sleep("
 
 // goState names what a goroutine waits for as Go would: the interpreter
 // makes channel operations selects (so that they can be cancelled), and
@@ -564,10 +565,8 @@ func goState(state string, frames []string) string {
 		return state
 	}
 	for _, f := range frames {
-		for _, sf := range sleepFrames {
-			if strings.HasPrefix(f, sf) {
-				return "sleep" // a select on a timer and the cell's stop
-			}
+		if strings.HasPrefix(f, sleepFrame) {
+			return "sleep" // a select on a timer and the cell's stop
 		}
 	}
 	for _, f := range frames {
@@ -742,13 +741,13 @@ func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
 
 // timeSymbols wraps the functions that make timers so that the deadlock
 // detector knows a timer may still wake a goroutine, and makes Sleep
-// return when the cell is stopped (cellSleep).
+// return when the cell is stopped (cellstop.Sleep).
 func timeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))
 	for k, v := range orig {
 		m[k] = v
 	}
-	m["Sleep"] = reflect.ValueOf(cellSleep)
+	m["Sleep"] = reflect.ValueOf(cellstop.Sleep)
 	m["After"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.timerIn(d); return time.After(d) })
 	m["NewTimer"] = reflect.ValueOf(func(d time.Duration) *time.Timer { reg.timerIn(d); return time.NewTimer(d) })
 	m["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { reg.timerIn(d); return time.AfterFunc(d, f) })

@@ -375,26 +375,6 @@ func (w *worker) stopCell() {
 	w.cancel()
 }
 
-// cellSleep is time.Sleep for cells. It returns early when the running
-// cell is stopped (see package cellstop), as a compiled program ends in the
-// middle of a sleep: the cell ends at once instead of when the sleep would
-// have, and the interpreter stops the sleeper at its next statement. (A
-// package-level function, not a method: the goroutine inspector treats
-// frames of the worker's methods as the worker's own goroutines.)
-func cellSleep(d time.Duration) {
-	done := cellstop.Done()
-	if d <= 0 || done == nil {
-		time.Sleep(d)
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-done:
-	}
-}
-
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
 // whichever cell started the goroutine, ends with it, as the program would
 // have ended; when no cell runs it is reported at the top of the next cell.

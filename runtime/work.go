@@ -105,14 +105,8 @@ const workChunk = 1 << 18
 // goroutines can run in the meantime. In a cell, Sleep returns early when the
 // cell is interrupted.
 func Sleep(d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-cellstop.Done():
+	if d > 0 {
+		cellstop.Sleep(d)
 	}
 }
 

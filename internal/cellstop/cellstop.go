@@ -19,6 +19,7 @@ package cellstop
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 var current atomic.Pointer[chan struct{}]
@@ -49,5 +50,21 @@ func Stopped(done <-chan struct{}) bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// Sleep pauses for d, as time.Sleep does, but returns early when the cell
+// running now is stopped. It is the cells' time.Sleep and the runtime's.
+func Sleep(d time.Duration) {
+	done := Done()
+	if d <= 0 || done == nil {
+		time.Sleep(d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-done:
 	}
 }

@@ -3,6 +3,7 @@ package cellstop
 import (
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestBeginStop(t *testing.T) {
@@ -30,5 +31,30 @@ func TestBeginStop(t *testing.T) {
 	}
 	if !Stopped(done) {
 		t.Error("the earlier cell's channel reopened")
+	}
+}
+
+func TestSleepReturnsWhenStopped(t *testing.T) {
+	stop := Begin()
+	defer stop()
+	returned := make(chan struct{})
+	go func() {
+		Sleep(time.Hour)
+		close(returned)
+	}()
+	stop()
+	select {
+	case <-returned:
+	case <-time.After(time.Minute):
+		t.Fatal("Sleep(time.Hour) did not return when its cell was stopped")
+	}
+}
+
+func TestSleepSleeps(t *testing.T) {
+	defer Begin()()
+	start := time.Now()
+	Sleep(20 * time.Millisecond)
+	if d := time.Since(start); d < 20*time.Millisecond {
+		t.Errorf("Sleep(20ms) returned after %v", d)
 	}
 }
