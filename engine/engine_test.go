@@ -298,7 +298,9 @@ func TestFaults(t *testing.T) {
 			if res.Err.Name != c.errName || !strings.Contains(all, c.errHas) {
 				t.Errorf("error %s: %s, want %s containing %q\n%s", res.Err.Name, res.Err.Message, c.errName, c.errHas, all)
 			}
-			if c.interrupt && took > 3*time.Second {
+			// Only an interrupt that never comes: bench/kernel.py
+			// measures the latency.
+			if c.interrupt && took > 10*time.Second {
 				t.Errorf("interrupt took %v", took)
 			}
 			if strings.Contains(r.text("stderr"), "goroutine ") {
