@@ -81,9 +81,30 @@ func (r *rewriter) rewrite(root ast.Node) {
 			r.rangeLoop(x)
 		case *ast.CallExpr:
 			r.call(x)
+		case *ast.FuncLit:
+			r.nameParams(x.Type, nil)
+		case *ast.FuncDecl:
+			r.nameParams(x.Type, x.Recv)
 		}
 		return true
 	})
+}
+
+// nameParams names the unnamed parameters (and receiver) of a function
+// with a body "_": the interpreter mislays the arguments of a function
+// whose parameters have no names once its body calls a compiled function
+// ("reflect.Set: value of type int is not assignable to type func(string)
+// error" for func(int) error { return errors.New("x") }).
+func (r *rewriter) nameParams(ft *ast.FuncType, recv *ast.FieldList) {
+	for _, fl := range []*ast.FieldList{recv, ft.Params} {
+		if fl == nil || len(fl.List) == 0 || len(fl.List[0].Names) > 0 {
+			continue
+		}
+		for _, f := range fl.List {
+			f.Names = []*ast.Ident{{NamePos: f.Type.Pos(), Name: "_"}}
+		}
+		r.changed = true
+	}
 }
 
 // stmts rewrites the go statements of a statement list.
@@ -347,6 +368,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		if !ok || r.done[lit] {
 			continue
 		}
+		r.nameParams(lit.Type, nil) // the walk does not visit it again
 		r.done[lit] = true
 		r.changed = true
 		if runsInGoroutine {

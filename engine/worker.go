@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"go/token"
 	"io"
 	"os"
 	"reflect"
@@ -499,6 +500,9 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			v, err = ip.EvalWithContext(ctx, src)
 		} else {
 			src = w.prepare(cell, code, c, false)
+			if c.kind == kindStmt {
+				src = notFuncFirst(src)
+			}
 			v, err = ip.EvalWithContext(ctx, src)
 			if compilePanic(err) && strings.Contains(code[c.start:c.last.end], "range") {
 				// The interpreter cannot range over an integer; nothing
@@ -585,6 +589,18 @@ func hasValue(v reflect.Value) bool {
 		return false
 	}
 	return true
+}
+
+// notFuncFirst keeps statements that start with func (a function literal
+// called at once) from being taken for a file: when such source does not
+// parse as declarations, the interpreter wraps it in a func main that it
+// then keeps, and runs the cell again at every later evaluation. An empty
+// statement in front takes the statement path.
+func notFuncFirst(src string) string {
+	if t, _ := firstToken(src); t == token.FUNC {
+		return ";" + src
+	}
+	return src
 }
 
 // lineDirective makes the interpreter report positions as "cellN:line:col".
