@@ -186,7 +186,7 @@ func (w *worker) typeName(t reflect.Type) string {
 	w.mu.Unlock()
 	sort.Strings(types)
 	for _, n := range types {
-		if v, err := w.ip.Eval("*new(" + n + ")"); err == nil && v.IsValid() && v.Type() == t {
+		if v, err := evalQuiet(w.ip, "*new("+n+")"); err == nil && v.IsValid() && v.Type() == t {
 			return n
 		}
 	}

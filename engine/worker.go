@@ -591,6 +591,19 @@ func hasValue(v reflect.Value) bool {
 	return true
 }
 
+// evalQuiet evaluates src for the worker's own purposes (replay, looking
+// a type up), turning a panic of the interpreter into an error: unlike
+// EvalWithContext, Eval lets a panic while compiling (as for *new(G) with G
+// generic) reach its caller, and there it would end the worker.
+func evalQuiet(ip *interp.Interpreter, src string) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the interpreter failed: %v", r)
+		}
+	}()
+	return ip.Eval(src)
+}
+
 // notFuncFirst keeps statements that start with func (a function literal
 // called at once) from being taken for a file: when such source does not
 // parse as declarations, the interpreter wraps it in a func main that it
@@ -732,7 +745,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *message) {
 	var lost []string
 	for _, d := range m.Decls {
-		if _, err := w.ip.Eval(d.Src); err != nil {
+		if _, err := evalQuiet(w.ip, d.Src); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
