@@ -154,6 +154,7 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
 		Defs:  map[*ast.Ident]types.Object{},
 
 		Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Instances:  map[*ast.Ident]types.Instance{},
 	}
 	conf := types.Config{
 		Importer: emptyImporter{},

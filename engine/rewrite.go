@@ -351,6 +351,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 			return
 		}
 	}
+	r.typeArgs(c)
 	// A function named Go or AfterFunc takes a func and runs it in a
 	// goroutine of its own (sync.WaitGroup.Go, errgroup.Group.Go,
 	// time.AfterFunc, lanes.Group.Go): its func arguments are guarded
@@ -376,6 +377,45 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		}
 		c.Args[i] = &ast.CallExpr{Fun: freshClosure(lit)}
 	}
+}
+
+// typeArgs writes out the type arguments of a call of a generic func
+// that leaves them to inference: the interpreter infers them from the
+// first arguments only, and gets Map(xs, func(int) string {...}) wrong
+// ("cannot use type func(int) string as type func(int) int"). Type
+// arguments the cell cannot spell (types of packages, which the type
+// checker sees as invalid) leave the call as it is.
+func (r *rewriter) typeArgs(c *ast.CallExpr) {
+	if r.info == nil {
+		return
+	}
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok {
+		return
+	}
+	inst, ok := r.info.Instances[id]
+	if !ok || inst.TypeArgs.Len() == 0 {
+		return
+	}
+	if _, ok := r.info.Uses[id].(*types.Func); !ok {
+		return
+	}
+	var args []ast.Expr
+	for i := range inst.TypeArgs.Len() {
+		t := types.TypeString(inst.TypeArgs.At(i), func(p *types.Package) string {
+			if p.Path() == "p" {
+				return ""
+			}
+			return p.Name()
+		})
+		if strings.Contains(t, "invalid type") {
+			return
+		}
+		// The type's source text in an identifier: see wrapFunc.
+		args = append(args, &ast.Ident{NamePos: id.End(), Name: t})
+	}
+	c.Fun = &ast.IndexListExpr{X: id, Lbrack: id.End(), Indices: args, Rbrack: id.End()}
+	r.changed = true
 }
 
 // wrapFunc returns func(p0 T0, ...) R { return f(p0, ...) } for an
