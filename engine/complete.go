@@ -381,7 +381,8 @@ func isComplete(code string) (status, indent string) {
 		return "complete", ""
 	}
 	depth := 0
-	for _, t := range scanTokens(rest) {
+	toks := scanTokens(rest)
+	for _, t := range toks {
 		switch t.Tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
@@ -399,6 +400,11 @@ func isComplete(code string) (status, indent string) {
 	}
 	if depth < 0 {
 		return "invalid", ""
+	}
+	// A label on its own (loop:) waits for the statement it labels.
+	if n := len(toks); n >= 2 && toks[n-1].Tok == token.COLON && toks[n-2].Tok == token.IDENT &&
+		(n == 2 || toks[n-3].Tok == token.SEMICOLON) {
+		return "incomplete", ""
 	}
 	// Balanced: does it parse as declarations and statements?
 	for _, c := range splitCell(rest) {

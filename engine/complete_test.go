@@ -58,6 +58,10 @@ func TestIsComplete(t *testing.T) {
 		{"x := := 2", "invalid", ""},
 		{"%time", "complete", ""},
 		{"%bogus", "invalid", ""},
+		{"loop:", "incomplete", ""},
+		{"x := 1\nloop:", "incomplete", ""},
+		{"loop:\nfor { break loop }", "complete", ""},
+		{"m := map[string]int{\"a\": 1}", "complete", ""},
 	}
 	for _, c := range cases {
 		st, ind := isComplete(c.code)
