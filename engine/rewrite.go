@@ -110,6 +110,9 @@ func (r *rewriter) nameParams(ft *ast.FuncType, recv *ast.FieldList) {
 // stmts rewrites the go statements of a statement list.
 func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
 	for i, s := range list {
+		list[i] = r.loopBranches(s)
+	}
+	for i, s := range list {
 		lab, _ := s.(*ast.LabeledStmt)
 		if lab != nil {
 			s = lab.Stmt
@@ -164,6 +167,81 @@ func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
 		}
 	}
 	return list
+}
+
+// loopBranches works around the interpreter's break and continue inside a
+// select: they leave the select only, so "for { select { case <-done:
+// break loop } }" never ends and a continue runs the rest of the body.
+// For a loop statement s (labelled or not), the continue statements that
+// target it from inside a select become gotos to a label at the end of the
+// body (the body moves into a block of its own, so that none of its
+// variables comes into scope at the label); the break statements that
+// target its label from inside a select become gotos to a label just after
+// the loop, and s becomes a block holding both. It returns the statement
+// that replaces s.
+func (r *rewriter) loopBranches(s ast.Stmt) ast.Stmt {
+	loop, name := s, ""
+	if lab, ok := s.(*ast.LabeledStmt); ok {
+		loop, name = lab.Stmt, lab.Label.Name
+	}
+	var body *ast.BlockStmt
+	switch l := loop.(type) {
+	case *ast.ForStmt:
+		body = l.Body
+	case *ast.RangeStmt:
+		body = l.Body
+	default:
+		return s
+	}
+	var brk, cont []*ast.BranchStmt
+	var walk func(n ast.Node, inSelect, nested bool)
+	walk = func(n ast.Node, inSelect, nested bool) {
+		ast.Inspect(n, func(m ast.Node) bool {
+			if m == n {
+				return true
+			}
+			switch x := m.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.SelectStmt:
+				walk(x, true, nested)
+				return false
+			case *ast.ForStmt, *ast.RangeStmt:
+				walk(x, inSelect, true)
+				return false
+			case *ast.BranchStmt:
+				switch {
+				case !inSelect:
+				case x.Label != nil && x.Label.Name == name && x.Tok == token.BREAK:
+					brk = append(brk, x)
+				case x.Label != nil && x.Label.Name == name && x.Tok == token.CONTINUE,
+					x.Label == nil && x.Tok == token.CONTINUE && !nested:
+					cont = append(cont, x)
+				}
+			}
+			return true
+		})
+	}
+	walk(body, false, false)
+	if len(cont) > 0 {
+		r.changed = true
+		label := r.newName("cont")
+		for _, b := range cont {
+			b.Tok, b.Label = token.GOTO, &ast.Ident{NamePos: b.TokPos, Name: label}
+		}
+		inner := &ast.BlockStmt{Lbrace: body.Lbrace, List: body.List, Rbrace: body.Rbrace}
+		body.List = []ast.Stmt{inner, &ast.LabeledStmt{Label: &ast.Ident{NamePos: body.Rbrace, Name: label}, Colon: body.Rbrace, Stmt: &ast.EmptyStmt{Semicolon: body.Rbrace, Implicit: true}}}
+	}
+	if len(brk) == 0 {
+		return s
+	}
+	r.changed = true
+	label := r.newName("brk")
+	for _, b := range brk {
+		b.Tok, b.Label = token.GOTO, &ast.Ident{NamePos: b.TokPos, Name: label}
+	}
+	end := s.End()
+	return &ast.BlockStmt{Lbrace: s.Pos(), List: []ast.Stmt{s, &ast.LabeledStmt{Label: &ast.Ident{NamePos: end, Name: label}, Colon: end, Stmt: &ast.EmptyStmt{Semicolon: end, Implicit: true}}}, Rbrace: end}
 }
 
 // goStmt makes the goroutine of a go statement report a panic instead of
