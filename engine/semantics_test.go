@@ -338,3 +338,41 @@ func TestSessionAfterRestart(t *testing.T) {
 		t.Fatalf("panic in a replayed func: %+v (restarted %v)", res.Err, res.Restarted)
 	}
 }
+
+// TestPanicLines: a runtime error names the line that raised it, and each
+// caller the line of its call, where the cell's source leaves no doubt;
+// otherwise the interpreter's line (the function's first statement) stays.
+func TestPanicLines(t *testing.T) {
+	e := newTestEngine(t)
+	run(t, e, "import (\"fmt\"; \"time\")")
+	cases := []struct {
+		name, code string
+		want       []string
+	}{
+		{name: "index in a function called from the cell",
+			code: "func work(xs []int) int {\n\ts := 0\n\tfor i := 0; i <= len(xs); i++ {\n\t\ts += xs[i]\n\t}\n\treturn s\n}\nfmt.Println(\"start\")\nx := []int{1, 2}\nfmt.Println(work(x))",
+			want: []string{"main.work(...)\n\tcell 2, line 4", "main(...)\n\tcell 2, line 10"}},
+		{name: "division in a goroutine, two calls deep",
+			code: "func div(a, b int) int {\n\tfmt.Print(\"\")\n\treturn a / b\n}\nfunc sum(xs []int) (t int) {\n\tfor _, x := range xs {\n\t\tt += div(10, x)\n\t}\n\treturn t\n}\ngo func() {\n\tfmt.Print(\"\")\n\tsum([]int{1, 0})\n}()\ntime.Sleep(time.Minute)",
+			want: []string{"main.div(...)\n\tcell 3, line 3", "main.sum(...)\n\tcell 3, line 7", "cell 3, line 13"}},
+		{name: "two candidate lines: the interpreter's line stays",
+			code: "func two(m map[string]int) {\n\tfmt.Print(\"\")\n\tm[\"a\"] = 1\n\tm[\"b\"] = 2\n}\ntwo(nil)",
+			want: []string{"main.two(...)\n\tcell 4, line 2"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			res := e.Execute(ctx, Cell{Code: c.code}, &recorder{})
+			if res.Err == nil {
+				t.Fatal("no error")
+			}
+			tb := strings.Join(res.Err.Traceback, "\n")
+			for _, w := range c.want {
+				if !strings.Contains(tb, w) {
+					t.Errorf("traceback lacks %q:\n%s", w, tb)
+				}
+			}
+		})
+	}
+}

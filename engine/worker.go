@@ -83,7 +83,8 @@ type worker struct {
 	prelude map[string]string
 	fatal   *Error // what ended the running cell early: a goroutine's panic, a deadlock
 	typeSrc map[string]typeDef
-	later   []string // reports of panics in goroutines of cells that had ended
+	later   []string       // reports of panics in goroutines of cells that had ended
+	cells   map[int]string // the source of every cell run, to place panics (panicLines)
 }
 
 // theWorker is the worker of this process, for the helpers rewritten cells
@@ -100,6 +101,7 @@ func (w *worker) reset() {
 	w.imports = map[string]bool{}
 	w.prelude = map[string]string{}
 	w.typeSrc = map[string]typeDef{}
+	w.cells = map[int]string{}
 	w.mu.Unlock()
 }
 
@@ -291,6 +293,7 @@ func (w *worker) exec(m *message) {
 	defer cancel()
 	w.mu.Lock()
 	w.cell = m.Cell
+	w.cells[m.Cell] = code
 	w.cancel = cancel
 	w.stop = cellstop.Begin()
 	w.traces = nil
@@ -382,7 +385,7 @@ func (w *worker) stopCell() {
 func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
 	msg := panicText(r)
 	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.id)}
-	tb = append(tb, frames...)
+	tb = append(tb, w.panicLines(frames, msg)...)
 	if g.cell > 0 {
 		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.name, g.cell, g.line))
 	}
@@ -682,7 +685,7 @@ func (w *worker) describe(err error, cell int, traces []string) *Error {
 		reg.mu.Lock()
 		at := reg.lastAt
 		reg.mu.Unlock()
-		tb = append(tb, withPanicLine(traces, at)...)
+		tb = append(tb, w.panicLines(withPanicLine(traces, at), msg)...)
 		return &Error{Name: "panic", Message: msg, Traceback: tb}
 	}
 	msg := cellPos(err.Error())

@@ -1,0 +1,168 @@
+package engine
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strings"
+)
+
+// The interpreter places every frame of a stack at the first statement of
+// its function, not at the statement running: a runtime error on line 5 of
+// a function reads "line 2", and a call on line 4 of a cell reads "line 1".
+// (Explicit panics are exact: the rewrite records their line, see
+// withPanicLine.) panicLines narrows the frames from the cell's source
+// where the source leaves no doubt: the innermost frame moves to the only
+// statement of its function that can raise that runtime error (an index,
+// a map assignment, a division), each outer frame to the only line of its
+// function that calls the next frame's function by name. Otherwise a frame
+// stays where the interpreter put it.
+func (w *worker) panicLines(frames []string, msg string) []string {
+	if len(frames) == 0 {
+		return frames
+	}
+	out := append([]string(nil), frames...)
+	if f, ok := parseFrame(out[0]); ok {
+		if l := w.onlyLine(f, func(n ast.Node) bool { return raises(n, msg) }); l > 0 {
+			out[0] = f.at(l)
+		}
+	}
+	for i := 1; i < len(out); i++ {
+		f, ok := parseFrame(out[i])
+		inner, ok2 := parseFrame(frames[i-1])
+		if !ok || !ok2 {
+			continue
+		}
+		callee := inner.name[strings.LastIndexByte(inner.name, '.')+1:]
+		if callee == "" || callee == "func" {
+			continue // a function literal has no name to look for
+		}
+		if l := w.onlyLine(f, func(n ast.Node) bool { return calls(n, callee) }); l > 0 {
+			out[i] = f.at(l)
+		}
+	}
+	return out
+}
+
+// frame is one interpreted frame: "main.work(...)\n\tcell 2, line 5".
+type frame struct {
+	name       string
+	cell, line int
+}
+
+func parseFrame(s string) (frame, bool) {
+	name, where, ok := strings.Cut(s, "\n\t")
+	var f frame
+	if !ok {
+		return f, false
+	}
+	if _, err := fmt.Sscanf(where, "cell %d, line %d", &f.cell, &f.line); err != nil {
+		return f, false
+	}
+	f.name = strings.TrimSuffix(name, "(...)")
+	return f, true
+}
+
+func (f frame) at(line int) string {
+	return fmt.Sprintf("%s(...)\n\tcell %d, line %d", f.name, f.cell, line)
+}
+
+// onlyLine finds the functions of f's cell whose first statement is on
+// f.line and returns the one line of their bodies (nested function
+// literals aside) holding nodes that match, or 0 when there is none or
+// more than one.
+func (w *worker) onlyLine(f frame, match func(ast.Node) bool) int {
+	w.mu.Lock()
+	code := w.cells[f.cell]
+	w.mu.Unlock()
+	if code == "" {
+		return 0
+	}
+	lines := map[int]bool{}
+	fset := token.NewFileSet()
+	for _, c := range splitCell(code) {
+		if c.kind == kindImport {
+			continue
+		}
+		file, err := parseChunk(fset, f.cell, code, c, nil)
+		if err != nil {
+			continue
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			var body *ast.BlockStmt
+			switch x := n.(type) {
+			case *ast.FuncDecl:
+				body = x.Body
+			case *ast.FuncLit:
+				body = x.Body
+			}
+			if body == nil || len(body.List) == 0 || fset.Position(body.List[0].Pos()).Line != f.line {
+				return true
+			}
+			ast.Inspect(body, func(m ast.Node) bool {
+				if _, lit := m.(*ast.FuncLit); lit {
+					return false
+				}
+				if m != nil && match(m) {
+					lines[fset.Position(m.Pos()).Line] = true
+				}
+				return true
+			})
+			return true
+		})
+	}
+	if len(lines) != 1 {
+		return 0
+	}
+	for l := range lines {
+		return l
+	}
+	return 0
+}
+
+// raises reports whether n can raise the runtime error msg.
+func raises(n ast.Node, msg string) bool {
+	switch {
+	case strings.Contains(msg, "assignment to entry in nil map"):
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range x.Lhs {
+				if _, ok := ast.Unparen(l).(*ast.IndexExpr); ok {
+					return true
+				}
+			}
+		case *ast.IncDecStmt:
+			_, ok := ast.Unparen(x.X).(*ast.IndexExpr)
+			return ok
+		}
+	case strings.Contains(msg, "index out of range"):
+		_, ok := n.(*ast.IndexExpr)
+		return ok
+	case strings.Contains(msg, "slice bounds out of range"):
+		_, ok := n.(*ast.SliceExpr)
+		return ok
+	case strings.Contains(msg, "integer divide by zero"):
+		switch x := n.(type) {
+		case *ast.BinaryExpr:
+			return x.Op == token.QUO || x.Op == token.REM
+		case *ast.AssignStmt:
+			return x.Tok == token.QUO_ASSIGN || x.Tok == token.REM_ASSIGN
+		}
+	}
+	return false
+}
+
+// calls reports whether n is a call of a function or method named name.
+func calls(n ast.Node, name string) bool {
+	c, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		return f.Name == name
+	case *ast.SelectorExpr:
+		return f.Sel.Name == name
+	}
+	return false
+}
