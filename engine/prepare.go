@@ -86,6 +86,35 @@ func mayRewrite(src string) bool {
 			}
 		}
 	}
+	return multiValueLit(toks)
+}
+
+// multiValueLit reports whether a statement of toks assigns several
+// values, one of them a composite literal (see rewriter.litValues): a
+// comma and a brace after its = or :=.
+func multiValueLit(toks []tok) bool {
+	assigned, comma, brace := false, false, false
+	depth := 0
+	for _, t := range toks {
+		switch t.Tok {
+		case token.SEMICOLON:
+			if depth == 0 {
+				assigned, comma, brace = false, false, false
+			}
+		case token.DEFINE, token.ASSIGN:
+			assigned, comma, brace = true, false, false
+		case token.COMMA:
+			comma = comma || assigned
+		case token.LBRACE:
+			brace = brace || assigned
+			depth++
+		case token.RBRACE:
+			depth--
+		}
+		if assigned && comma && brace {
+			return true
+		}
+	}
 	return false
 }
 

@@ -85,9 +85,30 @@ func (r *rewriter) rewrite(root ast.Node) {
 			r.nameParams(x.Type, nil)
 		case *ast.FuncDecl:
 			r.nameParams(x.Type, x.Recv)
+		case *ast.AssignStmt:
+			r.litValues(x.Rhs)
+		case *ast.ValueSpec:
+			r.litValues(x.Values)
 		}
 		return true
 	})
+}
+
+// litValues works around the interpreter's multiple assignment with a
+// composite literal among the values: every other value is lost
+// ("p, q := Point{1, 2}, 7" leaves q 0). A literal written *&T{...} is the
+// same value and escapes the fault.
+func (r *rewriter) litValues(vals []ast.Expr) {
+	if len(vals) < 2 {
+		return
+	}
+	for i, v := range vals {
+		if lit, ok := ast.Unparen(v).(*ast.CompositeLit); ok && !r.done[lit] {
+			r.done[lit] = true
+			vals[i] = &ast.StarExpr{Star: lit.Pos(), X: &ast.UnaryExpr{OpPos: lit.Pos(), Op: token.AND, X: v}}
+			r.changed = true
+		}
+	}
 }
 
 // nameParams names the unnamed parameters (and receiver) of a function
@@ -298,6 +319,7 @@ func (r *rewriter) goStmt(g *ast.GoStmt) ast.Stmt {
 		lhs, rhs = append(lhs, ident(t)), append(rhs, a)
 		call.Args = append(call.Args, ident(t))
 	}
+	r.litValues(rhs)
 	body := &ast.BlockStmt{List: []ast.Stmt{enter, exit, &ast.ExprStmt{X: call}}}
 	ng := &ast.GoStmt{Go: g.Go, Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}}}
 	r.done[ng] = true
