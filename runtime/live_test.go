@@ -45,9 +45,23 @@ func TestLiveTimeline(t *testing.T) {
 	if p.shows+p.updates != 0 {
 		t.Fatalf("a 10 ms run published %d displays", p.shows+p.updates)
 	}
-	// A run of about 0.9 s shows its timeline once, updates it while it
-	// runs, and ends with the final picture under the same id.
-	r := Pool(2).Run(Identical(6, Wait(300*time.Millisecond)))
+	// A longer run shows its timeline once, updates it while it runs,
+	// and ends with the final picture under the same id. The task runs
+	// until it has seen a live update (drawing is slow under the race
+	// detector, so a fixed length would make this a test of speed).
+	g := NewGroup(2)
+	g.Go("watch", func(t *Task) {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+			p.mu.Lock()
+			seen := p.updates >= 1
+			p.mu.Unlock()
+			if seen {
+				return
+			}
+			t.Wait(20 * time.Millisecond)
+		}
+	})
+	r := g.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.shows != 1 || p.updates < 2 || len(p.ids) != 1 {
