@@ -66,7 +66,9 @@ var rewriteBuiltins = map[string]bool{
 
 // mayRewrite reports whether the rewriter could change src: every rewrite
 // starts at a loop, a go or defer statement, a function literal, a call
-// of one of rewriteBuiltins or a method named Go or AfterFunc. Most cells have none, and are spared parsing
+// of one of rewriteBuiltins or a method named Go or AfterFunc, a receive
+// assigned or returned, or an assignment of several values with a
+// composite literal among them. Most cells have none, and are spared parsing
 // and type-checking the whole session's declarations (which grows with
 // the session: 2.5 ms per cell after 200 declarations).
 func mayRewrite(src string) bool {
@@ -82,6 +84,11 @@ func mayRewrite(src string) bool {
 			// x.Go(…, f) and x.AfterFunc(…, f) run f in a goroutine:
 			// the rewriter guards it.
 			if (t.Lit == "Go" || t.Lit == "AfterFunc") && i > 0 && toks[i-1].Tok == token.PERIOD {
+				return true
+			}
+		case token.ARROW:
+			// v := <-ch and return <-ch: see rewriter.parenRecv.
+			if i > 0 && (toks[i-1].Tok == token.DEFINE || toks[i-1].Tok == token.ASSIGN || toks[i-1].Tok == token.RETURN) {
 				return true
 			}
 		}

@@ -73,8 +73,6 @@ func (r *rewriter) rewrite(root ast.Node) {
 			x.List = r.stmts(x.List)
 		case *ast.CaseClause:
 			x.Body = r.stmts(x.Body)
-		case *ast.CommClause:
-			x.Body = r.stmts(x.Body)
 		case *ast.ForStmt:
 			r.forLoop(x)
 		case *ast.RangeStmt:
@@ -85,13 +83,42 @@ func (r *rewriter) rewrite(root ast.Node) {
 			r.nameParams(x.Type, nil)
 		case *ast.FuncDecl:
 			r.nameParams(x.Type, x.Recv)
+		case *ast.CommClause:
+			x.Body = r.stmts(x.Body)
+			if x.Comm != nil {
+				r.done[x.Comm] = true // a select's receive stays as written
+			}
 		case *ast.AssignStmt:
 			r.litValues(x.Rhs)
+			if len(x.Lhs) == 1 {
+				r.parenRecv(x.Rhs)
+			}
 		case *ast.ValueSpec:
 			r.litValues(x.Values)
+			if len(x.Names) == 1 {
+				r.parenRecv(x.Values)
+			}
+		case *ast.ReturnStmt:
+			r.parenRecv(x.Results)
 		}
 		return true
 	})
+}
+
+// parenRecv works around the interpreter's receive of a struct or array:
+// the value it assigns from "v := <-ch" (or returns from "return <-ch")
+// cannot be changed afterwards ("reflect.Value.Set using unaddressable
+// value" at v.n = 1); a parenthesized receive is copied. (The two-value
+// form "v, ok := <-ch" is left alone: parentheses there are not
+// supported.)
+func (r *rewriter) parenRecv(vals []ast.Expr) {
+	for i, v := range vals {
+		if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.done[u] {
+			r.done[u] = true
+			vals[i] = &ast.ParenExpr{Lparen: u.Pos(), X: u, Rparen: u.End()}
+			r.changed = true
+		}
+	}
 }
 
 // litValues works around the interpreter's multiple assignment with a
