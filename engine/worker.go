@@ -507,6 +507,19 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				src = notFuncFirst(src)
 			}
 			v, err = ip.EvalWithContext(ctx, src)
+			if c.kind == kindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+				// See varStatements.
+				var parts []string
+				if parts = varStatements(cell, code, c); len(parts) > 0 {
+					err = nil
+					for _, p := range parts {
+						if _, err = ip.EvalWithContext(ctx, p); err != nil {
+							break
+						}
+					}
+					src = strings.Join(parts, "\n")
+				}
+			}
 			if compilePanic(err) && strings.Contains(code[c.start:c.last.end], "range") {
 				// The interpreter cannot range over an integer; nothing
 				// ran yet, so try again with unknown ranges as integers.
