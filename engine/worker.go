@@ -690,7 +690,10 @@ func (w *worker) describe(err error, cell int, traces []string) *Error {
 	case errors.Is(err, context.Canceled):
 		return &Error{Name: "Interrupted", Message: "the cell was interrupted"}
 	case compilePanic(err) && errors.As(err, &p):
-		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go: ranging over a function (iterators) is not supported, call the function with a yield func instead", cell, p.Value)
+		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
+		if fmt.Sprint(p.Value) == "nil type" {
+			msg += ". Its known causes: ranging over a function (an iterator: call the function with a yield func instead), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
+		}
 		return &Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 	case errors.As(err, &p):
 		msg := cellPos(panicText(p.Value))
