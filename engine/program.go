@@ -103,6 +103,13 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 		err = fmt.Errorf("cell%d:1:1: the interpreter could not compile this program: %v", cell, panicValue(err))
 	}
 	stopInterp(ip)
+	// Main has returned, and with it the program: none of its goroutines
+	// is the session's to list or report. The interpreter stops a running
+	// one at its next statement; one parked on a channel since before the
+	// stop never runs again (it waits on the evaluation that has ended).
+	for _, g := range reg.of(cell) {
+		reg.forget(g)
+	}
 	return err
 }
 
