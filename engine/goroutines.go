@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/lanes-dev/lanes/internal/cellstop"
 	"io"
 	"math"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/internal/cellstop"
 )
 
 // gor is a goroutine started by a go statement of a cell (or by a Go

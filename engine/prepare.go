@@ -198,10 +198,14 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
 	}
 	func() {
 		defer func() { recover() }() // a checker failure only loses types
-		conf.Check("p", fset, files, info)
+		conf.Check(sessionPkg, fset, files, info)
 	}()
 	return info
 }
+
+// sessionPkg is the path of the package the session's cells are
+// type-checked as; typeString leaves its names unqualified.
+const sessionPkg = "p"
 
 type emptyImporter struct{}
 

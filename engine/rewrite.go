@@ -529,12 +529,7 @@ func (r *rewriter) typeArgs(c *ast.CallExpr) {
 	}
 	var args []ast.Expr
 	for i := range inst.TypeArgs.Len() {
-		t := types.TypeString(inst.TypeArgs.At(i), func(p *types.Package) string {
-			if p.Path() == "p" {
-				return ""
-			}
-			return p.Name()
-		})
+		t := typeString(inst.TypeArgs.At(i))
 		if strings.Contains(t, "invalid type") {
 			return
 		}
@@ -781,7 +776,7 @@ func typeString(t types.Type) string {
 		t = types.Default(t)
 	}
 	return types.TypeString(t, func(p *types.Package) string {
-		if p.Path() == "p" {
+		if p.Path() == sessionPkg {
 			return ""
 		}
 		return p.Name()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/lanes-dev/lanes/internal/cellstop"
 	"go/token"
 	"io"
 	"os"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine/displaysym"
+	"github.com/lanes-dev/lanes/internal/cellstop"
 )
 
 // Worker file descriptors, as the supervisor sets them up.
@@ -509,8 +509,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			v, err = ip.EvalWithContext(ctx, src)
 			if c.kind == kindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
 				// See varStatements.
-				var parts []string
-				if parts = varStatements(cell, code, c); len(parts) > 0 {
+				if parts := varStatements(cell, code, c); len(parts) > 0 {
 					err = nil
 					for _, p := range parts {
 						if _, err = ip.EvalWithContext(ctx, p); err != nil {

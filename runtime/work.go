@@ -1,11 +1,12 @@
 package lanes
 
 import (
-	"github.com/lanes-dev/lanes/internal/cellstop"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lanes-dev/lanes/internal/cellstop"
 )
 
 // Unit is one unit of virtual time. The simulator measures everything in
@@ -104,11 +105,7 @@ const workChunk = 1 << 18
 // Sleep waits for d without using a CPU, like a download or a disk read: other
 // goroutines can run in the meantime. In a cell, Sleep returns early when the
 // cell is interrupted.
-func Sleep(d time.Duration) {
-	if d > 0 {
-		cellstop.Sleep(d)
-	}
-}
+func Sleep(d time.Duration) { cellstop.Sleep(d) }
 
 // Fib returns the n-th Fibonacci number (Fib(0) = 0, Fib(1) = 1) computed the
 // slow recursive way, the classic CPU-bound benchmark. It is compiled Go, so
