@@ -580,15 +580,6 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	return result, decls, vars, nil
 }
 
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // hasValue tells a value worth showing from what the interpreter returns
 // for an expression without one: an invalid value, the function itself (a
 // call of a compiled function with no result), or a pointer to an empty

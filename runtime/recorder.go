@@ -100,16 +100,6 @@ func (l *laneRec) switchTo(now time.Duration, task int, k Kind) {
 	l.mu.Unlock()
 }
 
-// add records a finished span directly.
-func (l *laneRec) add(task int, k Kind, start, end time.Duration) {
-	if end <= start {
-		return
-	}
-	l.mu.Lock()
-	l.push(Span{Lane: l.idx, Task: task, Kind: k, Start: start, End: end})
-	l.mu.Unlock()
-}
-
 const spanChunk = 256
 
 // push appends s; the caller holds l.mu.
