@@ -327,14 +327,8 @@ var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true
 func parseMagics(src string) ([]magic, string, error) {
 	lines := strings.Split(src, "\n")
 	var ms []magic
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			continue
-		}
-		if !strings.HasPrefix(t, "%") {
-			break
-		}
+	for _, i := range magicLines(lines) {
+		t := strings.TrimSpace(lines[i])
 		name, args, _ := strings.Cut(t[1:], " ")
 		args = strings.TrimSpace(args)
 		if !knownMagics[name] {
@@ -347,6 +341,34 @@ func parseMagics(src string) ([]magic, string, error) {
 		lines[i] = ""
 	}
 	return ms, strings.Join(lines, "\n"), nil
+}
+
+// BlankMagics returns the Go code of a cell: src with the %-lines at its
+// top blanked, so that line numbers are unchanged. Unlike running the
+// cell, it does not check the magics.
+func BlankMagics(src string) string {
+	lines := strings.Split(src, "\n")
+	for _, i := range magicLines(lines) {
+		lines[i] = ""
+	}
+	return strings.Join(lines, "\n")
+}
+
+// magicLines returns the indices of the %-lines at the top of a cell
+// (blank lines may come between them).
+func magicLines(lines []string) []int {
+	var idx []int
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		idx = append(idx, i)
+	}
+	return idx
 }
 
 func checkMagic(name, args string) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
 	"github.com/lanes-dev/lanes/internal/gotok"
 )
@@ -41,7 +42,7 @@ func (e *SourceError) Error() string { return fmt.Sprintf("line %d: %s", e.Line,
 // tokens, which a cell always has. Magic lines (%time, …) at the top are
 // skipped.
 func CheckSource(src string, protected map[string]bool) []*SourceError {
-	src = blankMagics(src)
+	src = engine.BlankMagics(src)
 	toks := scan(src)
 	var errs []*SourceError
 	for i := 0; i < len(toks); i++ {
@@ -107,23 +108,6 @@ func allowedList() string {
 // scan returns the tokens of src (scanning goes on past errors).
 func scan(src string) []gotok.Token { return gotok.Scan(src) }
 
-// blankMagics blanks the %-lines at the top of a cell, keeping line
-// numbers.
-func blankMagics(src string) string {
-	lines := strings.Split(src, "\n")
-	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			continue
-		}
-		if !strings.HasPrefix(t, "%") {
-			break
-		}
-		lines[i] = ""
-	}
-	return strings.Join(lines, "\n")
-}
-
 // packagesUsed returns the allow-listed package names that src uses as
 // qualifiers (the X of X.Y).
 func packagesUsed(src string, into map[string]bool) {
@@ -131,7 +115,7 @@ func packagesUsed(src string, into map[string]bool) {
 	for _, p := range sandbox.Allowed {
 		names[p[strings.LastIndexByte(p, '/')+1:]] = true
 	}
-	toks := scan(blankMagics(src))
+	toks := scan(engine.BlankMagics(src))
 	for i, t := range toks {
 		if t.Tok == token.IDENT && names[t.Lit] && i+1 < len(toks) && toks[i+1].Tok == token.PERIOD &&
 			(i == 0 || toks[i-1].Tok != token.PERIOD) {
