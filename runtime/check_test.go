@@ -129,8 +129,8 @@ func ExampleNear() {
 func ExampleBetween() {
 	defer func() { fmt.Println(recover()) }()
 	w := lanes.Identical(4, lanes.Wait(10*lanes.Unit))
-	seq := lanes.Sequential().Run(w)
-	loop := lanes.EventLoop().Run(w)
+	seq := lanes.Sequential().Simulate(w, lanes.Machine{})
+	loop := lanes.EventLoop().Simulate(w, lanes.Machine{})
 	lanes.Between(loop.Speedup(seq), 1.5, 4.5, "speedup of the event loop on waits")
 	fmt.Println("passed")
 	lanes.Between(0.8, 1.5, 4.5, "speedup of the event loop on computation")
