@@ -351,6 +351,14 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 	p.kill()
 	<-p.done
 	summary, detail := p.crashReport()
+	if summary != "" && !p.crashExit() {
+		// Text that read like a crash dump, then a plain exit: the text
+		// was the cell's own.
+		if text := p.takeCrash(); text != "" {
+			sink.Stream("stderr", text)
+		}
+		summary, detail = "", nil
+	}
 	var name, msg string
 	var tb []string
 	switch {

@@ -372,3 +372,37 @@ func TestCellTypesShowThemselves(t *testing.T) {
 		}
 	}
 }
+
+// TestCrashLookalike: text on standard error that reads like the start of
+// Go's crash dump is the cell's own when the worker lives on or ends with
+// a plain exit. (Under -race it also covers the supervisor's reading of
+// the worker's exit state while the process is being waited for.)
+func TestCrashLookalike(t *testing.T) {
+	e := newTestEngine(t)
+	const lookalike = "import (\"fmt\"; \"os\")\nfmt.Fprintln(os.Stderr, \"panic: not really\")"
+	cases := []struct {
+		name, code string
+		errName    string // "" for success
+		errHas     string
+	}{
+		{name: "finishes normally", code: lookalike + "\nfmt.Println(\"done\")"},
+		{name: "then os.Exit(0)", code: lookalike + "\nos.Exit(0)", errName: "Exit", errHas: "os.Exit(0)"},
+		{name: "then os.Exit(1)", code: lookalike + "\nos.Exit(1)", errName: "Exit", errHas: "os.Exit(1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, r := run(t, e, c.code)
+			if got := r.text("stderr"); !strings.Contains(got, "panic: not really\n") {
+				t.Errorf("stderr %q, want the cell's own line", got)
+			}
+			switch {
+			case c.errName == "" && res.Err != nil:
+				t.Errorf("error %s: %s, want none", res.Err.Name, res.Err.Message)
+			case c.errName != "" && res.Err == nil:
+				t.Errorf("no error, want %s", c.errName)
+			case c.errName != "" && (res.Err.Name != c.errName || !strings.Contains(res.Err.Message, c.errHas)):
+				t.Errorf("error %s: %s, want %s containing %q", res.Err.Name, res.Err.Message, c.errName, c.errHas)
+			}
+		})
+	}
+}

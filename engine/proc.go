@@ -144,6 +144,33 @@ func (p *proc) kill() {
 	}
 }
 
+// exited reports whether the worker process has been waited for. (Its
+// state is read from p.state, under the lock: cmd.ProcessState is written
+// by cmd.Wait in another goroutine.)
+func (p *proc) exited() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state != nil
+}
+
+// crashExit reports whether the worker ended as Go's runtime ends a
+// crashing program: exit status 2 after a panic or fatal error, or a
+// signal. A plain exit (os.Exit with another status) is no crash, even
+// when the text before it looks like one.
+func (p *proc) crashExit() bool {
+	code := p.exitCode()
+	return code == 2 || code == -1
+}
+
+// takeCrash returns the kept crash text and forgets it.
+func (p *proc) takeCrash() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	text := string(p.crash)
+	p.crash = nil
+	return text
+}
+
 func (p *proc) exitCode() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -363,7 +390,7 @@ func (p *proc) pump() {
 			}
 			p.c.Send(r)
 		case "done":
-			if capturing && p.cmd.ProcessState == nil {
+			if capturing && !p.exited() {
 				// Not a crash after all: the text was the cell's own.
 				p.mu.Lock()
 				text := p.crash
