@@ -139,7 +139,7 @@ func TestCellSemantics(t *testing.T) {
 	for i, s := range steps {
 		res, r := run(t, e, s.code)
 		if s.errHas != "" {
-			if res.Err == nil || !strings.Contains(res.Err.Message+strings.Join(res.Err.Traceback, "\n"), s.errHas) {
+			if res.Err == nil || !strings.Contains(res.Err.Message+strings.Join(res.Traceback(), "\n"), s.errHas) {
 				t.Errorf("step %d %q: error %+v, want it to contain %q", i, s.code, res.Err, s.errHas)
 			}
 			continue
@@ -295,7 +295,7 @@ func TestFaults(t *testing.T) {
 			if res.Err == nil {
 				t.Fatalf("no error; stdout %q", r.text("stdout"))
 			}
-			all := res.Err.Message + "\n" + strings.Join(res.Err.Traceback, "\n")
+			all := res.Err.Message + "\n" + strings.Join(res.Traceback(), "\n")
 			if res.Err.Name != c.errName || !strings.Contains(all, c.errHas) {
 				t.Errorf("error %s: %s, want %s containing %q\n%s", res.Err.Name, res.Err.Message, c.errName, c.errHas, all)
 			}
