@@ -376,11 +376,9 @@ func unionSpans(ss []Span) []Span {
 //     declared a wait, a block or a queue (the scheduler cannot tell a
 //     semaphore from an event loop's turn), else the scheduler's kind.
 //
-// Time the declaration does not cover keeps the scheduler's kind.
+// Time the declaration does not cover (the few instructions before a task's
+// first span and after its Done) is left out: the task did not exist then.
 func reconcile(out []Span, m Span, plan []Span) []Span {
-	if m.Kind == Ready {
-		return append(out, m)
-	}
 	i, _ := slices.BinarySearchFunc(plan, m.Start, func(s Span, t time.Duration) int {
 		if s.End <= t {
 			return -1
@@ -400,16 +398,14 @@ func reconcile(out []Span, m Span, plan []Span) []Span {
 	}
 	for ; i < len(plan) && plan[i].Start < m.End && at < m.End; i++ {
 		p := plan[i]
-		emit(m.Kind, at, min(p.Start, m.End)) // not covered
 		from, to := max(at, p.Start), min(p.End, m.End)
 		k := m.Kind
-		if p.Kind != Computing {
+		if m.Kind != Ready && p.Kind != Computing {
 			k = p.Kind
 		}
 		emit(k, from, to)
 		at = max(at, to)
 	}
-	emit(m.Kind, at, m.End)
 	return out
 }
 
