@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -199,4 +200,32 @@ func TestSequentialMatchesEventLoop(t *testing.T) {
 		t.Skipf("machine busy (load %.1f on %d CPUs): event loop CPU / sequential CPU = %.3f", l, runtime.NumCPU(), r)
 	}
 	t.Errorf("event loop CPU / sequential CPU = %.3f on pure computation, want 1 ± 5%%", r)
+}
+
+func TestMeasuredSpeedupCurve(t *testing.T) {
+	cores := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		name   string
+		w      Workload
+		serial bool
+	}{
+		{"no serial part", Identical(4, Compute(time.Millisecond)), false},
+		{"serial part", SerialParallel(2*time.Millisecond, 4*time.Millisecond, 4), true},
+	} {
+		c := MeasureSpeedup(tc.w, 3)
+		if c.Cores != cores || c.Serial != tc.serial {
+			t.Errorf("%s: cores %d serial %v", tc.name, c.Cores, c.Serial)
+		}
+		text := c.Text()
+		limited := strings.Contains(text, "limited by")
+		if limited == tc.serial || strings.Contains(text, "Amdahl's law with p") == !tc.serial {
+			t.Errorf("%s: text does not say what limits the curve:\n%s", tc.name, text)
+		}
+		for _, v := range c.VegaLite()["data"].(map[string]any)["values"].([]any) {
+			m := v.(map[string]any)
+			if m["series"] == "ideal" && m["speedup"].(float64) > float64(min(m["workers"].(int), cores)) {
+				t.Errorf("%s: ideal %v on %v workers with %d cores", tc.name, m["speedup"], m["workers"], cores)
+			}
+		}
+	}
 }
