@@ -129,7 +129,11 @@ func (s Strategy) laneNames(w Workload) []string {
 // steps do calibrated work (see Work), wait steps sleep (see Sleep). A run
 // longer than half a second shows its timeline growing while it runs when
 // live display is on (see SetLive).
-func (s Strategy) Run(w Workload) *Run {
+func (s Strategy) Run(w Workload) *Run { return s.run(w, true) }
+
+// run runs w, measured from an execution trace if traced (the benchmark
+// of the tracer's overhead runs without).
+func (s Strategy) run(w Workload, traced bool) *Run {
 	rec := newRecorder(s.String())
 	names := s.laneNames(w)
 	lanes := make([]*laneRec, len(names))
@@ -147,7 +151,12 @@ func (s Strategy) Run(w Workload) *Run {
 	if s.limit > 0 {
 		sem = make(chan struct{}, s.limit)
 	}
-	rec.measure()
+	if traced {
+		rec.measure()
+	} else {
+		calibrate()
+		rec.start = time.Now()
+	}
 	stop := startLive(rec, s.String())
 	for _, phase := range w.phases() {
 		var wg sync.WaitGroup
