@@ -31,6 +31,9 @@ type Recorder struct {
 	name  string
 	id    uint64
 	tr    *tracing
+	// yields says that the recorder gives the execution tracer up to a
+	// later run once all its tasks are done (see Recorder.idle).
+	yields bool
 
 	// interpreted is set when a task's code was found to be interpreted.
 	interpreted atomic.Bool
@@ -60,6 +63,7 @@ type laneRec struct {
 func NewRecorder() *Recorder {
 	r := newRecorder("recorded")
 	r.interpreted.Store(calledFromInterpreter())
+	r.yields = true
 	r.measure()
 	return r
 }
@@ -72,9 +76,48 @@ func newRecorder(name string) *Recorder {
 // calibrated first, so that no timed run pays for the calibration.
 func (r *Recorder) measure() {
 	calibrate()
+	tracer.mu.Lock()
+	if o := tracer.owner; o != nil && o.idle() {
+		traceLog(o.id, 'x', -1)
+		o.tr.stop()
+		tracer.owner = nil
+	}
 	r.tr = startTracing()
+	if r.tr.buf != nil {
+		tracer.owner = r
+	}
+	tracer.mu.Unlock()
 	traceLog(r.id, 's', -1)
 	r.start = time.Now()
+}
+
+// tracer is who holds the process's one execution trace (a real run's
+// recorder, or nobody as far as this package knows): the tracer is a
+// property of the process, so its owner is package state.
+var tracer struct {
+	mu    sync.Mutex
+	owner *Recorder
+}
+
+// idle reports whether the recorder may give up its trace: it yields, it
+// has recorded tasks and every one of them is done. A recorder nobody
+// calls Run on (a cell that made one per trial and looked at the last)
+// so does not keep every later run from being traced; its Run later
+// reads the trace up to the moment it gave it up.
+func (r *Recorder) idle() bool {
+	r.mu.Lock()
+	n := len(r.tasks)
+	r.mu.Unlock()
+	return r.yields && n > 0 && r.inflight.Load() == 0
+}
+
+// release gives up the tracer's ownership, if r holds it.
+func (r *Recorder) release() {
+	tracer.mu.Lock()
+	if tracer.owner == r {
+		tracer.owner = nil
+	}
+	tracer.mu.Unlock()
 }
 
 // finish ends the trace and returns the run measured from it: each task's
@@ -86,6 +129,7 @@ func (r *Recorder) finish(name string, cores int) *Run {
 	var err error
 	if r.tr != nil {
 		data, err = r.tr.stop()
+		r.release()
 	}
 	run := r.snapshot(name, cores)
 	run.Procs = procs()

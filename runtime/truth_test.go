@@ -229,3 +229,19 @@ func TestMeasuredSpeedupCurve(t *testing.T) {
 		}
 	}
 }
+
+// TestAbandonedRecorderYields checks that recorders nobody ran (one per
+// trial, only the last looked at) do not keep later runs from being
+// measured.
+func TestAbandonedRecorderYields(t *testing.T) {
+	var last *Recorder
+	for range 4 {
+		last = NewRecorder()
+		tk := last.Task("trial")
+		tk.Compute(200 * time.Microsecond)
+		tk.Done()
+	}
+	r := Pool(2).Run(Identical(2, Compute(time.Millisecond)))
+	checkPossible(t, "pool after abandoned recorders", r, 2)
+	checkPossible(t, "the last recorder", last.Run(), 1)
+}
