@@ -43,6 +43,7 @@ type tracing struct {
 	stopOnce sync.Once
 	data     []byte
 	err      error
+	gaveUp   atomic.Bool // stopped for a later run
 }
 
 // startTracing starts tracing a run.
@@ -61,6 +62,10 @@ func startTracing() *tracing {
 	t.note = "not measured: the Go execution tracer was busy with another trace and another flight recorder, so the spans are what the tasks declared"
 	return t
 }
+
+// stolen reports whether the trace was given up before the run ended (see
+// Recorder.idle): the process's CPU time since then is not the run's.
+func (t *tracing) stolen() bool { return t.gaveUp.Load() }
 
 // active reports whether the run is being traced.
 func (t *tracing) active() bool { return t.buf != nil || t.fr != nil }
@@ -158,6 +163,7 @@ type measured struct {
 	spans    []Span // Lane unset: Task is the task index; task -1 is other work
 	wall     time.Duration
 	gcCycles int
+	running  time.Duration // P time of every goroutine in the window
 }
 
 // gTrack follows one goroutine through the window.
@@ -318,6 +324,9 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 	var other []Span
 	for _, g := range gs {
 		for _, s := range g.spans {
+			if s.Kind == Computing {
+				m.running += s.Duration()
+			}
 			if s.Task >= 0 {
 				m.spans = append(m.spans, s)
 			} else if s.Kind == Computing {

@@ -31,6 +31,8 @@ type Recorder struct {
 	name  string
 	id    uint64
 	tr    *tracing
+	cpu0  time.Duration // the process's CPU time at the start
+	cpuOK bool
 	// yields says that the recorder gives the execution tracer up to a
 	// later run once all its tasks are done (see Recorder.idle).
 	yields bool
@@ -79,6 +81,7 @@ func (r *Recorder) measure() {
 	tracer.mu.Lock()
 	if o := tracer.owner; o != nil && o.idle() {
 		traceLog(o.id, 'x', -1)
+		o.tr.gaveUp.Store(true)
 		o.tr.stop()
 		tracer.owner = nil
 	}
@@ -88,6 +91,7 @@ func (r *Recorder) measure() {
 	}
 	tracer.mu.Unlock()
 	traceLog(r.id, 's', -1)
+	r.cpu0, r.cpuOK = processCPU()
 	r.start = time.Now()
 }
 
@@ -125,6 +129,7 @@ func (r *Recorder) release() {
 // keeps the declared spans and its Note says why.
 func (r *Recorder) finish(name string, cores int) *Run {
 	traceLog(r.id, 'x', -1)
+	cpu1, cpuOK := processCPU()
 	var data []byte
 	var err error
 	if r.tr != nil {
@@ -150,6 +155,9 @@ func (r *Recorder) finish(name string, cores int) *Run {
 	taskLane := append([]int(nil), r.taskLane...)
 	r.mu.Unlock()
 	applyMeasurement(run, m, taskLane)
+	if cpuOK && r.cpuOK && r.final == nil && !r.tr.stolen() {
+		run.Stolen = max(0, m.running-(cpu1-r.cpu0))
+	}
 	return run
 }
 

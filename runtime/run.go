@@ -63,6 +63,13 @@ type Run struct {
 	// GCCycles counts the garbage collections that ran during a measured
 	// run.
 	GCCycles int
+	// Stolen is, for a measured run, how much of the time Go's Ps were
+	// running goroutines the operating system did not give the process a
+	// CPU: other programs had the cores. Go cannot see it; it counts as
+	// running (so as compute), and makes the run slower than the machine
+	// is. 0 when the machine was the process's, or where the system cannot
+	// tell.
+	Stolen time.Duration
 	// Note says what a reader should know about how the run was measured,
 	// such as why a real run could not be measured ("" if nothing).
 	Note string
@@ -141,6 +148,21 @@ func (r *Run) Utilisation() float64 {
 		return 0
 	}
 	return float64(r.CPU()) / (float64(r.Wall) * float64(p))
+}
+
+// busy reports whether other programs took a noticeable share (a tenth) of
+// the time the run's goroutines were running.
+func (r *Run) busy() bool {
+	return r.Stolen > 0 && r.Stolen*10 > r.CPU()+r.otherTime()
+}
+
+// otherTime is the total of the run's Other spans.
+func (r *Run) otherTime() time.Duration {
+	var t time.Duration
+	for _, s := range r.Other {
+		t += s.Duration()
+	}
+	return t
 }
 
 // PlanRun returns what the tasks of a measured run declared, as a run of its

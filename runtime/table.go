@@ -72,6 +72,15 @@ func (t *Table) notes() []string {
 	if len(interpreted) > 0 {
 		out = append(out, "Interpreted: the tasks of "+strings.Join(interpreted, ", ")+" ran cell code in the interpreter, which computes some 100× more slowly than compiled Go and allocates; its garbage collection shares the cores, so these times say as much about the interpreter as about the strategy.")
 	}
+	var busy []string
+	for _, r := range t.Runs {
+		if r.busy() {
+			busy = append(busy, r.Name)
+		}
+	}
+	if len(busy) > 0 {
+		out = append(out, "Busy machine: during "+strings.Join(busy, ", ")+" other programs had the cores for part of the time Go counted as running, so those runs are slower than this machine is.")
+	}
 	for _, r := range t.Runs {
 		if r.Note != "" {
 			out = append(out, r.Name+": "+r.Note+".")

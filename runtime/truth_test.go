@@ -245,3 +245,20 @@ func TestAbandonedRecorderYields(t *testing.T) {
 	checkPossible(t, "pool after abandoned recorders", r, 2)
 	checkPossible(t, "the last recorder", last.Run(), 1)
 }
+
+// TestBusyMachineNote checks the table's note on runs during which other
+// programs had the cores: it names exactly the runs whose stolen share is
+// above a tenth.
+func TestBusyMachineNote(t *testing.T) {
+	quiet := &Run{Name: "quiet", Measured: true, Wall: 10, Cores: 1, Procs: 2,
+		Spans: []Span{{Kind: Computing, Start: 0, End: 10}}, Stolen: 0}
+	busy := &Run{Name: "busy", Measured: true, Wall: 10, Cores: 1, Procs: 2,
+		Spans: []Span{{Kind: Computing, Start: 0, End: 10}}, Stolen: 5}
+	text := NewTable(quiet, busy).Text()
+	if !strings.Contains(text, "Busy machine: during busy other programs") || strings.Contains(text, "during quiet") {
+		t.Errorf("busy note:\n%s", text)
+	}
+	if strings.Contains(NewTable(quiet).Text(), "Busy machine") {
+		t.Errorf("a quiet run is called busy")
+	}
+}
