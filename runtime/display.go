@@ -1,6 +1,7 @@
 package lanes
 
 import (
+	"strings"
 	"time"
 
 	"github.com/lanes-dev/lanes/display"
@@ -22,18 +23,28 @@ const speedupTries = 3
 func MeasureSpeedup(w Workload, maxWorkers int) *SpeedupCurve {
 	c := &SpeedupCurve{Name: "pool(1.." + itoa(maxWorkers) + "), real", Cores: procs(), Serial: hasSerialPart(w)}
 	var base float64
+	var busy []string
 	for n := 1; n <= maxWorkers; n++ {
 		// The least disturbed of three runs: other programs on the
 		// machine only ever slow a run down.
-		best := Pool(n).Run(w).Wall
+		best := Pool(n).Run(w)
 		for range speedupTries - 1 {
-			best = min(best, Pool(n).Run(w).Wall)
+			if r := Pool(n).Run(w); r.Wall < best.Wall {
+				best = r
+			}
 		}
-		wall := float64(best) / float64(time.Millisecond)
+		if best.busy() {
+			busy = append(busy, itoa(n))
+		}
+		wall := float64(best.Wall) / float64(time.Millisecond)
 		if n == 1 {
 			base = wall
 		}
 		c.Points = append(c.Points, SpeedupPoint{Workers: n, Wall: wall, Speedup: base / wall})
+	}
+	if len(busy) > 0 {
+		c.Note = "Busy machine: while " + strings.Join(busy, ", ") + " " + plural(len(busy), "worker") +
+			" ran, other programs had the cores part of the time, so those points are lower (or the others higher) than this machine can do."
 	}
 	if c.Serial {
 		c.Fraction = fitAmdahl(c.Points, c.Cores)

@@ -55,6 +55,9 @@ type SpeedupCurve struct {
 	// single task). A measured curve is compared with Amdahl's law only
 	// then; without one, it is limited by the cores, not by a serial part.
 	Serial bool
+	// Note says what a reader should know about the measurements, such as
+	// that other programs had the cores during some runs ("" if nothing).
+	Note string
 }
 
 // procs is how many processors n workers can use.
@@ -160,6 +163,9 @@ func (c *SpeedupCurve) Text() string {
 		}
 		fmt.Fprintf(&b, "%3d %-7s  %6s×  %-*s  %s×\n", p.Workers, plural(p.Workers, "worker"), formatNum(p.Speedup, 2),
 			barW, strings.Repeat("█", min(max(n, 0), barW)), ref)
+	}
+	if c.Note != "" {
+		b.WriteString(c.Note + "\n")
 	}
 	return b.String()
 }
