@@ -21,12 +21,19 @@ func newInterp(t testing.TB, out *bytes.Buffer) *interp.Interpreter {
 	if err := ip.Use(symbols.Load()); err != nil {
 		t.Fatalf("loading the symbol tables: %v", err)
 	}
+	sink := interp.Exports{"genstdtest/genstdtest": {"Put": reflect.ValueOf(func(s string) { put = s })}}
+	if err := ip.Use(sink); err != nil {
+		t.Fatal(err)
+	}
 	if err := Load(ip); err != nil {
 		t.Fatalf("Load: %v", err)
 	}
 	ip.ImportUsed()
 	return ip
 }
+
+// put holds what the last cell handed to genstdtest.Put.
+var put string
 
 // eval rewrites and evaluates src, recovering the interpreter's panics.
 func eval(ip *interp.Interpreter, src string) (v reflect.Value, err error) {
