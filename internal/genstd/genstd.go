@@ -47,6 +47,7 @@ package genstd
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -75,6 +76,7 @@ type pkg struct {
 	path    string          // standard import path: "sync/atomic"
 	name    string          // the name the interpreter knows it by: "_atomic"
 	members map[string]bool // exported names the sources define
+	whole   bool            // the sources are the whole package (no compiled members)
 }
 
 // pkgs lists the packages in an order in which each one's imports come
@@ -83,6 +85,10 @@ var pkgs = mustScan(sources, []string{
 	"cmp", "iter", "slices", "maps",
 	"errors", "sync", "sync/atomic", "strings", "bytes", "math/rand/v2",
 })
+
+// whole lists the packages that are all generic: their compiled tables
+// are empty.
+var whole = map[string]bool{"cmp": true, "iter": true, "maps": true, "slices": true}
 
 // byPath indexes pkgs by import path.
 var byPath = func() map[string]*pkg {
@@ -132,7 +138,7 @@ func Name(importPath string) string {
 func mustScan(fsys fs.FS, paths []string) []*pkg {
 	var list []*pkg
 	for _, ip := range paths {
-		p := &pkg{path: ip, members: map[string]bool{}}
+		p := &pkg{path: ip, members: map[string]bool{}, whole: whole[ip]}
 		for _, f := range mustParse(fsys, ip) {
 			p.name = "_" + f.Name.Name
 			for _, d := range f.Decls {
@@ -269,19 +275,29 @@ func Rewrite(src string, pkgOf func(name string) string) string {
 	return b.String()
 }
 
-// fileImports returns, for a source file, the function mapping an
-// identifier to the path of the package it imports under that name.
-func fileImports(f *ast.File) func(string) string {
+// ImportName returns the name an import of the path declares when the
+// import names none: the last element, or the one before a major
+// version ("math/rand/v2" → "rand").
+func ImportName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		if dir := path.Dir(importPath); dir != "." {
+			return path.Base(dir)
+		}
+	}
+	return base
+}
+
+// FileImports returns, for a parsed Go file, the pkgOf of [Rewrite]: the
+// path of the package the file imports under a name.
+func FileImports(f *ast.File) func(name string) string {
 	names := map[string]string{}
 	for _, spec := range f.Imports {
 		p, err := strconv.Unquote(spec.Path.Value)
 		if err != nil {
 			continue
 		}
-		name := path.Base(p)
-		if p == "math/rand/v2" {
-			name = "rand"
-		}
+		name := ImportName(p)
 		if spec.Name != nil {
 			name = spec.Name.Name
 		}
@@ -294,19 +310,38 @@ func fileImports(f *ast.File) func(string) string {
 // standard library's compiled tables (the sources import sort, sync,
 // strings, bytes and math/rand/v2). Call it once per interpreter, before
 // the cells that [Rewrite] prepares.
+//
+// A package that does not compile (its compiled imports are missing from
+// ip's tables) is left out; the others are loaded, and the error names
+// each one left out.
 func Load(ip *interp.Interpreter) error {
+	var errs []error
 	for _, p := range pkgs {
-		src, err := Source(p.path)
-		if err != nil {
-			return err
+		if err := load(ip, p); err != nil {
+			errs = append(errs, err)
 		}
-		prog, err := ip.Compile(src)
-		if err != nil {
-			return fmt.Errorf("genstd: compiling %s: %w", p.path, err)
+	}
+	return errors.Join(errs...)
+}
+
+// load compiles and runs the sources of one package.
+func load(ip *interp.Interpreter, p *pkg) (err error) {
+	defer func() {
+		// The interpreter panics on some faults of its own.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("genstd: compiling %s: interpreter panic: %v", p.path, r)
 		}
-		if _, err := ip.Execute(prog); err != nil {
-			return fmt.Errorf("genstd: loading %s: %w", p.path, err)
-		}
+	}()
+	src, err := Source(p.path)
+	if err != nil {
+		return err
+	}
+	prog, err := ip.Compile(src)
+	if err != nil {
+		return fmt.Errorf("genstd: compiling %s: %w", p.path, err)
+	}
+	if _, err := ip.Execute(prog); err != nil {
+		return fmt.Errorf("genstd: loading %s: %w", p.path, err)
 	}
 	return nil
 }
@@ -340,10 +375,38 @@ func Source(importPath string) (string, error) {
 		}
 	}
 	f := files[0]
-	src := string(b)
+	src := []byte(string(b))
+	off := func(p token.Pos) int { return int(p) - int(f.FileStart) }
+	blank := func(from, to int) {
+		for i := from; i < to; i++ {
+			if src[i] != '\n' {
+				src[i] = ' '
+			}
+		}
+	}
+	// Drop the imports of this package's own packages: every use of
+	// them is rewritten, and the interpreter's tables of them are empty
+	// or missing.
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.IMPORT {
+			continue
+		}
+		for _, spec := range g.Specs {
+			is := spec.(*ast.ImportSpec)
+			ip, _ := strconv.Unquote(is.Path.Value)
+			if q := byPath[ip]; q == nil || !q.whole {
+				continue
+			}
+			if !g.Lparen.IsValid() {
+				blank(off(g.Pos()), off(g.End()))
+			} else {
+				blank(off(is.Pos()), off(is.End()))
+			}
+		}
+	}
 	// Rename the package clause (the doc comment before it stays).
-	start := int(f.Name.Pos()) - int(f.FileStart)
-	end := start + len(f.Name.Name)
-	src = src[:start] + p.name + src[end:]
-	return Rewrite(src, fileImports(f)), nil
+	start := off(f.Name.Pos())
+	out := string(src[:start]) + p.name + string(src[start+len(f.Name.Name):])
+	return Rewrite(out, FileImports(f)), nil
 }
