@@ -16,77 +16,80 @@ type Seq[V any] func(yield func(V) bool)
 // Seq2 is an iterator over pairs of values.
 type Seq2[K, V any] func(yield func(K, V) bool)
 
-// pair carries one step of a pulled sequence.
-type pair[K, V any] struct {
-	k  K
-	v  V
-	ok bool
-}
-
 // Pull turns seq into a next function, which returns the sequence's
 // values one by one (false once it has ended), and a stop function, which
 // ends it early.
-func Pull[V any](seq func(yield func(V) bool)) (next func() (V, bool), stop func()) {
-	n2, s2 := Pull2(func(yield func(struct{}, V) bool) {
+func Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
+	next, stop := Pull2(func(yield func(struct{}, V) bool) {
 		seq(func(v V) bool { return yield(struct{}{}, v) })
 	})
-	next = func() (V, bool) {
-		_, v, ok := n2()
+	return func() (V, bool) {
+		_, v, ok := next()
 		return v, ok
-	}
-	return next, s2
+	}, stop
 }
 
 // Pull2 is Pull for sequences of pairs.
-func Pull2[K, V any](seq func(yield func(K, V) bool)) (next func() (K, V, bool), stop func()) {
-	vals := make(chan pair[K, V])
-	ask := make(chan bool) // true: send the next value; false: stop
-	var done, started bool
+//
+// The sequence runs in a goroutine; next and stop hand over to it on ask
+// (true: yield one more pair; false: stop) and wait on got (true: a pair
+// is in *k and *v; false: the sequence has returned).
+func Pull2[K, V any](seq func(yield func(K, V) bool)) (func() (K, V, bool), func()) {
+	k, v := new(K), new(V)
+	ask := make(chan bool)
+	got := make(chan bool)
+	done, started := false, false
+	finished := false // the sequence returned (if not, it panicked)
 	var failure any
 	run := func() {
-		defer close(vals)
-		defer func() { failure = recover() }()
-		if !<-ask {
-			return
+		defer func() {
+			if !finished {
+				failure = recover()
+			}
+			got <- false
+		}()
+		if <-ask {
+			seq(func(k1 K, v1 V) bool {
+				*k = k1
+				*v = v1
+				got <- true
+				more := <-ask // not returned directly: the interpreter fails on return <-ch
+				return more
+			})
 		}
-		seq(func(k K, v V) bool {
-			vals <- pair[K, V]{k, v, true}
-			return <-ask
-		})
+		finished = true
 	}
-	next = func() (K, V, bool) {
-		var p pair[K, V]
-		if done {
-			return p.k, p.v, false
-		}
-		if !started {
-			started = true
-			go run()
-		}
-		ask <- true
-		p, open := <-vals
-		if !open {
+	return func() (K, V, bool) {
+			if done {
+				return *new(K), *new(V), false
+			}
+			if !started {
+				started = true
+				go run()
+			}
+			ask <- true
+			if <-got {
+				return *k, *v, true
+			}
 			done = true
-			if failure != nil {
+			if !finished {
+				panic(failure)
+			}
+			return *new(K), *new(V), false
+		}, func() {
+			if done {
+				return
+			}
+			done = true
+			if !started {
+				return
+			}
+			ask <- false
+			for <-got {
+				ask <- false // a sequence that yields after being told to stop
+			}
+			if !finished {
 				panic(failure)
 			}
 		}
-		return p.k, p.v, p.ok
-	}
-	stop = func() {
-		if done {
-			return
-		}
-		done = true
-		if !started {
-			return
-		}
-		ask <- false
-		for range vals {
-		}
-		if failure != nil {
-			panic(failure)
-		}
-	}
-	return next, stop
 }
