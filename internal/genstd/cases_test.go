@@ -55,33 +55,39 @@ var callCases = []callCase{
 		func() string { return fmt.Sprint(cmp.Or("", "x", "y"), cmp.Or(0, 0), cmp.Or(3)) }},
 	// iter
 	{[]string{"iter.Pull", "iter.Seq"}, `
-		var seq iter.Seq[int] = slices.Values([]int{1, 2, 3})
-		next, stop := iter.Pull(seq)
+		var typed iter.Seq[int] = slices.Values([]int{4})
+		n := 0
+		typed(func(v int) bool { n += v; return true })
+		next, stop := iter.Pull(slices.Values([]int{1, 2, 3}))
 		a, ok1 := next()
 		b, ok2 := next()
 		stop()
 		c, ok3 := next()
-		return fmt.Sprint(a, ok1, b, ok2, c, ok3)`,
+		return fmt.Sprint(n, a, ok1, b, ok2, c, ok3)`,
 		func() string {
-			var seq iter.Seq[int] = slices.Values([]int{1, 2, 3})
-			next, stop := iter.Pull(seq)
+			var typed iter.Seq[int] = slices.Values([]int{4})
+			n := 0
+			typed(func(v int) bool { n += v; return true })
+			next, stop := iter.Pull(slices.Values([]int{1, 2, 3}))
 			a, ok1 := next()
 			b, ok2 := next()
 			stop()
 			c, ok3 := next()
-			return fmt.Sprint(a, ok1, b, ok2, c, ok3)
+			return fmt.Sprint(n, a, ok1, b, ok2, c, ok3)
 		}},
 	{[]string{"iter.Pull2", "iter.Seq2"}, `
-		var seq iter.Seq2[int, string] = slices.All([]string{"a", "b"})
-		next, stop := iter.Pull2(seq)
+		var typed iter.Seq2[int, string] = slices.All([]string{"z"})
+		typed(func(int, string) bool { return true })
+		next, stop := iter.Pull2(slices.All([]string{"a", "b"}))
 		defer stop()
 		i, v, ok := next()
 		j, w, ok2 := next()
 		k, x, ok3 := next()
 		return fmt.Sprint(i, v, ok, j, w, ok2, k, x == "", ok3)`,
 		func() string {
-			var seq iter.Seq2[int, string] = slices.All([]string{"a", "b"})
-			next, stop := iter.Pull2(seq)
+			var typed iter.Seq2[int, string] = slices.All([]string{"z"})
+			typed(func(int, string) bool { return true })
+			next, stop := iter.Pull2(slices.All([]string{"a", "b"}))
 			defer stop()
 			i, v, ok := next()
 			j, w, ok2 := next()

@@ -18,15 +18,65 @@ type Seq2[K, V any] func(yield func(K, V) bool)
 
 // Pull turns seq into a next function, which returns the sequence's
 // values one by one (false once it has ended), and a stop function, which
-// ends it early.
+// ends it early. (Written out rather than over Pull2: the interpreter
+// loses a captured yield when the goroutine of Pull2 resumes it.)
 func Pull[V any](seq func(yield func(V) bool)) (func() (V, bool), func()) {
-	next, stop := Pull2(func(yield func(struct{}, V) bool) {
-		seq(func(v V) bool { return yield(struct{}{}, v) })
-	})
+	v := new(V)
+	ask := make(chan bool)
+	got := make(chan bool)
+	done, started := false, false
+	finished := false // the sequence returned (if not, it panicked)
+	var failure any
+	run := func() {
+		defer func() {
+			if !finished {
+				failure = recover()
+			}
+			got <- false
+		}()
+		if <-ask {
+			seq(func(v1 V) bool {
+				*v = v1
+				got <- true
+				more := <-ask // not returned directly: the interpreter fails on return <-ch
+				return more
+			})
+		}
+		finished = true
+	}
 	return func() (V, bool) {
-		_, v, ok := next()
-		return v, ok
-	}, stop
+			if done {
+				return *new(V), false
+			}
+			if !started {
+				started = true
+				go run()
+			}
+			ask <- true
+			if <-got {
+				return *v, true
+			}
+			done = true
+			if !finished {
+				panic(failure)
+			}
+			return *new(V), false
+		}, func() {
+			if done {
+				return
+			}
+			done = true
+			if !started {
+				return
+			}
+			ask <- false
+			for <-got {
+				ask <- false // a sequence that yields after being told to stop
+			}
+			if !finished {
+				panic(failure)
+			}
+		}
 }
 
 // Pull2 is Pull for sequences of pairs.
