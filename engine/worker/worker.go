@@ -25,6 +25,7 @@ import (
 	"github.com/lanes-dev/lanes/engine/displaysym"
 	"github.com/lanes-dev/lanes/internal/cellrt"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/rewrite"
 	"github.com/lanes-dev/lanes/internal/source"
 	"github.com/lanes-dev/lanes/internal/wire"
@@ -136,6 +137,11 @@ func (w *worker) newInterp() *interp.Interpreter {
 	}
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
+	}
+	// The generic standard library (slices, maps, cmp, iter, ...), which
+	// the tables cannot hold; cells reach it through genstd.Rewrite.
+	if err := genstd.Load(ip); err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
 	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
@@ -500,7 +506,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		if c.Kind == source.KindImport {
 			v, err = ip.EvalWithContext(ctx, src)
 		} else {
-			src = rewrite.Chunk(cell, code, c, w, false)
+			src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, false), w.PackagePath)
 			if c.Kind == source.KindStmt {
 				src = notFuncFirst(src)
 			}
@@ -520,7 +526,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
 				// The interpreter cannot range over an integer; nothing
 				// ran yet, so try again with unknown ranges as integers.
-				src = rewrite.Chunk(cell, code, c, w, true)
+				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
 				v, err = ip.EvalWithContext(ctx, src)
 			}
 		}
