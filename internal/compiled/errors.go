@@ -9,7 +9,8 @@ import (
 )
 
 // posRE matches a position the //line directives produce: "cell 3:5:7: ".
-var posRE = regexp.MustCompile(`cell (\d+):(\d+)(?::\d+)?: `)
+// The go command may put the package's folder before it.
+var posRE = regexp.MustCompile(`(?:\S*/)?cell (\d+):(\d+)(?::\d+)?: `)
 
 // undefinedRE matches the compiler's message for an unknown name.
 var undefinedRE = regexp.MustCompile(`undefined: (\w+)$`)

@@ -175,6 +175,12 @@ func rewriteImports(src string, items []item) string {
 	return out.String()
 }
 
+// prepare rewrites the imports of src and splits the result into items.
+func prepare(src string) (string, []item) {
+	src = rewriteImports(src, split(src))
+	return src, split(src)
+}
+
 // importSpec is one import of the session: the name it binds and its path.
 type importSpec struct{ name, path string }
 
@@ -299,8 +305,7 @@ type sessionItem struct {
 // generate turns a cell into the files of a package main. With show, a
 // final expression's value is displayed.
 func generate(c Cell, show bool) (*program, error) {
-	items := split(c.Source)
-	src := rewriteImports(c.Source, items)
+	src, items := prepare(c.Source)
 	sink := file{name: "zz_lanes_sink.go", src: "package main\n\nimport _ \"" + sinkPath + "\"\n"}
 	if len(items) > 0 && items[0].toks[0].Tok == token.PACKAGE {
 		// A whole program, as it is.
@@ -359,8 +364,7 @@ func generate(c Cell, show bool) (*program, error) {
 	methods := map[string][]int{}
 	importOf := map[string]string{}
 	for d, decl := range c.Decls {
-		ditems := split(decl.Src)
-		dsrc := rewriteImports(decl.Src, ditems)
+		dsrc, ditems := prepare(decl.Src)
 		for _, it := range ditems {
 			switch it.kind {
 			case kindImport:
@@ -429,7 +433,7 @@ func generate(c Cell, show bool) (*program, error) {
 	for _, d := range declIdx {
 		its := byDecl[d]
 		sort.Slice(its, func(i, j int) bool { return its[i].start < its[j].start })
-		dsrc := rewriteImports(c.Decls[d].Src, split(c.Decls[d].Src))
+		dsrc, _ := prepare(c.Decls[d].Src)
 		body := blank(dsrc, its)
 		fileBases := map[string]bool{}
 		for _, it := range its {
