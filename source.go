@@ -1,4 +1,4 @@
-// Package source holds the Go source that compiled cells build against:
+// Package embedded holds the Go source that compiled cells build against:
 // package lanes (runtime/), the packages of this module it imports, the
 // compiled program's end of the display pipe (internal/compiled/childsink),
 // and the module's go.mod and go.sum. internal/compiled writes it into a
@@ -13,7 +13,7 @@
 // compiled cell always builds against the source its binary was built
 // from, with nothing to regenerate. Test files are embedded too (a pattern
 // cannot exclude them); the writer skips them.
-package source
+package embedded
 
 import "embed"
 

@@ -68,7 +68,7 @@ import (
 	"syscall"
 	"time"
 
-	source "github.com/lanes-dev/lanes"
+	embedded "github.com/lanes-dev/lanes"
 	"github.com/lanes-dev/lanes/internal/compiled/childsink"
 )
 
@@ -170,11 +170,11 @@ func (s *Session) Close() error { return os.RemoveAll(s.dir) }
 // writeModule writes the embedded source, without tests and without the
 // go.mod's tool lines (tools are not built here).
 func writeModule(dir string) error {
-	return fs.WalkDir(source.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	return fs.WalkDir(embedded.FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, "_test.go") {
 			return err
 		}
-		data, err := fs.ReadFile(source.FS, p)
+		data, err := fs.ReadFile(embedded.FS, p)
 		if err != nil {
 			return err
 		}

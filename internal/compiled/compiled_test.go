@@ -114,8 +114,8 @@ func TestRun(t *testing.T) {
 		errIs  string // in the error, "" for none
 	}{
 		{
-			name: "whole program",
-			cell: Cell{Number: 1, Source: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello from main\")\n}\n"},
+			name:   "whole program",
+			cell:   Cell{Number: 1, Source: "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hello from main\")\n}\n"},
 			stdout: "hello from main\n",
 		},
 		{
@@ -156,9 +156,9 @@ func TestRun(t *testing.T) {
 			stdout: "hello\n",
 		},
 		{
-			name:   "build error, cell-relative",
-			cell:   Cell{Number: 7, Source: "import \"fmt\"\n\nx := 1\nfmt.Println(y)\n"},
-			errIs:  "cell 7, line 4: undefined: y",
+			name:  "build error, cell-relative",
+			cell:  Cell{Number: 7, Source: "import \"fmt\"\n\nx := 1\nfmt.Println(y)\n"},
+			errIs: "cell 7, line 4: undefined: y",
 		},
 		{
 			name:  "a session variable is named",

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lanes-dev/lanes/internal/gotok"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // Import paths inside the temporary module.
@@ -53,13 +53,13 @@ type item struct {
 	kind       kind
 	start, end int // byte offsets in the source
 	line, col  int // position of start (1-based)
-	toks       []gotok.Token
+	toks       []source.Token
 }
 
 func (it item) text(src string) string { return src[it.start:it.end] }
 
 // tokEnd returns the offset just after t.
-func tokEnd(t gotok.Token) int {
+func tokEnd(t source.Token) int {
 	if t.Lit != "" && t.Tok != token.SEMICOLON {
 		return t.Pos + len(t.Lit)
 	}
@@ -69,7 +69,7 @@ func tokEnd(t gotok.Token) int {
 // split cuts src into its top-level items, at the semicolons (written or
 // automatic) outside brackets.
 func split(src string) []item {
-	toks := gotok.Scan(src)
+	toks := source.Scan(src)
 	var items []item
 	depth, first := 0, 0
 	flush := func(j int) {
@@ -98,7 +98,7 @@ func split(src string) []item {
 	return items
 }
 
-func classify(ts []gotok.Token) kind {
+func classify(ts []source.Token) kind {
 	switch ts[0].Tok {
 	case token.IMPORT:
 		return kindImport
@@ -227,7 +227,7 @@ func defaultName(p string) string {
 
 // selectorBases returns the identifiers written before a dot (pkg.Name):
 // the packages a piece of source may use.
-func selectorBases(ts []gotok.Token, into map[string]bool) {
+func selectorBases(ts []source.Token, into map[string]bool) {
 	for i, t := range ts {
 		if t.Tok == token.IDENT && i+1 < len(ts) && ts[i+1].Tok == token.PERIOD && (i == 0 || ts[i-1].Tok != token.PERIOD) {
 			into[t.Lit] = true
@@ -236,7 +236,7 @@ func selectorBases(ts []gotok.Token, into map[string]bool) {
 }
 
 // idents adds every identifier of ts to into.
-func idents(ts []gotok.Token, into map[string]bool) {
+func idents(ts []source.Token, into map[string]bool) {
 	for _, t := range ts {
 		if t.Tok == token.IDENT {
 			into[t.Lit] = true
@@ -512,35 +512,25 @@ func importLine(importOf map[string]string, bases, own map[string]bool) string {
 	return b.String()
 }
 
-// noValue are calls a final expression statement is known to make for
-// their effect: they are not shown, and not tried as values.
+// noValue are calls that a final statement makes for their effect and
+// that have no value (beyond those source.Shown knows): not tried as
+// values, which would cost a second build.
 var noValue = map[string]bool{
-	"print": true, "println": true, "panic": true, "close": true, "delete": true, "clear": true,
-	"fmt.Print": true, "fmt.Println": true, "fmt.Printf": true,
-	"fmt.Fprint": true, "fmt.Fprintln": true, "fmt.Fprintf": true,
-	"lanes.Display": true, "time.Sleep": true, "lanes.Sleep": true, "lanes.Work": true,
-	"Wait": true, "Lock": true, "Unlock": true, "RLock": true, "RUnlock": true, "Done": true, "Add": true,
+	"Wait": true, "Lock": true, "Unlock": true, "RLock": true, "RUnlock": true,
+	"Done": true, "Add": true, "Sleep": true, "Display": true, "Work": true,
 }
 
-// isValueExpr reports whether a final statement is an expression that may
-// have a value to show.
+// isValueExpr reports whether a final statement is an expression whose
+// value is shown, by the interpreter's rule (source.Shown).
 func isValueExpr(text string) bool {
 	e, err := parser.ParseExpr(text)
-	if err != nil {
+	if err != nil || !source.Shown(e) {
 		return false
 	}
-	call, ok := e.(*ast.CallExpr)
-	if !ok {
-		return true
-	}
-	switch f := call.Fun.(type) {
-	case *ast.Ident:
-		return !noValue[f.Name]
-	case *ast.SelectorExpr:
-		if x, ok := f.X.(*ast.Ident); ok && noValue[x.Name+"."+f.Sel.Name] {
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && noValue[sel.Sel.Name] {
 			return false
 		}
-		return !noValue[f.Sel.Name]
 	}
 	return true
 }
