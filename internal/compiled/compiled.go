@@ -104,7 +104,8 @@ type Options struct {
 	// Go is the go command; "" finds it in PATH.
 	Go string
 	// Grace is how long an interrupted program has between SIGINT and
-	// SIGKILL; 0 means one second.
+	// SIGKILL; 0 means half a second (under the engine's 1.5 s budget
+	// for an interrupt).
 	Grace time.Duration
 }
 
@@ -152,7 +153,7 @@ func New(opts Options) (*Session, error) {
 		built: map[string]*built{},
 	}
 	if s.grace <= 0 {
-		s.grace = time.Second
+		s.grace = 500 * time.Millisecond
 	}
 	if err := writeModule(dir); err != nil {
 		os.RemoveAll(dir)
