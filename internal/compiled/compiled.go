@@ -35,7 +35,9 @@
 //
 // A built program is kept by the hash of its generated files, its flags and
 // the toolchain, so running the same cell again costs a process start; a
-// changed cell recompiles only its own package.
+// changed cell recompiles only its own package. A session keeps its last
+// 32 programs; the temporary modules of processes that died without
+// removing theirs are removed by the next New.
 //
 // # Displays and order
 //
@@ -63,6 +65,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -116,9 +119,19 @@ type Session struct {
 	dir   string
 	grace time.Duration
 
-	mu    sync.Mutex // guards the module directory and built
+	mu    sync.Mutex // guards the module directory, built and order
 	built map[string]*built
+	order []string // keys of built, oldest first
 }
+
+// keepPrograms is how many built programs a session keeps (a few MB
+// each); the oldest goes first.
+const keepPrograms = 32
+
+// dirPrefix names the sessions' temporary modules; the creating process's
+// id follows it, so that New can remove the modules of processes that died
+// without a Close (a worker killed after an interrupt).
+const dirPrefix = "lanes-compiled-"
 
 // built is the outcome of one build.
 type built struct {
@@ -141,7 +154,8 @@ func New(opts Options) (*Session, error) {
 	if err != nil {
 		return nil, ErrNoToolchain
 	}
-	dir, err := os.MkdirTemp("", "lanes-compiled-")
+	removeOrphans()
+	dir, err := os.MkdirTemp("", dirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, fmt.Errorf("compiled cells: %w", err)
 	}
@@ -267,7 +281,41 @@ func (s *Session) Build(ctx context.Context, c Cell) (string, error) {
 		err = &BuildError{Cell: c.Number, Message: buildMessage(out, c.Vars)}
 	}
 	s.built[key] = &built{bin: bin, err: err}
+	s.order = append(s.order, key)
+	if len(s.order) > keepPrograms {
+		old := s.order[0]
+		s.order = s.order[1:]
+		if b := s.built[old]; b.bin != "" {
+			os.Remove(b.bin)
+		}
+		delete(s.built, old)
+	}
 	return bin, err
+}
+
+// removeOrphans removes the temporary modules of processes that are gone.
+func removeOrphans() {
+	tmp := os.TempDir()
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), dirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		// Signal 0 checks that the process exists (EPERM: it does, as
+		// another user's).
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(filepath.Join(tmp, e.Name()))
+		}
+	}
 }
 
 func (s *Session) key(p *program, flags []string) string {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -372,5 +374,30 @@ func TestNoToolchain(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	if _, err := New(Options{}); !errors.Is(err, ErrNoToolchain) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v, want ErrNoToolchain on one line", err)
+	}
+}
+
+// TestOrphansRemoved checks that New removes the module of a process that
+// is gone and keeps those of live ones.
+func TestOrphansRemoved(t *testing.T) {
+	needGo(t)
+	t.Setenv("TMPDIR", t.TempDir())
+	dead := filepath.Join(os.TempDir(), dirPrefix+"99999999-x") // above any pid_max
+	live := filepath.Join(os.TempDir(), dirPrefix+strconv.Itoa(os.Getppid())+"-x")
+	for _, d := range []string{dead, live} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Error("the module of a dead process is still there")
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Error("the module of a live process was removed:", err)
 	}
 }
