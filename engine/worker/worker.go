@@ -52,6 +52,7 @@ func Run(symbols interp.Exports) error {
 	cellrt.OnPanic(w.goroutinePanic)
 	w.reset()
 	display.SetPublisher(w)
+	defer w.closeCompiled()
 	return w.serve()
 }
 
@@ -82,6 +83,7 @@ type worker struct {
 	typeSrc map[string]typeDef
 	later   []string       // reports of panics in goroutines of cells that had ended
 	cells   map[int]string // the source of every cell run, to place panics (panicLines)
+	comp    compiledState  // for %%compile cells
 }
 
 // reset makes a fresh interpreter.
@@ -265,8 +267,11 @@ func (w *worker) exec(m *wire.Message) {
 		return
 	}
 	timed := false
+	compile, buildFlags := false, ""
 	for _, mg := range ms {
 		switch mg.Name {
+		case source.CompileMagic:
+			compile, buildFlags = true, mg.Args
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)
 		case "time":
@@ -300,6 +305,18 @@ func (w *worker) exec(m *wire.Message) {
 		w.sendOrdered(&wire.Message{Op: "stderr", Text: l})
 	}
 	reply.LatePanics = len(later)
+	if compile {
+		start := time.Now()
+		reply.Error = w.execCompiled(ctx, m.Cell, code, buildFlags)
+		if timed {
+			// The program's own CPU time is not the worker's: only the wall.
+			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
+		}
+		w.mu.Lock()
+		w.cancel = nil
+		w.mu.Unlock()
+		return
+	}
 	cellrt.CellStarted(m.Cell)
 	defer cellrt.CellEnded()
 	watch, stopWatch := context.WithCancel(ctx)
@@ -344,6 +361,7 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	reply.Decls = decls
 	reply.Vars = vars
+	w.remember(m.Cell, code, vars)
 	if val != nil {
 		b := display.Render(val)
 		reply.Bundle = &b
