@@ -18,6 +18,7 @@ import (
 func TestAutogradeConcurrencyExercises(t *testing.T) {
 	lessons := []string{
 		"13-select-and-context",
+		"14-pipelines-and-pools",
 	}
 	seq, _ := filepath.Glob("testdata/sequential/*.go")
 	answers := map[string]string{}
