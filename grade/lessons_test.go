@@ -20,6 +20,7 @@ func TestAutogradeConcurrencyExercises(t *testing.T) {
 		"13-select-and-context",
 		"14-pipelines-and-pools",
 		"15-locks-and-subtle-failures",
+		"16-scheduler-and-recursion",
 	}
 	seq, _ := filepath.Glob("testdata/sequential/*.txt")
 	answers := map[string]string{}
