@@ -203,7 +203,7 @@ func TestLessonsConsole(t *testing.T) {
 // heading, every code cell and every image the notebook's outputs hold.
 func checkHTML(t *testing.T, name string, nb *notebook.Notebook, page []byte) {
 	t.Helper()
-	text := spaceRE.ReplaceAllString(html.UnescapeString(tagRE.ReplaceAllString(string(page), " ")), " ")
+	text := spaceRE.ReplaceAllString(html.UnescapeString(tagRE.ReplaceAllString(string(page), "")), " ")
 	for _, h := range headings(nb) {
 		if !strings.Contains(text, plain(h)) {
 			t.Errorf("%s.html lacks the heading %q", name, h)
