@@ -250,13 +250,16 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	e.interrupted = false
 	e.mu.Unlock()
 
-	ms, _, err := source.ParseMagics(cell.Code)
+	ms, code, err := source.ParseMagics(cell.Code)
 	if err != nil {
 		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}, Kind: KindMagic}}
 	}
 	var restart *Restart // a restart the cell asked for, or found necessary
+	var inWorker []source.Magic
 	for _, m := range ms {
 		switch {
+		case !m.InSupervisor():
+			inWorker = append(inWorker, m)
 		case m.Name == "reset":
 			if _, err := e.swap(false); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
@@ -288,7 +291,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 			restart = &Restart{Reason: RestartDied, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
 		}
 	}
-	m, err := p.call(ctx, &wire.Message{Op: wire.OpExec, Code: cell.Code, Cell: cell.Number}, e.Interrupt)
+	m, err := p.call(ctx, &wire.Message{Op: wire.OpExec, Code: code, Magics: inWorker, Cell: cell.Number}, e.Interrupt)
 	if err != nil {
 		return e.crashed(p, sink, err)
 	}

@@ -253,13 +253,9 @@ func (w *worker) exec(m *wire.Message) {
 		w.idle.Reset(idleTrim)
 	}()
 
-	ms, code, err := source.ParseMagics(m.Code)
-	if err != nil {
-		reply.Error = &wire.Error{Name: "MagicError", Message: err.Error(), Kind: wire.KindMagic}
-		return
-	}
+	code := m.Code // its magic lines blanked: the supervisor parsed them
 	timed := false
-	for _, mg := range ms {
+	for _, mg := range m.Magics {
 		switch mg.Name {
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)

@@ -290,9 +290,16 @@ func StmtVars(stmts string) []string {
 
 // Magic is one %-command on the first lines of a cell.
 type Magic struct {
-	Name string // without the %
-	Args string // the rest of the line, trimmed
-	Line int    // 1-based line in the cell
+	Name string `json:"name"` // without the %
+	Args string `json:"args"` // the rest of the line, trimmed
+	Line int    `json:"line"` // 1-based line in the cell
+}
+
+// InSupervisor reports whether the supervisor carries out m: %reset and
+// %goroutines stop replace the worker. The worker carries out the others
+// (%help, %time, %gomaxprocs, %env, %goroutines), which need its process.
+func (m Magic) InSupervisor() bool {
+	return m.Name == "reset" || (m.Name == "goroutines" && m.Args == "stop")
 }
 
 // MagicHelp documents the magics shared by every front end.
