@@ -10,6 +10,20 @@
 // declarations of earlier cells. Panics in goroutines of go statements and
 // deadlocks are reported without losing the worker (see Goroutines).
 //
+// # Layout
+//
+// This package is the supervisor only, in the front end's process: the
+// worker's lifetime, restarts and replay, and the relay of its output
+// streams (proc.go: order markers, coalescing, crash dumps). It must never
+// import the interpreter (yaegi), the worker (engine/worker) or the
+// run-time helpers of cells (internal/cellrt); a test keeps it so. The
+// worker process is engine/worker; the protocol internal/wire; the pure
+// functions over cell text internal/source; the compatibility layer
+// internal/rewrite; what rewritten code calls at run time, the deadlock
+// detector among it, internal/cellrt. docs/architecture.md has the
+// picture. The sections below describe what a front end sees, wherever
+// the code that does it lives.
+//
 // # Protocol
 //
 // The supervisor talks to the worker with length-prefixed JSON frames on the
@@ -33,7 +47,15 @@
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
 // functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
-// lines are shared by all front ends.
+// lines are shared by all front ends; the supervisor parses them.
+//
+// # Results
+//
+// A Result carries structure, not sentences: an Error has a Kind, the Cell
+// and Line it is at and the interpreted Frames of a panic; Restart says why
+// a fresh worker was started, whether the session was replayed and what was
+// lost. Result.Traceback renders them in plain text as Jupyter shows them;
+// other front ends render the fields in their own medium.
 //
 // # Compatibility layer
 //
