@@ -97,12 +97,8 @@ func (w *worker) checkRedefinition(cell int, code string, c source.Chunk) error 
 		return nil
 	}
 	base := len("package p;")
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.typeSrc == nil {
-		w.typeSrc = map[string]typeDef{}
-	}
-	var fresh []typeDef
+	var fresh []string
+	var defs []typeDef
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.TYPE {
@@ -112,22 +108,16 @@ func (w *worker) checkRedefinition(cell int, code string, c source.Chunk) error 
 			ts := s.(*ast.TypeSpec)
 			lo, hi := fset.Position(ts.Pos()).Offset-base, fset.Position(ts.End()).Offset-base
 			text := strings.Join(strings.Fields(src[lo:hi]), " ")
-			if old, ok := w.typeSrc[ts.Name.Name]; ok && old.text != text {
+			if old, ok := w.sess.typeOf(ts.Name.Name); ok && old.text != text {
 				line := strings.Count(code[:c.Start+lo], "\n") + 1
 				return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, line, ts.Name.Name, old.cell)
 			}
-			fresh = append(fresh, typeDef{name: ts.Name.Name, text: text, cell: cell})
+			fresh = append(fresh, ts.Name.Name)
+			defs = append(defs, typeDef{text: text, cell: cell})
 		}
 	}
-	for _, t := range fresh {
-		if _, ok := w.typeSrc[t.name]; !ok {
-			w.typeSrc[t.name] = t
-		}
+	for i, name := range fresh {
+		w.sess.addType(name, defs[i])
 	}
 	return nil
-}
-
-type typeDef struct {
-	name, text string
-	cell       int
 }

@@ -63,37 +63,28 @@ type worker struct {
 	// used is then given back to the system (a worker waits between
 	// cells far longer than it runs them).
 	idle *time.Timer
+	// sess is what the cells defined and imported (its own lock).
+	sess *session
 
-	mu      sync.Mutex // guards the fields below
-	ip      *interp.Interpreter
-	cell    int
-	cancel  context.CancelFunc
-	stop    func()            // stops the running cell's sleeps and the runtime's work (cellstop)
-	traces  []wire.Frame      // interpreted frames printed by the interpreter during the cell
-	defs    map[string]string // name → source of its latest definition
-	imports map[string]bool   // "name path" of every import so far
-	stdin   *inputReader
-	inputs  chan *wire.Message
-	// prelude holds, per name, Go source that declares what the session
-	// defined, for type-checking later cells.
-	prelude map[string]string
-	fatal   *wire.Error // what ended the running cell early: a goroutine's panic, a deadlock
-	typeSrc map[string]typeDef
-	later   []string       // reports of panics in goroutines of cells that had ended
-	cells   map[int]string // the source of every cell run, to place panics (panicLines)
+	mu     sync.Mutex // guards the fields below
+	ip     *interp.Interpreter
+	cell   int
+	cancel context.CancelFunc
+	stop   func()       // stops the running cell's sleeps and the runtime's work (cellstop)
+	traces []wire.Frame // interpreted frames printed by the interpreter during the cell
+	stdin  *inputReader
+	inputs chan *wire.Message
+	fatal  *wire.Error // what ended the running cell early: a goroutine's panic, a deadlock
+	later  []string    // reports of panics in goroutines of cells that had ended
 }
 
-// reset makes a fresh interpreter.
+// reset makes a fresh interpreter and session.
 func (w *worker) reset() {
 	w.stdin = &inputReader{w: w}
 	ip := w.newInterp()
 	w.mu.Lock()
 	w.ip = ip
-	w.defs = map[string]string{}
-	w.imports = map[string]bool{}
-	w.prelude = map[string]string{}
-	w.typeSrc = map[string]typeDef{}
-	w.cells = map[int]string{}
+	w.sess = newSession()
 	w.mu.Unlock()
 }
 
@@ -153,10 +144,8 @@ func (w *worker) newInterp() *interp.Interpreter {
 // able to repeat them in every cell), or "" when nothing is new.
 func (w *worker) newImports(cell int, code string, c source.Chunk) string {
 	var b strings.Builder
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	for _, spec := range source.ImportSpecs(code, c) {
-		if w.imports[spec.Key] {
+		if w.sess.imported(spec) {
 			continue
 		}
 		b.WriteString(source.LineDirective(cell, code, spec.Off) + "import " + spec.Text + "\n")
@@ -275,9 +264,9 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	w.sess.setCell(m.Cell, code)
 	w.mu.Lock()
 	w.cell = m.Cell
-	w.cells[m.Cell] = code
 	w.cancel = cancel
 	w.stop = cellstop.Begin()
 	w.traces = nil
@@ -526,19 +515,11 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		switch c.Kind {
 		case source.KindImport:
 			decls = append(decls, wire.Decl{Cell: cell, Src: src})
-			w.mu.Lock()
-			for _, spec := range source.ImportSpecs(code, c) {
-				w.imports[spec.Key] = true
-			}
-			w.mu.Unlock()
+			w.sess.addImports(source.ImportSpecs(code, c))
 		case source.KindDecl:
 			decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
-			w.mu.Lock()
-			for _, n := range names {
-				w.defs[n] = code[c.Start:c.End]
-			}
-			w.mu.Unlock()
-			w.learn(code[c.Start:c.End], c, names)
+			w.sess.define(names, c.Text(code))
+			w.learn(c.Text(code), c, names)
 		case source.KindVar:
 			names := source.DeclNames(code[c.Start:c.End])
 			vars = append(vars, names...)
@@ -779,15 +760,9 @@ func (w *worker) replay(m *wire.Message) {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
-		w.mu.Lock()
-		for _, n := range d.Names {
-			w.defs[n] = d.Src
-			w.prelude[n] = d.Src
-		}
-		for _, spec := range source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}) {
-			w.imports[spec.Key] = true
-		}
-		w.mu.Unlock()
+		w.sess.define(d.Names, d.Src)
+		w.sess.declare(d.Names, d.Src)
+		w.sess.addImports(source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}))
 	}
 	w.send(&wire.Message{Op: "reply", ID: m.ID, Lost: lost})
 }
