@@ -434,18 +434,3 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 	}
 	return false, false
 }
-
-// finalValueRange returns the byte range, in stmts, of a final expression
-// statement that surely yields a value worth showing: not a call (an
-// operand, an operation, a composite literal) or a call known to have
-// results. ok is false for anything else, which is then evaluated as it is.
-func (w *worker) finalValueRange(stmts string) (lo, hi int, ok bool) {
-	x, lo, hi, ok := source.FinalStmt(stmts)
-	if !ok || !source.Shown(x) {
-		return 0, 0, false
-	}
-	if has, known := w.callResults(x); !has || !known {
-		return 0, 0, false
-	}
-	return lo, hi, true
-}

@@ -89,35 +89,15 @@ func panicValue(err error) any {
 
 // checkRedefinition refuses a type declaration that changes a type the
 // session defined before: the interpreter would silently keep the old one.
-func (w *worker) checkRedefinition(cell int, code string, c source.Chunk) error {
-	src := code[c.Start:c.End]
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	base := len("package p;")
-	var fresh []string
-	var defs []typeDef
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.TYPE {
-			continue
-		}
-		for _, s := range g.Specs {
-			ts := s.(*ast.TypeSpec)
-			lo, hi := fset.Position(ts.Pos()).Offset-base, fset.Position(ts.End()).Offset-base
-			text := strings.Join(strings.Fields(src[lo:hi]), " ")
-			if old, ok := w.sess.typeOf(ts.Name.Name); ok && old.text != text {
-				line := strings.Count(code[:c.Start+lo], "\n") + 1
-				return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, line, ts.Name.Name, old.cell)
-			}
-			fresh = append(fresh, ts.Name.Name)
-			defs = append(defs, typeDef{text: text, cell: cell})
+func (w *worker) checkRedefinition(cell int, p *source.Parsed) error {
+	specs := p.TypeSpecs()
+	for _, ts := range specs {
+		if old, ok := w.sess.typeOf(ts.Name); ok && old.text != ts.Text {
+			return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, ts.Line, ts.Name, old.cell)
 		}
 	}
-	for i, name := range fresh {
-		w.sess.addType(name, defs[i])
+	for _, ts := range specs {
+		w.sess.addType(ts.Name, typeDef{text: ts.Text, cell: cell})
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/token"
 	"io"
 	"os"
@@ -446,105 +447,11 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	// end. Renamed, so that the interpreter does not run it again at
 	// every later evaluation.
 	code, hasMain := source.RenameMain(code)
+	r := &cellRun{w: w, ctx: ctx, ip: ip, cell: cell, code: code}
 	chunks := source.Split(code)
-	wrapped := false
-	var decls []wire.Decl
-	var vars []string
-	var result any
 	for i, c := range chunks {
-		if i == len(chunks)-1 && c.Kind == source.KindStmt {
-			// The final expression hands its value to _lanesrt.Result
-			// when it surely has one (decided now, once the cell's
-			// declarations are known): what the interpreter returns for
-			// a call without results is not reliable, and only a call of
-			// a compiled function lets cell-defined types show
-			// themselves.
-			if lo, hi, ok := w.finalValueRange(code[c.Start:c.End]); ok {
-				lo, hi = lo+c.Start, hi+c.Start
-				code = code[:lo] + source.RuntimeName + ".Result(" + code[lo:hi] + ")" + code[hi:]
-				c.End += len(source.RuntimeName + ".Result()")
-				wrapped = true
-				cellrt.TakeResult() // forget anything left over
-			}
-		}
-		var src string
-		if c.Kind == source.KindImport {
-			if src = w.newImports(cell, code, c); src == "" {
-				continue // every package was imported before
-			}
-		}
-		var names []string
-		if c.Kind == source.KindDecl {
-			names = source.DeclNames(code[c.Start:c.End])
-			if err := w.checkRedefinition(cell, code, c); err != nil {
-				return nil, nil, nil, err
-			}
-		}
-		var v reflect.Value
-		var err error
-		if c.Kind == source.KindImport {
-			v, err = ip.EvalWithContext(ctx, src)
-		} else {
-			src = rewrite.Chunk(cell, code, c, w, false)
-			if c.Kind == source.KindStmt {
-				src = notFuncFirst(src)
-			}
-			v, err = ip.EvalWithContext(ctx, src)
-			if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
-				// See varStatements.
-				if parts := rewrite.VarStatements(cell, code, c); len(parts) > 0 {
-					err = nil
-					for _, p := range parts {
-						if _, err = ip.EvalWithContext(ctx, p); err != nil {
-							break
-						}
-					}
-					src = strings.Join(parts, "\n")
-				}
-			}
-			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
-				// The interpreter cannot range over an integer; nothing
-				// ran yet, so try again with unknown ranges as integers.
-				src = rewrite.Chunk(cell, code, c, w, true)
-				v, err = ip.EvalWithContext(ctx, src)
-			}
-		}
-		if err != nil {
+		if err := r.chunk(c, i == len(chunks)-1); err != nil {
 			return nil, nil, nil, err
-		}
-		switch c.Kind {
-		case source.KindImport:
-			decls = append(decls, wire.Decl{Cell: cell, Src: src})
-			w.sess.addImports(source.ImportSpecs(code, c))
-		case source.KindDecl:
-			decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
-			w.sess.define(names, c.Text(code))
-			w.learn(c.Text(code), c, names)
-		case source.KindVar:
-			names := source.DeclNames(code[c.Start:c.End])
-			vars = append(vars, names...)
-			if source.ReplayableVar(code[c.Start:c.End]) {
-				decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
-			}
-			w.learn(code[c.Start:c.End], c, names)
-		case source.KindStmt:
-			sv := source.StmtVars(code[c.Start:c.End])
-			vars = append(vars, sv...)
-			w.learn("", c, sv)
-			switch {
-			case i != len(chunks)-1:
-			case wrapped:
-				if rv, ok := cellrt.TakeResult(); ok && rv != nil {
-					result = rv
-				}
-			case hasValue(v):
-				// Not wrapped: a call whose results could not be told.
-				if x, _, _, ok := source.FinalStmt(code[c.Start:c.End]); ok && source.Shown(x) {
-					if has, known := w.callResults(x); has || !known {
-						result = v.Interface()
-					}
-				}
-			}
 		}
 	}
 	if hasMain {
@@ -552,7 +459,130 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			return nil, nil, nil, err
 		}
 	}
-	return result, decls, vars, nil
+	return r.result, r.decls, r.vars, nil
+}
+
+// cellRun is one evaluation of a cell, chunk after chunk.
+type cellRun struct {
+	w    *worker
+	ctx  context.Context
+	ip   *interp.Interpreter
+	cell int
+	code string // the cell, its final expression wrapped once known
+
+	decls  []wire.Decl // what a restart replays
+	vars   []string    // the variables the cell defined
+	result any         // the value to show
+}
+
+// chunk evaluates one chunk and records what it defined. The chunk is
+// parsed once for every question asked of it.
+func (r *cellRun) chunk(c source.Chunk, last bool) error {
+	p := source.Parse(r.cell, r.code, c)
+	var final ast.Expr // the final expression, when it is to be shown
+	wrapped := false
+	if last && c.Kind == source.KindStmt {
+		if x, lo, hi, ok := p.FinalExpr(); ok && source.Shown(x) {
+			final = x
+			// The final expression hands its value to _lanesrt.Result
+			// when it surely has one (decided now, once the cell's
+			// declarations are known): what the interpreter returns
+			// for a call without results is not reliable, and only a
+			// call of a compiled function lets cell-defined types show
+			// themselves.
+			if has, known := r.w.callResults(x); has && known {
+				r.code = r.code[:lo] + source.RuntimeName + ".Result(" + r.code[lo:hi] + ")" + r.code[hi:]
+				c.End += len(source.RuntimeName + ".Result()")
+				wrapped = true
+				cellrt.TakeResult() // forget anything left over
+			}
+		}
+	}
+	var names []string
+	switch c.Kind {
+	case source.KindImport:
+		src := r.w.newImports(r.cell, r.code, c)
+		if src == "" {
+			return nil // every package was imported before
+		}
+		if _, err := r.ip.EvalWithContext(r.ctx, src); err != nil {
+			return err
+		}
+		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src})
+		r.w.sess.addImports(source.ImportSpecs(r.code, c))
+		return nil
+	case source.KindDecl, source.KindVar:
+		names = p.DeclNames()
+	}
+	if c.Kind == source.KindDecl {
+		if err := r.w.checkRedefinition(r.cell, p); err != nil {
+			return err
+		}
+	}
+	src, v, err := r.eval(c)
+	if err != nil {
+		return err
+	}
+	text := c.Text(r.code)
+	switch c.Kind {
+	case source.KindDecl:
+		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
+		r.w.sess.define(names, text)
+		r.w.learn(text, c, names)
+	case source.KindVar:
+		r.vars = append(r.vars, names...)
+		if p.ReplayableVar() {
+			r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
+		}
+		r.w.learn(text, c, names)
+	case source.KindStmt:
+		sv := p.StmtVars()
+		r.vars = append(r.vars, sv...)
+		r.w.learn("", c, sv)
+		switch {
+		case !last:
+		case wrapped:
+			if rv, ok := cellrt.TakeResult(); ok && rv != nil {
+				r.result = rv
+			}
+		case final != nil && hasValue(v):
+			// Not wrapped: a call whose results could not be told.
+			if has, known := r.w.callResults(final); has || !known {
+				r.result = v.Interface()
+			}
+		}
+	}
+	return nil
+}
+
+// eval evaluates a declaration, var or statement chunk, rewritten where
+// the interpreter needs it, and returns the source evaluated (to replay)
+// and the value.
+func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
+	src := rewrite.Chunk(r.cell, r.code, c, r.w, false)
+	if c.Kind == source.KindStmt {
+		src = notFuncFirst(src)
+	}
+	v, err := r.ip.EvalWithContext(r.ctx, src)
+	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+		// See rewrite.VarStatements.
+		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
+			err = nil
+			for _, p := range parts {
+				if _, err = r.ip.EvalWithContext(r.ctx, p); err != nil {
+					break
+				}
+			}
+			src = strings.Join(parts, "\n")
+		}
+	}
+	if compilePanic(err) && strings.Contains(c.Text(r.code), "range") {
+		// The interpreter cannot range over an integer; nothing ran
+		// yet, so try again with unknown ranges as integers.
+		src = rewrite.Chunk(r.cell, r.code, c, r.w, true)
+		v, err = r.ip.EvalWithContext(r.ctx, src)
+	}
+	return src, v, err
 }
 
 // hasValue tells a value worth showing from what the interpreter returns
