@@ -276,34 +276,10 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	if err != nil {
 		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}, Kind: KindMagic}}
 	}
-	var restart *Restart // a restart the cell asked for, or found necessary
-	var inWorker []source.Magic
-	for _, m := range ms {
-		switch {
-		case !m.InSupervisor():
-			inWorker = append(inWorker, m)
-		case m.Name == "reset":
-			if _, err := e.swap(false); err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
-			}
-			restart = &Restart{Reason: RestartReset}
-			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
-		case m.Name == "goroutines" && m.Args == "stop":
-			// Go cannot stop a goroutine from outside: a fresh worker,
-			// with the session's declarations replayed, is the only way.
-			p, err := e.swap(true)
-			if err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
-			}
-			restart = &Restart{Reason: RestartStop, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
-			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
-			if len(restart.LostVars) > 0 {
-				msg += "These variables lost their values and are no longer defined: " + strings.Join(restart.LostVars, ", ") + ".\n"
-			}
-			sink.Stream("stdout", msg)
-		}
+	restart, inWorker, err := e.magics(ms, sink)
+	if err != nil {
+		return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
 	}
-
 	p := e.current()
 	p.setSink(sink)
 	if p.isDead() {
@@ -342,6 +318,38 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 }
 
 var errStuck = errors.New("the interrupted cell did not stop")
+
+// magics carries out the magics of a cell that replace the worker
+// (source.Magic.InSupervisor) and returns the restart they made and the
+// magics the worker carries out.
+func (e *Engine) magics(ms []source.Magic, sink Sink) (restart *Restart, inWorker []source.Magic, err error) {
+	for _, m := range ms {
+		switch {
+		case !m.InSupervisor():
+			inWorker = append(inWorker, m)
+		case m.Name == "reset":
+			if _, err := e.swap(false); err != nil {
+				return nil, nil, err
+			}
+			restart = &Restart{Reason: RestartReset}
+			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
+		case m.Name == "goroutines" && m.Args == "stop":
+			// Go cannot stop a goroutine from outside: a fresh worker,
+			// with the session's declarations replayed, is the only way.
+			p, err := e.swap(true)
+			if err != nil {
+				return nil, nil, err
+			}
+			restart = &Restart{Reason: RestartStop, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
+			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
+			if len(restart.LostVars) > 0 {
+				msg += "These variables lost their values and are no longer defined: " + strings.Join(restart.LostVars, ", ") + ".\n"
+			}
+			sink.Stream("stdout", msg)
+		}
+	}
+	return restart, inWorker, nil
+}
 
 func (e *Engine) current() *proc {
 	e.mu.Lock()

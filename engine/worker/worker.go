@@ -236,16 +236,58 @@ const idleTrim = 250 * time.Millisecond
 
 // exec runs one cell and replies with its result.
 func (w *worker) exec(m *wire.Message) {
-	reply := &wire.Message{Op: "done", ID: m.ID}
+	reply := &wire.Message{Op: wire.OpDone, ID: m.ID}
 	w.idle.Stop()
 	defer func() {
 		w.sendOrdered(reply)
 		w.idle.Reset(idleTrim)
 	}()
 
-	code := m.Code // its magic lines blanked: the supervisor parsed them
-	timed := false
-	for _, mg := range m.Magics {
+	timed := w.magics(m.Magics)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The code has its magic lines blanked: the supervisor parsed them.
+	ip := w.begin(m.Cell, m.Code, cancel, reply)
+	cellrt.CellStarted(m.Cell)
+	defer cellrt.CellEnded()
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go cellrt.WatchDeadlock(watch, m.Cell, func(d *cellrt.Deadlock) {
+		w.endCell(m.Cell, &wire.Error{Name: "fatal error", Message: cellrt.DeadlockMessage, Traceback: d.Traceback,
+			Kind: wire.KindFatal, Cell: d.At.Cell, Line: d.At.Line})
+	})
+
+	start := time.Now()
+	cpu0 := cpuTime()
+	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, m.Code)
+	stopWatch()
+	if evalErr == nil && ctx.Err() != nil {
+		// Stopped as its last statement returned (a sleep cut short, say):
+		// the evaluation may win the race with the cancellation.
+		evalErr = ctx.Err()
+	}
+	if timed {
+		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
+	}
+	w.finish(reply, m.Cell, evalErr)
+	if reply.Error != nil {
+		return
+	}
+	reply.Decls = decls
+	reply.Vars = vars
+	if val != nil {
+		b := display.Render(val)
+		reply.Bundle = &b
+	}
+	if note := outliving(m.Cell); note != "" {
+		w.sendOrdered(&wire.Message{Op: wire.OpStderr, Text: note})
+	}
+}
+
+// magics carries out the magics of a cell that the worker owns (see
+// source.Magic.InSupervisor) and reports whether the cell is timed.
+func (w *worker) magics(ms []source.Magic) (timed bool) {
+	for _, mg := range ms {
 		switch mg.Name {
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)
@@ -263,11 +305,16 @@ func (w *worker) exec(m *wire.Message) {
 			}
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	w.sess.setCell(m.Cell, code)
+	return timed
+}
+
+// begin makes cell the running one and returns the interpreter to run it
+// in. The reports of goroutines of earlier cells that panicked since are
+// written first, and counted in reply.
+func (w *worker) begin(cell int, code string, cancel context.CancelFunc, reply *wire.Message) *interp.Interpreter {
+	w.sess.setCell(cell, code)
 	w.mu.Lock()
-	w.cell = m.Cell
+	w.cell = cell
 	w.cancel = cancel
 	w.stop = cellstop.Begin()
 	w.traces = nil
@@ -277,30 +324,16 @@ func (w *worker) exec(m *wire.Message) {
 	ip := w.ip
 	w.mu.Unlock()
 	for _, l := range later {
-		w.sendOrdered(&wire.Message{Op: "stderr", Text: l})
+		w.sendOrdered(&wire.Message{Op: wire.OpStderr, Text: l})
 	}
 	reply.LatePanics = len(later)
-	cellrt.CellStarted(m.Cell)
-	defer cellrt.CellEnded()
-	watch, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go cellrt.WatchDeadlock(watch, m.Cell, func(d *cellrt.Deadlock) {
-		w.endCell(m.Cell, &wire.Error{Name: "fatal error", Message: cellrt.DeadlockMessage, Traceback: d.Traceback,
-			Kind: wire.KindFatal, Cell: d.At.Cell, Line: d.At.Line})
-	})
+	return ip
+}
 
-	start := time.Now()
-	cpu0 := cpuTime()
-	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
-	stopWatch()
-	if evalErr == nil && ctx.Err() != nil {
-		// Stopped as its last statement returned (a sleep cut short, say):
-		// the evaluation may win the race with the cancellation.
-		evalErr = ctx.Err()
-	}
-	if timed {
-		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
-	}
+// finish ends the running cell: reply gets its error, if any (what ended
+// it early, or evalErr), and is marked stuck when its code is still
+// running after an interrupt.
+func (w *worker) finish(reply *wire.Message, cell int, evalErr error) {
 	w.mu.Lock()
 	w.cancel = nil
 	traces := w.traces
@@ -308,28 +341,13 @@ func (w *worker) exec(m *wire.Message) {
 	fatal := w.fatal
 	w.fatal = nil
 	w.mu.Unlock()
-	if fatal != nil {
+	switch {
+	case fatal != nil:
 		reply.Error = fatal
-		if !w.settle(time.Second) {
-			reply.Stuck = true
-		}
-		return
-	}
-	if evalErr != nil {
-		reply.Error = w.describe(evalErr, m.Cell, traces)
-		if errors.Is(evalErr, context.Canceled) && !w.settle(time.Second) {
-			reply.Stuck = true
-		}
-		return
-	}
-	reply.Decls = decls
-	reply.Vars = vars
-	if val != nil {
-		b := display.Render(val)
-		reply.Bundle = &b
-	}
-	if note := outliving(m.Cell); note != "" {
-		w.sendOrdered(&wire.Message{Op: "stderr", Text: note})
+		reply.Stuck = !w.settle(time.Second)
+	case evalErr != nil:
+		reply.Error = w.describe(evalErr, cell, traces)
+		reply.Stuck = errors.Is(evalErr, context.Canceled) && !w.settle(time.Second)
 	}
 }
 
