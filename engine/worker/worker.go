@@ -754,6 +754,7 @@ type traceFilter struct{ w *worker }
 
 var frameRE = regexp.MustCompile(`^cell(\d+):(\d+)(?::\d+)?: panic: (.*)\n?$`)
 
+// Write keeps a frame line for the traceback, or passes the text on.
 func (t *traceFilter) Write(p []byte) (int, error) {
 	if m := frameRE.FindSubmatch(p); m != nil {
 		frame := wire.Frame{Func: string(m[3])}
@@ -780,6 +781,8 @@ type inputReader struct {
 	buf []byte
 }
 
+// Read returns buffered input, asking the front end for a line when
+// there is none.
 func (r *inputReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 {
 		r.w.sendOrdered(&wire.Message{Op: "input"})

@@ -299,6 +299,7 @@ func TakeResult() (any, bool) {
 // with fmt.Println.
 type tuple []any
 
+// String prints the values as fmt.Println would, without the newline.
 func (t tuple) String() string {
 	return strings.TrimSuffix(fmt.Sprintln([]any(t)...), "\n")
 }
@@ -444,7 +445,10 @@ func unwrapPanic(r any) any {
 // runtime.Error.
 type runtimeError string
 
+// Error returns Go's text of the runtime error.
 func (e runtimeError) Error() string { return "runtime error: " + string(e) }
+
+// RuntimeError marks the error as a runtime.Error.
 func (e runtimeError) RuntimeError() {}
 
 var posPrefix = regexp.MustCompile(`^(?:\S+?:\d+(?::\d+)?: )+`)
