@@ -14,7 +14,7 @@
 //
 // This package is the supervisor only, in the front end's process: the
 // worker's lifetime, restarts and replay, and the relay of its output
-// streams (proc.go: order markers, coalescing, crash dumps). It must never
+// streams (relay.go: order markers, coalescing, crash dumps). It must never
 // import the interpreter (yaegi), the worker (engine/worker) or the
 // run-time helpers of cells (internal/cellrt); a test keeps it so. The
 // worker process is engine/worker; the protocol internal/wire; the pure
