@@ -79,12 +79,7 @@ func newRecorder(name string) *Recorder {
 func (r *Recorder) measure() {
 	calibrate()
 	tracer.mu.Lock()
-	if o := tracer.owner; o != nil && o.idle() {
-		traceLog(o.id, 'x', -1)
-		o.tr.gaveUp.Store(true)
-		o.tr.stop()
-		tracer.owner = nil
-	}
+	takeIdleTracer()
 	r.tr = startTracing()
 	if r.tr.buf != nil {
 		tracer.owner = r
@@ -101,6 +96,17 @@ func (r *Recorder) measure() {
 var tracer struct {
 	mu    sync.Mutex
 	owner *Recorder
+}
+
+// takeIdleTracer stops the trace of an idle recorder (see idle), so that
+// the tracer is free; the caller holds tracer.mu.
+func takeIdleTracer() {
+	if o := tracer.owner; o != nil && o.idle() {
+		traceLog(o.id, 'x', -1)
+		o.tr.gaveUp.Store(true)
+		o.tr.stop()
+		tracer.owner = nil
+	}
 }
 
 // idle reports whether the recorder may give up its trace: it yields, it

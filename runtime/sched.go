@@ -38,7 +38,11 @@ type SchedTrace struct {
 // followed. Only one trace can run at a time in a process.
 func Trace(f func()) (*SchedTrace, error) {
 	var buf bytes.Buffer
-	if err := rtrace.Start(&buf); err != nil {
+	tracer.mu.Lock()
+	takeIdleTracer()
+	err := rtrace.Start(&buf)
+	tracer.mu.Unlock()
+	if err != nil {
 		return nil, fmt.Errorf("lanes: starting the execution tracer: %w", err)
 	}
 	ctx := context.Background()

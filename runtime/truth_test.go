@@ -1,8 +1,11 @@
 package lanes
 
 import (
+	"bytes"
 	"fmt"
+	"reflect"
 	"runtime"
+	rtrace "runtime/trace"
 	"slices"
 	"strings"
 	"sync"
@@ -260,5 +263,80 @@ func TestBusyMachineNote(t *testing.T) {
 	}
 	if strings.Contains(NewTable(quiet).Text(), "Busy machine") {
 		t.Errorf("a quiet run is called busy")
+	}
+}
+
+// TestTraceAfterAbandonedRecorder checks that lanes.Trace can run after a
+// recorder nobody ran.
+func TestTraceAfterAbandonedRecorder(t *testing.T) {
+	rec := NewRecorder()
+	tk := rec.Task("left behind")
+	tk.Done()
+	if _, err := Trace(func() { Work(time.Millisecond) }); err != nil {
+		t.Fatalf("Trace after an idle recorder: %v", err)
+	}
+	if r := rec.Run(); !r.Measured {
+		t.Errorf("the idle recorder's run: %s", r.Note)
+	}
+}
+
+// TestRunBesideOwnTrace checks a run while the program traces itself (as
+// go test -trace does): the run is measured through a flight recorder; and
+// that a run that can have neither says so instead of guessing.
+func TestRunBesideOwnTrace(t *testing.T) {
+	if rtrace.IsEnabled() {
+		t.Skip("the tracer is already on (go test -trace)")
+	}
+	var buf bytes.Buffer
+	if err := rtrace.Start(&buf); err != nil {
+		t.Fatal(err)
+	}
+	defer rtrace.Stop()
+	r := Pool(2).Run(Identical(4, Compute(time.Millisecond)))
+	checkPossible(t, "pool beside a trace", r, 2)
+
+	fr := rtrace.NewFlightRecorder(rtrace.FlightRecorderConfig{})
+	if err := fr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Stop()
+	r = Pool(2).Run(Identical(4, Compute(time.Millisecond)))
+	if r.Measured || !strings.Contains(r.Note, "not measured") {
+		t.Errorf("run with the tracer and the flight recorder busy: measured %v, note %q", r.Measured, r.Note)
+	}
+	if text := r.Table().Text(); !strings.Contains(text, "not measured") {
+		t.Errorf("the table does not say the run was not measured:\n%s", text)
+	}
+}
+
+// TestInterpretedTasks checks how runs tell interpreted tasks: a func made
+// by reflect.MakeFunc (which is how the interpreter hands cell funcs to
+// compiled code) is interpreted, a compiled func is not.
+func TestInterpretedTasks(t *testing.T) {
+	compiled := func(tk *Task) { tk.Compute(100 * time.Microsecond) }
+	made := reflect.MakeFunc(reflect.TypeOf(compiled), func(args []reflect.Value) []reflect.Value {
+		compiled(args[0].Interface().(*Task))
+		return nil
+	}).Interface().(func(*Task))
+	for _, tc := range []struct {
+		name string
+		f    func(*Task)
+		want bool
+	}{{"compiled", compiled, false}, {"made by reflect", made, true}} {
+		g := NewGroup(1)
+		g.Go("job", tc.f)
+		r := g.Wait()
+		if r.Interpreted != tc.want {
+			t.Errorf("%s: Interpreted = %v", tc.name, r.Interpreted)
+		}
+		if has := strings.Contains(r.Table().Text(), "Interpreted:"); has != tc.want {
+			t.Errorf("%s: table note %v", tc.name, has)
+		}
+	}
+	// NewRecorder called through reflection, as cells call it.
+	rec := reflect.ValueOf(NewRecorder).Call(nil)[0].Interface().(*Recorder)
+	rec.Task("t").Done()
+	if !rec.Run().Interpreted {
+		t.Errorf("a recorder made through reflection is not marked interpreted")
 	}
 }
