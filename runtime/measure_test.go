@@ -136,3 +136,19 @@ func TestPlanRun(t *testing.T) {
 		t.Errorf("the measured timeline draws %d lanes, want the tasks' and %q", n, OtherLane)
 	}
 }
+
+func TestWrap(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		width int
+		want  string
+	}{
+		{"one two three", 80, "one two three\n"},
+		{"one two three", 7, "one two\nthree\n"},
+		{"averyveryverylongword x", 5, "averyveryverylongword\nx\n"},
+	} {
+		if got := wrap(tc.s, tc.width); got != tc.want {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tc.s, tc.width, got, tc.want)
+		}
+	}
+}

@@ -139,8 +139,29 @@ func (t *Table) Text() string {
 		b.WriteString(truncate("eff. = efficiency, conc. = peak concurrency, par. = peak parallelism", cols) + "\n")
 	}
 	for _, n := range t.notes() {
-		b.WriteString(n + "\n")
+		b.WriteString(wrap(n, cols))
 	}
+	return b.String()
+}
+
+// wrap breaks s into lines of at most width runes at spaces; each line
+// ends with a newline.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		n := len([]rune(w))
+		if i > 0 && line+1+n > width {
+			b.WriteString("\n")
+			line = 0
+		} else if i > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(w)
+		line += n
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
