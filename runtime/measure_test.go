@@ -10,18 +10,29 @@ import (
 
 // BenchmarkTracingOverhead compares a 100 ms real run (pool(2), 20 tasks of
 // 10 ms) measured from an execution trace with the same run untraced, in
-// alternation, and reports the median wall time of each and their ratio.
+// alternation, and reports the median wall time of each and their ratio,
+// and the same ratio of the CPU time the process used for the run (which a
+// busy machine disturbs less than the wall time), start and stop included.
 func BenchmarkTracingOverhead(b *testing.B) {
 	w := Identical(20, Compute(10*time.Millisecond))
-	var traced, plain []float64
+	var traced, plain, tracedCPU, plainCPU []float64
+	cpu := func() float64 { c, _ := processCPU(); return float64(c) }
 	for b.Loop() {
+		c0 := cpu()
 		traced = append(traced, float64(Pool(2).run(w, true).Wall))
+		c1 := cpu()
 		plain = append(plain, float64(Pool(2).run(w, false).Wall))
+		c2 := cpu()
+		tracedCPU = append(tracedCPU, c1-c0)
+		plainCPU = append(plainCPU, c2-c1)
 	}
 	mt, mp := median(traced), median(plain)
 	b.ReportMetric(mt/1e6, "ms-traced")
 	b.ReportMetric(mp/1e6, "ms-untraced")
 	b.ReportMetric(100*(mt/mp-1), "%overhead")
+	if p := median(plainCPU); p > 0 {
+		b.ReportMetric(100*(median(tracedCPU)/p-1), "%cpu-overhead")
+	}
 }
 
 // BenchmarkTracingCost reports what measuring adds around a run of many
