@@ -47,6 +47,8 @@ type Recorder struct {
 	taskLane  []int
 	final     *Run // the measured run, once every task is done
 
+	runMu sync.Mutex // serialises Run, which may end the trace
+
 	inflight, peak atomic.Int64
 }
 
@@ -161,7 +163,7 @@ func (r *Recorder) finish(name string, cores int) *Run {
 	taskLane := append([]int(nil), r.taskLane...)
 	r.mu.Unlock()
 	applyMeasurement(run, m, taskLane)
-	if cpuOK && r.cpuOK && r.final == nil && !r.tr.stolen() {
+	if cpuOK && r.cpuOK && !r.tr.givenUp() {
 		run.Stolen = max(0, m.running-(cpu1-r.cpu0))
 	}
 	return run
@@ -268,6 +270,8 @@ func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress, bind bool)
 // declared spans, cut at the present moment, which a live display can
 // show; so does a call after the measured one.
 func (r *Recorder) Run() *Run {
+	r.runMu.Lock()
+	defer r.runMu.Unlock()
 	r.mu.Lock()
 	n, final := len(r.tasks), r.final
 	r.mu.Unlock()
