@@ -340,3 +340,22 @@ func TestInterpretedTasks(t *testing.T) {
 		t.Errorf("a recorder made through reflection is not marked interpreted")
 	}
 }
+
+// TestConcurrentRuns runs several real runs at once: each is measured
+// (from the trace or a flight recorder) or says it was not, and each one
+// measured is possible.
+func TestConcurrentRuns(t *testing.T) {
+	runs := make([]*Run, 4)
+	var wg sync.WaitGroup
+	for i := range runs {
+		wg.Go(func() { runs[i] = Pool(2).Run(Identical(4, Compute(500*time.Microsecond), Wait(time.Millisecond))) })
+	}
+	wg.Wait()
+	for i, r := range runs {
+		if r.Measured {
+			checkPossible(t, fmt.Sprint("concurrent run ", i), r, 2)
+		} else if !strings.HasPrefix(r.Note, "not measured") {
+			t.Errorf("concurrent run %d neither measured nor explained: %q", i, r.Note)
+		}
+	}
+}
