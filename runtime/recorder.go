@@ -17,14 +17,16 @@ import (
 //		go func() {
 //			defer wg.Done()
 //			defer t.Done()
-//			t.Wait(50 * time.Millisecond) // recorded as waiting
-//			lanes.Fib(27)                 // untracked time counts as computing
+//			t.Wait(50 * time.Millisecond) // declared as waiting
+//			lanes.Fib(27)                 // untracked time is declared computing
 //		}()
 //	}
 //	wg.Wait()
 //	rec.Run().Timeline()
 //
-// Recording costs a clock read and an append per span (see
+// What a task declares is its plan; Run measures what its goroutine really
+// did from the execution trace (see Run and the package doc). Recording
+// costs a clock read, an append and a trace event per span (see
 // BenchmarkSpanRecord), so it stays on.
 type Recorder struct {
 	start time.Time
