@@ -62,9 +62,12 @@
 // task declared (a semaphore is blocked, an event loop's queue is ready).
 // So CPU is at most wall × GOMAXPROCS and peak parallelism at most
 // GOMAXPROCS, by construction. What the tasks declared is kept as Run.Plan
-// (Run.PlanRun draws it); P time spent on goroutines that are no task's
-// (the garbage collector, the runtime) is Run.Other, drawn on a lane of its
-// own (OtherLane) and not counted as CPU. Tasks whose code ran in the
+// (Run.PlanRun draws it, and a timeline's header gives its compute time);
+// P time spent on goroutines that are no task's (the garbage collector, the
+// runtime) is Run.Other, drawn on a lane of its own (OtherLane) and not
+// counted as CPU. Run.Stolen is the part of the Ps' running time the
+// operating system gave to other programs, which Go cannot see; a table
+// notes the runs on a busy machine. Tasks whose code ran in the
 // interpreter are marked (Run.Interpreted) and the table says so.
 //
 // The process has one execution tracer. A run that finds it busy records

@@ -150,6 +150,10 @@ func (r *Run) Utilisation() float64 {
 	return float64(r.CPU()) / (float64(r.Wall) * float64(p))
 }
 
+// unmeasured reports whether r is a real run that could not be measured:
+// its spans are only what the tasks declared.
+func (r *Run) unmeasured() bool { return !r.Virtual && !r.Measured && r.Note != "" }
+
 // busy reports whether other programs took a noticeable share (a tenth) of
 // the time the run's goroutines were running.
 func (r *Run) busy() bool {

@@ -185,7 +185,17 @@ func (t *Timeline) layout(plotW int) []runLayout {
 
 // header is the line above each run: its name and totals.
 func runHeader(r *Run) string {
-	return fmt.Sprintf("%s — wall %s, CPU %s", r.Name, formatDur(r.Wall, r.Virtual), formatDur(r.CPU(), r.Virtual))
+	h := fmt.Sprintf("%s — wall %s, CPU %s", r.Name, formatDur(r.Wall, r.Virtual), formatDur(r.CPU(), r.Virtual))
+	if r.Measured { // the plan beside the measurement
+		var declared time.Duration
+		for _, s := range r.Plan {
+			if s.Kind == Computing {
+				declared += s.Duration()
+			}
+		}
+		h += fmt.Sprintf(" measured (declared compute %s)", formatDur(declared, false))
+	}
+	return h
 }
 
 // barTitle is the hover text of a bar.

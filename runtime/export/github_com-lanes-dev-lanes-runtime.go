@@ -4,6 +4,8 @@ package export
 
 import (
 	"github.com/lanes-dev/lanes/runtime"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -38,6 +40,8 @@ func init() {
 		"NewRecorder":           reflect.ValueOf(lanes.NewRecorder),
 		"NewTable":              reflect.ValueOf(lanes.NewTable),
 		"NewTask":               reflect.ValueOf(lanes.NewTask),
+		"Other":                 reflect.ValueOf(lanes.Other),
+		"OtherLane":             reflect.ValueOf(constant.MakeFromLiteral("\"GC & other goroutines\"", token.STRING, 0)),
 		"Pool":                  reflect.ValueOf(lanes.Pool),
 		"Random":                reflect.ValueOf(lanes.Random),
 		"Ready":                 reflect.ValueOf(lanes.Ready),
