@@ -1,10 +1,7 @@
 package lanes
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/png"
 	"math"
 	"strings"
 )
@@ -216,49 +213,32 @@ func (s svgPlot) text(x, y float64, t, anchor string) {
 // SVG draws the curve as an SVG document.
 func (c *SpeedupCurve) SVG() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", spW, spH, spW, spH)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Go, sans-serif" font-size="12">`+"\n", spW, spH, spW, spH)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", spW, spH)
 	c.draw(svgPlot{&b})
 	b.WriteString("</svg>\n")
 	return b.String()
 }
 
-type pngPlot struct{ img *image.RGBA }
+// pngPlot draws the curve on a canvas.
+type pngPlot struct {
+	c *canvas
+	f typeface
+}
 
 func (p pngPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
-	col := rgb(color)
-	steps := int(math.Max(math.Abs(x1-x0), math.Abs(y1-y0))) + 1
-	for i := 0; i <= steps; i++ {
-		if dashed && (i/4)%2 == 1 {
-			continue
-		}
-		f := float64(i) / float64(steps)
-		fill(p.img, int(x0+(x1-x0)*f), int(y0+(y1-y0)*f), 2, 2, col)
-	}
+	p.c.line(x0, y0, x1, y1, 1.5, color, dashed)
 }
-func (p pngPlot) dot(x, y float64, color string) { fill(p.img, int(x)-3, int(y)-3, 7, 7, rgb(color)) }
+func (p pngPlot) dot(x, y float64, color string) { p.c.dot(x, y, 3.5, color) }
 func (p pngPlot) text(x, y float64, s, anchor string) {
-	w := textWidth(s, 1)
-	xi := int(x)
-	switch anchor {
-	case "end":
-		xi -= w
-	case "middle":
-		xi -= w / 2
-	}
-	drawText(p.img, xi, int(y)-7, s, rgb(spInkCl), 1)
+	p.c.text(p.f, x, y, s, anchor, spInkCl)
 }
 
 // PNG draws the curve as a PNG image.
 func (c *SpeedupCurve) PNG() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, spW, spH))
-	fill(img, 0, 0, spW, spH, rgb("#ffffff"))
-	c.draw(pngPlot{img})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil
-	}
-	return buf.Bytes()
+	cv := newCanvas(spW, spH)
+	c.draw(pngPlot{cv, newFace(textSize, false)})
+	return cv.png()
 }
 
 // MIME returns the curve as Vega-Lite, SVG, PNG and text.
