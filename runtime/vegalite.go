@@ -1,6 +1,11 @@
 package lanes
 
-import "math"
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+)
 
 const vegaSchema = "https://vega.github.io/schema/vega-lite/v5.json"
 
@@ -31,6 +36,7 @@ func (t *Timeline) VegaLite() map[string]any {
 				"task":     taskName(r, br),
 				"label":    barLabel(&rg.runLayout, br, w, f.small),
 				"ink":      inkOn(styleOf(br.kind).color),
+				"outline":  g.stripe(&rg.runLayout, br),
 				"spans":    br.n,
 				"kind":     kindName(br),
 				"colour":   br.kind.String(),
@@ -57,13 +63,24 @@ func (t *Timeline) VegaLite() map[string]any {
 		}
 	}
 	timeTitle := "time (" + unit + ")"
+	barEnc := map[string]any{}
+	if tasks, _, _ := t.taskLegend(); len(tasks) > 0 {
+		// Tasks of runs coloured by task: an outline of their own colour.
+		names, outlines := []any{}, []any{}
+		for _, it := range tasks {
+			names, outlines = append(names, it.name), append(outlines, it.color)
+		}
+		barEnc["stroke"] = map[string]any{"field": "outline", "type": "nominal", "title": "task (outline)",
+			"scale":  map[string]any{"domain": append(append([]any{}, outlines...), ""), "range": append(outlines, "#ffffff")},
+			"legend": map[string]any{"orient": "bottom", "direction": "horizontal", "values": outlines, "labelExpr": taskLabelExpr(tasks), "symbolFillColor": "#ffffff"}}
+	}
 	x := map[string]any{"field": "start", "type": "quantitative", "title": timeTitle,
 		"scale": map[string]any{"domain": []any{0, round4(float64(t.end()) / div)}}}
 	y := map[string]any{"field": "lane", "type": "nominal", "sort": laneSort, "title": "lane"}
 	bars := map[string]any{
 		"params": []any{map[string]any{"name": "zoom", "select": map[string]any{"type": "interval", "encodings": []any{"x"}}, "bind": "scales"}},
-		"mark":   map[string]any{"type": "bar", "cornerRadius": 0, "stroke": "#ffffff", "strokeWidth": 1},
-		"encoding": map[string]any{
+		"mark":   map[string]any{"type": "bar", "cornerRadius": 0, "stroke": "#ffffff", "strokeWidth": 1.5},
+		"encoding": merge(barEnc, map[string]any{
 			"x": x, "x2": map[string]any{"field": "end"}, "y": y,
 			"color": map[string]any{"field": "colour", "type": "nominal", "title": "kind",
 				"scale":  map[string]any{"domain": domain, "range": colors},
@@ -77,7 +94,7 @@ func (t *Timeline) VegaLite() map[string]any {
 				map[string]any{"field": "duration", "type": "quantitative", "title": "duration (" + unit + ")"},
 				map[string]any{"field": "spans", "type": "quantitative", "title": "spans merged"},
 			},
-		},
+		}),
 	}
 	labels := map[string]any{
 		"transform": []any{map[string]any{"filter": "datum.label != ''"}},
@@ -102,10 +119,35 @@ func (t *Timeline) VegaLite() map[string]any {
 		out["title"] = t.Title
 	}
 	out["facet"] = map[string]any{"row": map[string]any{"field": "run", "type": "nominal", "sort": runNames, "title": nil,
-		"header": map[string]any{"labelAngle": 0, "labelAlign": "left", "labelAnchor": "start", "labelFontWeight": "bold"}}}
+		"header": map[string]any{"labelAngle": 0, "labelOrient": "top", "labelAlign": "left", "labelAnchor": "start", "labelFontWeight": "bold"}}}
 	out["spec"] = spec
 	out["resolve"] = map[string]any{"scale": map[string]any{"y": "independent"}}
 	return out
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// merge adds the entries of b to a and returns a.
+func merge(a, b map[string]any) map[string]any {
+	for k, v := range b {
+		a[k] = v
+	}
+	return a
+}
+
+// taskLabelExpr is a Vega expression that names the task of each outline
+// colour in the legend.
+func taskLabelExpr(tasks []legendItem) string {
+	var b strings.Builder
+	for _, it := range tasks {
+		fmt.Fprintf(&b, "datum.value == %s ? %s : ", jsString(it.color), jsString(it.name))
+	}
+	b.WriteString("''")
+	return b.String()
+}
+
+// jsString quotes s as a string literal of a Vega expression.
+func jsString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
+}
