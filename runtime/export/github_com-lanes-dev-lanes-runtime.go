@@ -34,6 +34,7 @@ func init() {
 		"MeasureSpeedup":        reflect.ValueOf(lanes.MeasureSpeedup),
 		"Near":                  reflect.ValueOf(lanes.Near),
 		"NewDisplay":            reflect.ValueOf(lanes.NewDisplay),
+		"NewFilmstrip":          reflect.ValueOf(lanes.NewFilmstrip),
 		"NewGroup":              reflect.ValueOf(lanes.NewGroup),
 		"NewRecorder":           reflect.ValueOf(lanes.NewRecorder),
 		"NewTable":              reflect.ValueOf(lanes.NewTable),
@@ -60,6 +61,7 @@ func init() {
 		// type definitions
 		"CheckError":   reflect.ValueOf((*lanes.CheckError)(nil)),
 		"Comparison":   reflect.ValueOf((*lanes.Comparison)(nil)),
+		"Filmstrip":    reflect.ValueOf((*lanes.Filmstrip)(nil)),
 		"Group":        reflect.ValueOf((*lanes.Group)(nil)),
 		"HTML":         reflect.ValueOf((*lanes.HTML)(nil)),
 		"Kind":         reflect.ValueOf((*lanes.Kind)(nil)),
