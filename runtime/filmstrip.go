@@ -27,8 +27,8 @@ type Filmstrip struct {
 	// Columns is the number of cells per row of the grid (default: the
 	// square root of the number of tasks, rounded up).
 	Columns int
-	// Steps is the number of frames Animate plays (default 24), each for
-	// Every (default 80 ms).
+	// Steps is the number of frames Animate plays (default 20), each for
+	// Every (default 50 ms): a second in all.
 	Steps int
 	Every time.Duration
 
@@ -275,10 +275,10 @@ func (f *Filmstrip) Animate() {
 	}
 	steps, every := f.Steps, f.Every
 	if steps < 2 {
-		steps = 24
+		steps = 20
 	}
 	if every <= 0 {
-		every = 80 * time.Millisecond
+		every = 50 * time.Millisecond
 	}
 	id := display.Show(frame{f, 0})
 	for i := 1; i < steps; i++ {
