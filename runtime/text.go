@@ -222,13 +222,26 @@ type taskLetter struct {
 	letter rune
 }
 
-// taskLetters gives the tasks of runs coloured by task a letter each: the
-// first of the task's name if no other task has it, else the first free one
-// of A–Z, a–z, 0–9. Tasks beyond those 62 are drawn '*'.
+// taskLetters gives the tasks of runs coloured by task a letter each: a
+// character of the task's name if one is free (its last digit for numbered
+// names such as g1, g2, else its first letter), else the first free one of
+// A–Z, a–z, 0–9. Tasks beyond those 62 are drawn '*'.
 type taskLetters struct {
 	order   []taskLetter
 	byName  map[string]rune
 	several bool // some character drew several tasks
+}
+
+// letterChoices lists the characters of name in the order they are tried.
+func letterChoices(name string) string {
+	r := []rune(name)
+	if len(r) == 0 {
+		return ""
+	}
+	if last := r[len(r)-1]; last >= '0' && last <= '9' {
+		return string(last) + name
+	}
+	return name
 }
 
 func newTaskLetters(runs []*Run) *taskLetters {
@@ -250,14 +263,10 @@ func newTaskLetters(runs []*Run) *taskLetters {
 				continue
 			}
 			letter := '*'
-			if first := []rune(name); len(first) > 0 && strings.ContainsRune(pool, first[0]) && !taken[first[0]] {
-				letter = first[0]
-			} else {
-				for _, c := range pool {
-					if !taken[c] {
-						letter = c
-						break
-					}
+			for _, c := range letterChoices(name) + pool {
+				if strings.ContainsRune(pool, c) && !taken[c] {
+					letter = c
+					break
 				}
 			}
 			taken[letter] = true
