@@ -144,11 +144,12 @@ type plotter interface {
 	line(x0, y0, x1, y1 float64, color string, dashed bool)
 	dot(x, y float64, color string)
 	text(x, y float64, s string, anchor string)
+	title(x, y float64, s string)
 }
 
 const (
 	spW, spH            = 480, 340
-	spL, spR, spT, spB  = 50, 150, 30, 40
+	spL, spR, spT, spB  = 50, 150, 44, 40
 	spIdeal, spAmdahl   = "#b0aca8", "#d8504d"
 	spMeasured, spInkCl = "#4c78a8", "#333333"
 )
@@ -159,7 +160,8 @@ func (c *SpeedupCurve) draw(p plotter) {
 	pw, ph := float64(spW-spL-spR), float64(spH-spT-spB)
 	X := func(w float64) float64 { return spL + (w-1)/math.Max(float64(n-1), 1)*pw }
 	Y := func(s float64) float64 { return spT + ph - s/ymax*ph }
-	p.text(spL, 18, c.Name+": speedup", "start")
+	p.title(8, 18, c.Name+": speedup")
+	p.text(8, spT-12, "speedup (×)", "start")
 	step := niceStep(ymax, 5)
 	for v := 0.0; v <= ymax+1e-9; v += step {
 		p.line(spL, Y(v), spL+pw, Y(v), "#e4e4e4", false)
@@ -206,6 +208,9 @@ func (s svgPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
 func (s svgPlot) dot(x, y float64, color string) {
 	fmt.Fprintf(s.b, `<circle cx="%s" cy="%s" r="3.5" fill="%s"/>`+"\n", ff(x), ff(y), color)
 }
+func (s svgPlot) title(x, y float64, t string) {
+	fmt.Fprintf(s.b, `<text x="%s" y="%s" font-weight="bold">%s</text>`+"\n", ff(x), ff(y), xmlEscape(t))
+}
 func (s svgPlot) text(x, y float64, t, anchor string) {
 	fmt.Fprintf(s.b, `<text x="%s" y="%s" text-anchor="%s">%s</text>`+"\n", ff(x), ff(y), anchor, xmlEscape(t))
 }
@@ -222,9 +227,11 @@ func (c *SpeedupCurve) SVG() string {
 
 // pngPlot draws the curve on a canvas.
 type pngPlot struct {
-	c *canvas
-	f typeface
+	c    *canvas
+	f, b typeface
 }
+
+func (p pngPlot) title(x, y float64, s string) { p.c.text(p.b, x, y, s, "start", spInkCl) }
 
 func (p pngPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
 	p.c.line(x0, y0, x1, y1, 1.5, color, dashed)
@@ -237,7 +244,7 @@ func (p pngPlot) text(x, y float64, s, anchor string) {
 // PNG draws the curve as a PNG image.
 func (c *SpeedupCurve) PNG() []byte {
 	cv := newCanvas(spW, spH)
-	c.draw(pngPlot{cv, newFace(textSize, false)})
+	c.draw(pngPlot{cv, newFace(textSize, false), newFace(textSize, true)})
 	return cv.png()
 }
 

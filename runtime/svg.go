@@ -206,8 +206,10 @@ func (t *Timeline) SVG() string {
 				fmt.Fprintf(&b, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s" pointer-events="none"/>`+"\n", ff(x), y, ff(w), stripeH, sc)
 			}
 			if l := barLabel(&rg.runLayout, br, w, f.small); l != "" {
-				fmt.Fprintf(&b, `<text x="%s" y="%d" font-size="%s" fill="%s" pointer-events="none">%s</text>`+"\n",
-					ff(x+3), y+barH-3, ff(smallSize), inkOn(color), xmlEscape(l))
+				// textLength holds the label to the width measured here,
+				// whatever sans-serif the browser substitutes for Go's.
+				fmt.Fprintf(&b, `<text x="%s" y="%d" font-size="%s" fill="%s" textLength="%s" lengthAdjust="spacingAndGlyphs" pointer-events="none">%s</text>`+"\n",
+					ff(x+3), y+barH-3, ff(smallSize), inkOn(color), ff(f.small.width(l)), xmlEscape(l))
 			}
 		}
 		if rg.noteY > 0 {

@@ -7,7 +7,8 @@ import (
 )
 
 // Timeline draws the lanes of one or more runs over time: one row per lane,
-// coloured by what the lane was doing (compute, wait, blocked, ready). Several
+// coloured by what the lane was doing (compute, wait, blocked, ready) and
+// labelled by task, with a gap wherever one task ends and the next begins. Several
 // runs are stacked on one shared time axis, so that their lengths compare at
 // a glance. It shows itself in a notebook as an interactive Vega-Lite chart,
 // SVG, PNG and a text chart (see MIME).
