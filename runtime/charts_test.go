@@ -143,6 +143,17 @@ func TestMaxLanesKeepsTheTail(t *testing.T) {
 	}
 }
 
+func TestMaxLanesOne(t *testing.T) {
+	tl := EventLoop().Simulate(Identical(3, Compute(Unit)), Machine{}).Timeline()
+	tl.MaxLanes = 1
+	text := tl.Text()
+	if textLane(text, "T1") == "" || textLane(text, "T2") != "" || !strings.Contains(text, "2 lanes not drawn (T2 … T3; MaxLanes 1)") {
+		t.Errorf("MaxLanes 1 should draw T1 and name T2 … T3:\n%s", text)
+	}
+	_ = tl.SVG()
+	_ = tl.PNG()
+}
+
 var fillRE = regexp.MustCompile(`<rect x="[^"]*" y="[^"]*" width="[^"]*" height="14" fill="(#[0-9a-f]{6})"><title>`)
 
 func TestColourMeansKind(t *testing.T) {

@@ -70,6 +70,9 @@ func (t *Timeline) Text() string {
 			}
 			b.WriteString("│\n")
 		}
+		if rl.elided > 0 && rl.elideAt == len(rl.rows) {
+			b.WriteString(truncate(padRight("", labelW)+"  "+rl.elisionNote(), cols) + "\n")
+		}
 		if undrawn > 0 {
 			note := "  … " + itoa(undrawn) + " " + plural(undrawn, "span") + " too short for a character at this width (Columns)"
 			b.WriteString(truncate(padRight("", labelW)+note, cols) + "\n")

@@ -191,7 +191,7 @@ func shownLanes(n, limit int) (rows []int, elideAt int) {
 		}
 		return rows, n
 	}
-	limit = max(limit, 2)
+	limit = max(limit, 1)
 	head := (limit + 1) / 2
 	for i := 0; i < head; i++ {
 		rows = append(rows, i)
@@ -207,8 +207,11 @@ func (rl *runLayout) elisionNote() string {
 	if rl.elided == 0 {
 		return ""
 	}
-	first, last := rl.rows[rl.elideAt-1]+1, rl.rows[rl.elideAt]-1
 	l := rl.run.Lanes
+	first, last := rl.rows[rl.elideAt-1]+1, len(l)-1
+	if rl.elideAt < len(rl.rows) {
+		last = rl.rows[rl.elideAt] - 1
+	}
 	if first == last {
 		return fmt.Sprintf("… 1 lane not drawn (%s; MaxLanes %d)", l[first], len(rl.rows))
 	}
