@@ -85,8 +85,20 @@ func (t typeface) fit(s string, w float64) string {
 	if t.width(s) <= w {
 		return s
 	}
+	// Estimate the longest prefix from the glyphs' advances, then check
+	// with the measured width (which adds kerning).
 	r := []rune(s)
-	for n := len(r) - 1; n >= 1; n-- {
+	ell := t.width("…")
+	n, x := 0, ell
+	for n < len(r)-1 {
+		adv, ok := t.face.GlyphAdvance(r[n])
+		if !ok || x+fix(adv) > w {
+			break
+		}
+		x += fix(adv)
+		n++
+	}
+	for ; n >= 1; n-- {
 		if c := string(r[:n]) + "…"; t.width(c) <= w {
 			return c
 		}
