@@ -97,12 +97,11 @@ func (t *Timeline) VegaLite() map[string]any {
 		}),
 	}
 	labels := map[string]any{
-		"transform": []any{map[string]any{"filter": "datum.label != ''"}},
 		"mark":      map[string]any{"type": "text", "align": "left", "dx": 3, "fontSize": smallSize, "clip": true},
 		"encoding": map[string]any{
 			"x": map[string]any{"field": "start", "type": "quantitative"}, "y": y,
 			"text":  map[string]any{"field": "label"},
-			"color": map[string]any{"field": "ink", "type": "nominal", "scale": nil, "legend": nil},
+			"fill": map[string]any{"field": "ink", "type": "nominal", "scale": nil, "legend": nil},
 		},
 	}
 	spec := map[string]any{
