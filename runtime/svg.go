@@ -156,16 +156,17 @@ func (g *chartGeom) stripe(rl *runLayout, b bar) string {
 const stripeH = 3
 
 // barLabel is the text drawn in a bar: its task, when that is not already
-// the lane's name and fits in w pixels.
+// the lane's name and fits whole in w pixels (a shortened name could read
+// as another task's: part1… is part10 or part11).
 func barLabel(rl *runLayout, b bar, w float64, f typeface) string {
 	if b.task < 0 || b.task >= len(rl.run.Tasks) || w < 14 {
 		return ""
 	}
 	name := rl.run.Tasks[b.task]
-	if name == rl.run.Lanes[rl.rows[b.row]] {
+	if name == rl.run.Lanes[rl.rows[b.row]] || f.width(name) > w-6 {
 		return ""
 	}
-	return f.fit(name, w-6)
+	return name
 }
 
 // SVG draws the timeline as an SVG document; hovering a bar shows its
