@@ -309,3 +309,23 @@ func TestVegaLiteTooltipAndZoom(t *testing.T) {
 		t.Errorf("no zoom on the time axis: %+v", bars.Params)
 	}
 }
+
+func TestStripesAllOrNone(t *testing.T) {
+	for _, tc := range []struct {
+		tasks, stripes int
+	}{{len(taskStripes), len(taskStripes)}, {len(taskStripes) + 1, 0}} {
+		r := Pool(2).Simulate(Identical(tc.tasks, Compute(Unit)), Machine{})
+		r.ColorByTask = true
+		svg := r.Timeline().SVG()
+		got := map[string]bool{}
+		for _, m := range regexp.MustCompile(`height="3" fill="(#[0-9a-f]{6})" pointer-events`).FindAllStringSubmatch(svg, -1) {
+			got[m[1]] = true
+		}
+		if len(got) != tc.stripes {
+			t.Errorf("%d tasks: %d stripe colours, want %d", tc.tasks, len(got), tc.stripes)
+		}
+		if tc.stripes == 0 && !strings.Contains(svg, fmt.Sprintf("%d tasks: named in their bars", tc.tasks)) {
+			t.Errorf("%d tasks: the legend does not say how tasks are told apart", tc.tasks)
+		}
+	}
+}

@@ -46,8 +46,10 @@ func inkOn(fill string) string {
 
 // taskStripes mark the tasks of runs coloured by task in the SVG, PNG and
 // Vega-Lite forms: a stripe along the top of each bar (an outline in
-// Vega-Lite), in a colour none of kindStyles uses. Tasks past the last
-// stripe colour have none and are told apart by their labels.
+// Vega-Lite), in a colour none of kindStyles uses. When the runs have more
+// tasks than there are stripe colours, no task gets one (a colour shared
+// by two tasks, or given to some and not others, would mislead): their
+// labels and the gaps between their bars tell them apart.
 var taskStripes = []string{"#222222", "#e377c2", "#17becf", "#8c564b", "#9467bd", "#bcbd22"}
 
 // legendItem is one entry of a chart's legend.
@@ -57,10 +59,11 @@ type legendItem struct {
 }
 
 // taskLegend gives the tasks of the runs coloured by task their stripe
-// colours, in order of first appearance; more says whether some tasks got
-// none.
-func (t *Timeline) taskLegend() (items []legendItem, byName map[string]string, more bool) {
+// colours, in order of first appearance. With more tasks than stripe
+// colours it gives none, and tooMany counts the tasks.
+func (t *Timeline) taskLegend() (items []legendItem, byName map[string]string, tooMany int) {
 	byName = map[string]string{}
+	var names []string
 	for _, r := range t.runs {
 		if !r.ColorByTask {
 			continue
@@ -75,17 +78,19 @@ func (t *Timeline) taskLegend() (items []legendItem, byName map[string]string, m
 			if _, ok := byName[name]; ok || !used[i] {
 				continue
 			}
-			if len(items) == len(taskStripes) {
-				more = true
-				continue
-			}
-			byName[name] = taskStripes[len(items)]
-			items = append(items, legendItem{name, byName[name]})
+			byName[name] = ""
+			names = append(names, name)
 		}
 	}
-	return items, byName, more
+	if len(names) > len(taskStripes) {
+		return nil, map[string]string{}, len(names)
+	}
+	for i, name := range names {
+		byName[name] = taskStripes[i]
+		items = append(items, legendItem{name, taskStripes[i]})
+	}
+	return items, byName, 0
 }
-
 // kindLegend lists the kinds the timeline's spans use, in Kind order; a
 // timeline without spans gets "compute" so that its legend is not empty.
 func (t *Timeline) kindLegend() []legendItem {

@@ -100,10 +100,14 @@ func (t *Timeline) geometry(f chartFaces) chartGeom {
 	x, ly := g.labelW, g.legendY
 	right := g.width - rightM
 	place := func(it legendItem, stripe bool) {
-		w := int(math.Ceil(f.text.width(it.name)))
+		sw := 0
 		if it.color != "" {
-			w += swatch + 4
+			sw = swatch + 4
 		}
+		if room := float64(right - g.labelW - sw); f.text.width(it.name) > room {
+			it.name = f.text.fit(it.name, room)
+		}
+		w := sw + int(math.Ceil(f.text.width(it.name)))
 		if x+w > right && x > g.labelW {
 			x, ly = g.labelW, ly+legendH
 		}
@@ -113,17 +117,18 @@ func (t *Timeline) geometry(f chartFaces) chartGeom {
 	for _, it := range t.kindLegend() {
 		place(it, false)
 	}
-	tasks, stripes, more := t.taskLegend()
+	tasks, stripes, tooMany := t.taskLegend()
 	g.stripes = stripes
-	if len(tasks) > 0 {
+	switch {
+	case len(tasks) > 0:
 		x, ly = g.labelW, ly+legendH
 		place(legendItem{name: "tasks (stripe on top):"}, false)
 		for _, it := range tasks {
 			place(it, true)
 		}
-		if more {
-			place(legendItem{name: "others: no stripe"}, false)
-		}
+	case tooMany > 0:
+		x, ly = g.labelW, ly+legendH
+		place(legendItem{name: fmt.Sprintf("%d tasks: named in their bars", tooMany)}, false)
 	}
 	g.height = ly + legendH + 4
 	return g
