@@ -91,6 +91,7 @@ func (t *Timeline) taskLegend() (items []legendItem, byName map[string]string, t
 	}
 	return items, byName, 0
 }
+
 // kindLegend lists the kinds the timeline's spans use, in Kind order; a
 // timeline without spans gets "compute" so that its legend is not empty.
 func (t *Timeline) kindLegend() []legendItem {

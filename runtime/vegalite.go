@@ -97,10 +97,10 @@ func (t *Timeline) VegaLite() map[string]any {
 		}),
 	}
 	labels := map[string]any{
-		"mark":      map[string]any{"type": "text", "align": "left", "dx": 3, "fontSize": smallSize, "clip": true},
+		"mark": map[string]any{"type": "text", "align": "left", "dx": 3, "fontSize": smallSize, "clip": true},
 		"encoding": map[string]any{
 			"x": map[string]any{"field": "start", "type": "quantitative"}, "y": y,
-			"text":  map[string]any{"field": "label"},
+			"text": map[string]any{"field": "label"},
 			"fill": map[string]any{"field": "ink", "type": "nominal", "scale": nil, "legend": nil},
 		},
 	}
