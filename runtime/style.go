@@ -56,6 +56,7 @@ var taskStripes = []string{"#222222", "#e377c2", "#17becf", "#8c564b", "#9467bd"
 type legendItem struct {
 	name  string
 	color string
+	kind  Kind // the kind an entry of the kinds' legend stands for
 }
 
 // taskLegend gives the tasks of the runs coloured by task their stripe
@@ -87,7 +88,7 @@ func (t *Timeline) taskLegend() (items []legendItem, byName map[string]string, t
 	}
 	for i, name := range names {
 		byName[name] = taskStripes[i]
-		items = append(items, legendItem{name, taskStripes[i]})
+		items = append(items, legendItem{name: name, color: taskStripes[i]})
 	}
 	return items, byName, 0
 }
@@ -108,11 +109,11 @@ func (t *Timeline) kindLegend() []legendItem {
 	var out []legendItem
 	for k := 0; k <= int(top); k++ {
 		if seen[Kind(k)] {
-			out = append(out, legendItem{Kind(k).String(), styleOf(Kind(k)).color})
+			out = append(out, legendItem{Kind(k).String(), styleOf(Kind(k)).color, Kind(k)})
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, legendItem{Computing.String(), styleOf(Computing).color})
+		out = append(out, legendItem{Computing.String(), styleOf(Computing).color, Computing})
 	}
 	return out
 }

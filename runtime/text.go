@@ -109,7 +109,7 @@ func (t *Timeline) Text() string {
 		kindsUsed[Computing] = &[2]bool{true, false} // an empty chart still says what █ is
 	}
 	for _, it := range t.kindLegend() {
-		k := kindNamed(it.name)
+		k := it.kind
 		used := kindsUsed[k]
 		if used == nil {
 			continue // not drawn, or drawn as task letters only
@@ -156,16 +156,6 @@ func wrapLegend(items []string, indent, cols int) string {
 	}
 	b.WriteString(truncate(line, cols) + "\n")
 	return b.String()
-}
-
-// kindNamed returns the kind whose String is name.
-func kindNamed(name string) Kind {
-	for k := 0; k < 256; k++ {
-		if Kind(k).String() == name {
-			return Kind(k)
-		}
-	}
-	return Computing
 }
 
 // textCells gives each of n character cells to the bar (an index into bars)
