@@ -69,9 +69,6 @@ func (t typeface) width(s string) float64 {
 	return fix(font.MeasureString(t.face, s))
 }
 
-// ascent returns the height of capitals above the baseline, in pixels.
-func (t typeface) ascent() float64 { return fix(t.face.Metrics().CapHeight) }
-
 // draw writes s with its baseline at (x, y) in colour c.
 func (t typeface) draw(img draw.Image, x, y float64, s string, c color.Color) {
 	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: t.face,
