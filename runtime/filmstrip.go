@@ -22,7 +22,7 @@ import (
 // strip, so that saved notebooks and nbconvert keep a still picture.
 type Filmstrip struct {
 	// Frames is the number of moments in the strip, evenly spread from the
-	// start to the end of the run (default 8).
+	// start to the end of the run (default 8; fewer than 2 means 8).
 	Frames int
 	// Columns is the number of cells per row of the grid (default: the
 	// square root of the number of tasks, rounded up).
@@ -171,7 +171,7 @@ func (f *Filmstrip) textFrames(moments []time.Duration, cols int) string {
 	spans := f.taskSpans()
 	c := f.columns()
 	rows := (len(spans) + c - 1) / c
-	width := max(c, 0)
+	width := c
 	var frames [][]string // frame -> lines
 	var labels []string
 	for _, t := range moments {
