@@ -30,20 +30,23 @@ func (t *Timeline) VegaLite() map[string]any {
 		runNames = append(runNames, header)
 		for _, br := range rg.bars {
 			_, w := g.barBox(br)
-			values = append(values, map[string]any{
+			v := map[string]any{
 				"run":      header,
 				"lane":     r.Lanes[rg.rows[br.row]],
 				"task":     taskName(r, br),
 				"label":    barLabel(&rg.runLayout, br, w, f.small),
 				"ink":      inkOn(styleOf(br.kind).color),
-				"outline":  g.stripe(&rg.runLayout, br),
 				"spans":    br.n,
 				"kind":     kindName(br),
 				"colour":   br.kind.String(),
 				"start":    round4(float64(br.start) / div),
 				"end":      round4(float64(br.end) / div),
 				"duration": round4(float64(br.end-br.start) / div),
-			})
+			}
+			if len(g.stripes) > 0 { // "" (white) for bars of tasks without a stripe
+				v["outline"] = g.stripe(&rg.runLayout, br)
+			}
+			values = append(values, v)
 		}
 	}
 	legend := t.kindLegend()
