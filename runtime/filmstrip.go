@@ -246,9 +246,62 @@ func (f *Filmstrip) Text() string { return f.textFrames(f.strip(), defaultColumn
 // String is the text form.
 func (f *Filmstrip) String() string { return f.Text() }
 
-// MIME returns the strip as HTML and text.
+// PNG draws the strip of frames as an image, for places that show no
+// HTML (GitHub, nbconvert to PDF or Markdown).
+func (f *Filmstrip) PNG() []byte {
+	const (
+		cell, gap, frameGap, width = 14, 2, 18, defaultWidth
+		top, labelH, legendRow     = 28, 22, 20
+	)
+	faces := newChartFaces()
+	moments := f.strip()
+	spans := f.taskSpans()
+	cols := f.columns()
+	rows := (len(spans) + cols - 1) / cols
+	gridW := max(cols*(cell+gap)-gap, int(faces.text.width("t = 0000 u")))
+	gridH := rows*(cell+gap) - gap
+	perLine := max(1, (width-2*leftM+frameGap)/(gridW+frameGap))
+	lines := (len(moments) + perLine - 1) / perLine
+	legendY := top + lines*(gridH+labelH+8)
+	legend := f.legend()
+	// Lay the legend out first: the canvas grows to fit it.
+	type slot struct {
+		st   cellState
+		x, y int
+	}
+	var slots []slot
+	x, y := leftM, legendY
+	for _, st := range legend {
+		w := swatch + 4 + int(math.Ceil(faces.text.width(st.name)))
+		if x+w > width-leftM && x > leftM {
+			x, y = leftM, y+legendRow
+		}
+		slots = append(slots, slot{st, x, y})
+		x += w + 18
+	}
+	c := newCanvas(width, y+legendRow+4)
+	c.text(faces.bold, leftM, 18, faces.bold.fit(f.run.Name, width-2*leftM), "start", "#222222")
+	for i, t := range moments {
+		fx := leftM + (i%perLine)*(gridW+frameGap)
+		fy := top + (i/perLine)*(gridH+labelH+8)
+		for j, st := range f.grid(spans, t) {
+			cx, cy := float64(fx+(j%cols)*(cell+gap)), float64(fy+(j/cols)*(cell+gap))
+			c.rect(cx, cy, cell, cell, "#999999")
+			c.rect(cx+1, cy+1, cell-2, cell-2, st.color)
+		}
+		c.text(faces.text, float64(fx+gridW/2), float64(fy+gridH+15), "t = "+f.label(t), "middle", "#222222")
+	}
+	for _, sl := range slots {
+		c.rect(float64(sl.x), float64(sl.y+2), swatch, swatch, "#999999")
+		c.rect(float64(sl.x+1), float64(sl.y+3), swatch-2, swatch-2, sl.st.color)
+		c.text(faces.text, float64(sl.x+swatch+4), float64(sl.y+13), sl.st.name, "start", "#222222")
+	}
+	return c.png()
+}
+
+// MIME returns the strip as HTML, PNG and text.
 func (f *Filmstrip) MIME() map[string]any {
-	return map[string]any{"text/html": f.HTML(), "text/plain": f.Text()}
+	return map[string]any{"text/html": f.HTML(), "image/png": f.PNG(), "text/plain": f.Text()}
 }
 
 // frame is one moment of the strip, drawn larger: what Animate shows.

@@ -1,7 +1,9 @@
 package lanes
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -70,8 +72,29 @@ func TestFilmstripForms(t *testing.T) {
 	if strings.Count(html, "t = ") != 4 || !strings.Contains(html, styleOf(Blocked).color) {
 		t.Errorf("HTML has not 4 frames with blocked pixels:\n%s", html)
 	}
-	if f.HTML() != html || f.Text() != text {
+	pic := f.PNG()
+	img, err := png.Decode(bytes.NewReader(pic))
+	if err != nil {
+		t.Fatalf("PNG: %v", err)
+	}
+	blocked := rgb(styleOf(Blocked).color)
+	found := false
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y && !found; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			if r, g, b, _ := img.At(x, y).RGBA(); uint8(r>>8) == blocked.R && uint8(g>>8) == blocked.G && uint8(b>>8) == blocked.B {
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		t.Error("the PNG shows no blocked pixel")
+	}
+	if f.HTML() != html || f.Text() != text || !bytes.Equal(f.PNG(), pic) {
 		t.Error("the same filmstrip renders differently twice")
+	}
+	if m := f.MIME(); m["image/png"] == nil || m["text/html"] == nil || m["text/plain"] == nil {
+		t.Errorf("bundle has %d forms, want HTML, PNG and text", len(m))
 	}
 }
 
