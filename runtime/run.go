@@ -76,8 +76,9 @@ type Run struct {
 	// PeakConcurrency is the largest number of tasks in progress at once
 	// (started and not yet finished, whether computing, waiting or queued).
 	PeakConcurrency int
-	// ColorByTask draws the run's spans in one colour per task instead of
-	// one per kind: the way to see which task a core or a P ran when.
+	// ColorByTask marks every task with a colour of its own (a stripe on
+	// its bars, a letter in the text form), on top of the kinds' colours:
+	// the way to see which task a core or a P ran when.
 	ColorByTask bool
 }
 

@@ -36,6 +36,7 @@ func init() {
 		"MeasureSpeedup":        reflect.ValueOf(lanes.MeasureSpeedup),
 		"Near":                  reflect.ValueOf(lanes.Near),
 		"NewDisplay":            reflect.ValueOf(lanes.NewDisplay),
+		"NewFilmstrip":          reflect.ValueOf(lanes.NewFilmstrip),
 		"NewGroup":              reflect.ValueOf(lanes.NewGroup),
 		"NewRecorder":           reflect.ValueOf(lanes.NewRecorder),
 		"NewTable":              reflect.ValueOf(lanes.NewTable),
@@ -64,6 +65,7 @@ func init() {
 		// type definitions
 		"CheckError":   reflect.ValueOf((*lanes.CheckError)(nil)),
 		"Comparison":   reflect.ValueOf((*lanes.Comparison)(nil)),
+		"Filmstrip":    reflect.ValueOf((*lanes.Filmstrip)(nil)),
 		"Group":        reflect.ValueOf((*lanes.Group)(nil)),
 		"HTML":         reflect.ValueOf((*lanes.HTML)(nil)),
 		"Kind":         reflect.ValueOf((*lanes.Kind)(nil)),
