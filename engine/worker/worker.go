@@ -395,14 +395,16 @@ func (w *worker) endCell(cell int, err *wire.Error) {
 }
 
 // stopCell stops the running cell early: its evaluation is cancelled and
-// its sleeps and the runtime's work return (cellstop). The caller holds
-// w.mu.
+// its sleeps and the runtime's work return (cellstop). The cancellation
+// comes first: a cell whose last statement is a sleep must find its
+// context done when the sleep returns, or it would pass for finished.
+// The caller holds w.mu.
 func (w *worker) stopCell() {
 	if w.cancel == nil {
 		return
 	}
-	w.stop()
 	w.cancel()
+	w.stop()
 }
 
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
