@@ -28,6 +28,18 @@
 // sync.NewCond crashes it), and yaegi v0.16.0 already compiles its own Go
 // 1.22 sources of cmp, maps and slices under those package names.
 //
+// # Names of generic functions
+//
+// yaegi v0.16.0 keeps the instances of generic functions in one table for
+// the whole interpreter, keyed by the function's name and type arguments
+// only: slices.Compare[int] and cmp.Compare[int], or a cell's own
+// Contains[int] and slices.Contains[int], would be taken for one another.
+// So each generic function of the sources is compiled under its name and
+// its package's (Compare_slices, Compare_cmp), and Rewrite writes that
+// name: slices.Compare(a, b) becomes _slices.Compare_slices(a, b). A cell
+// declaring a generic function of such a name would collide again; none
+// of Go's names ends so.
+//
 // The rewrite works on tokens: an identifier followed by a period and a
 // member name, not itself preceded by a period, whose package the caller
 // names. A dot import of one of these packages is not rewritten.
@@ -77,6 +89,17 @@ type pkg struct {
 	name    string          // the name the interpreter knows it by: "_atomic"
 	members map[string]bool // exported names the sources define
 	whole   bool            // the sources are the whole package (no compiled members)
+	// generic maps each generic function to the name it is compiled
+	// under (see "Names of generic functions" in the package comment).
+	generic map[string]string
+}
+
+// internal returns the name the interpreter knows member m by.
+func (p *pkg) internal(m string) string {
+	if n, ok := p.generic[m]; ok {
+		return n
+	}
+	return m
 }
 
 // pkgs lists the packages in an order in which each one's imports come
@@ -138,7 +161,7 @@ func Name(importPath string) string {
 func mustScan(fsys fs.FS, paths []string) []*pkg {
 	var list []*pkg
 	for _, ip := range paths {
-		p := &pkg{path: ip, members: map[string]bool{}, whole: whole[ip]}
+		p := &pkg{path: ip, members: map[string]bool{}, whole: whole[ip], generic: map[string]string{}}
 		for _, f := range mustParse(fsys, ip) {
 			p.name = "_" + f.Name.Name
 			for _, d := range f.Decls {
@@ -146,6 +169,9 @@ func mustScan(fsys fs.FS, paths []string) []*pkg {
 				case *ast.FuncDecl:
 					if d.Recv == nil && d.Name.IsExported() {
 						p.members[d.Name.Name] = true
+					}
+					if d.Recv == nil && d.Type.TypeParams != nil {
+						p.generic[d.Name.Name] = d.Name.Name + "_" + f.Name.Name
 					}
 				case *ast.GenDecl:
 					for _, s := range d.Specs {
@@ -265,8 +291,8 @@ func Rewrite(src string, pkgOf func(name string) string) string {
 			continue
 		}
 		b.WriteString(src[last:x.off])
-		b.WriteString(p.name)
-		last = x.off + len(x.lit)
+		b.WriteString(p.name + "." + p.internal(m.lit))
+		last = m.off + len(m.lit)
 	}
 	if last == 0 {
 		return src
@@ -405,8 +431,45 @@ func Source(importPath string) (string, error) {
 			}
 		}
 	}
+	// Rename the generic functions where they are declared and called.
+	for _, id := range identOffsets(src) {
+		if n, ok := p.generic[id.name]; ok {
+			src = append(src[:id.off], append([]byte(n), src[id.off+len(id.name):]...)...)
+		}
+	}
 	// Rename the package clause (the doc comment before it stays).
 	start := off(f.Name.Pos())
 	out := string(src[:start]) + p.name + string(src[start+len(f.Name.Name):])
 	return Rewrite(out, FileImports(f)), nil
+}
+
+// ident is an identifier of a source, not a selector's member.
+type ident struct {
+	name string
+	off  int
+}
+
+// identOffsets returns the identifiers of src that do not follow a
+// period, last first (so that src can be edited at each in turn).
+func identOffsets(src []byte) []ident {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	s.Init(file, src, nil, 0)
+	var list []ident
+	prev := token.ILLEGAL
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		if t == token.IDENT && prev != token.PERIOD {
+			list = append(list, ident{lit, file.Offset(pos)})
+		}
+		prev = t
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list
 }

@@ -22,10 +22,11 @@ func AsType[E error](err error) (E, bool) {
 		if a, ok := e.(interface{ As(any) bool }); ok && a.As(&found) {
 			return found, true
 		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
+		// Assertions, not a type switch: the interpreter's type switch
+		// misses the methods of compiled errors.
+		if u, ok := e.(interface{ Unwrap() error }); ok {
 			stack = append(stack, u.Unwrap())
-		case interface{ Unwrap() []error }:
+		} else if u, ok := e.(interface{ Unwrap() []error }); ok {
 			list := u.Unwrap()
 			for i := len(list) - 1; i >= 0; i-- {
 				stack = append(stack, list[i])

@@ -181,12 +181,25 @@ func CompactFunc[E any](s []E, eq func(E, E) bool) []E {
 // Compare compares s1 and s2 element by element with cmp.Compare; when
 // one is a prefix of the other the shorter is less.
 func Compare[E cmp.Ordered](s1, s2 []E) int {
+	// Not cmp.Compare: inside a generic func named Compare, the
+	// interpreter takes any call of a Compare for a recursive one.
 	for i := 0; i < len(s1) && i < len(s2); i++ {
-		if c := cmp.Compare(s1[i], s2[i]); c != 0 {
+		if c := order(s1[i], s2[i]); c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(len(s1), len(s2))
+	return order(len(s1), len(s2))
+}
+
+// order is cmp.Compare under another name (see Compare).
+func order[E cmp.Ordered](x, y E) int {
+	switch {
+	case cmp.Less(x, y):
+		return -1
+	case cmp.Less(y, x):
+		return +1
+	}
+	return 0
 }
 
 // CompareFunc is Compare with a comparison function.
