@@ -18,7 +18,7 @@ func TestDbg(t *testing.T) {
 			continue
 		}
 		v, err := eval(ip, chunk)
-		t.Log(v, err)
+		t.Log(v, err, put)
 	}
 	t.Log(out.String())
 }

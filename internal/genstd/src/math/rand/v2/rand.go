@@ -3,7 +3,13 @@
 // compiled ones.
 package rand
 
-import "math/rand/v2"
+import (
+	// Imported under a name of its own: in an instance of a generic
+	// function the interpreter looks a package name up among the cells'
+	// packages first, and there rand may be math/rand or crypto/rand.
+	randv2 "math/rand/v2"
+	"reflect"
+)
 
 // intType is the set of types N accepts: the integer types and the types
 // defined on them (time.Duration among them).
@@ -14,9 +20,24 @@ type intType interface {
 
 // N returns a pseudo-random number in [0, n) from the default source. It
 // panics if n <= 0.
-func N[Int intType](n Int) Int {
+//
+// The result is set through reflect: the interpreter fails on a
+// conversion to a type parameter inferred from an untyped constant
+// (rand.N(10)) or standing for a compiled named type (time.Duration).
+//
+// The type parameter is T, not Go's Int: the interpreter would take the
+// method name Int below for it.
+func N[T intType](n T) T {
 	if n <= 0 {
 		panic("invalid argument to N")
 	}
-	return Int(rand.Uint64N(uint64(n)))
+	var r T
+	v := reflect.ValueOf(&r).Elem()
+	limit := reflect.ValueOf(n)
+	if v.CanInt() {
+		v.SetInt(randv2.Int64N(limit.Int()))
+	} else {
+		v.SetUint(randv2.Uint64N(limit.Uint()))
+	}
+	return r
 }

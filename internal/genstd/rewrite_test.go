@@ -1,0 +1,53 @@
+package genstd
+
+import "testing"
+
+func TestRewrite(t *testing.T) {
+	imports := map[string]string{"s": "slices", "slices": "slices", "sync": "sync", "strings": "strings", "atomic": "sync/atomic", "rand": "math/rand/v2"}
+	pkgOf := func(name string) string { return imports[name] }
+	cases := []struct{ name, src, want string }{
+		{"generic function", "slices.Sort(xs)", "_slices.Sort_slices(xs)"},
+		{"aliased import", "s.Index(xs, 1)", "_slices.Index_slices(xs, 1)"},
+		{"unknown member keeps the compiled error", "slices.Sortt(xs)", "slices.Sortt(xs)"},
+		{"compiled member stays", "var mu sync.Mutex; sync.OnceFunc(f)", "var mu sync.Mutex; sync.OnceFunc(f)"},
+		{"generic member of a mixed package", "g := sync.OnceValue(f)", "g := _sync.OnceValue_sync(f)"},
+		{"iterator function", "strings.Lines(s)", "_strings.Lines(s)"},
+		{"generic type", "var p atomic.Pointer[int]", "var p _atomic.Pointer[int]"},
+		{"math/rand/v2", "rand.N(10)", "_rand.N_rand(10)"},
+		{"a field of the same name", "x.slices.Sort(xs)", "x.slices.Sort(xs)"},
+		{"not a package", "maps.Keys(m)", "maps.Keys(m)"},
+		{"strings and comments", "s := \"slices.Sort\" // slices.Sort\nslices.Sort(x)", "s := \"slices.Sort\" // slices.Sort\n_slices.Sort_slices(x)"},
+		{"lines kept", "slices.Sort(a)\n\nslices.Reverse(a)", "_slices.Sort_slices(a)\n\n_slices.Reverse_slices(a)"},
+		{"does not scan", "slices.Sort(\"", "slices.Sort(\""},
+	}
+	for _, c := range cases {
+		if got := Rewrite(c.src, pkgOf); got != c.want {
+			t.Errorf("%s: Rewrite(%q) = %q, want %q", c.name, c.src, got, c.want)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"slices", "slices"}, {"sync/atomic", "atomic"}, {"math/rand/v2", "rand"}, {"v2", "v2"}, {"example.com/x/v10", "x"},
+	}
+	for _, c := range cases {
+		if got := ImportName(c.in); got != c.want {
+			t.Errorf("ImportName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	std := []struct{ in, want string }{
+		{"slices", "slices"}, {"atomic", "sync/atomic"}, {"rand", "math/rand/v2"}, {"fmt", ""}, {"x", ""},
+	}
+	for _, c := range std {
+		if got := StdPackage(c.in); got != c.want {
+			t.Errorf("StdPackage(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if got := Name("sync/atomic"); got != "_atomic" {
+		t.Errorf("Name(sync/atomic) = %q", got)
+	}
+	if Members("fmt") != nil || len(Members("slices")) < 40 {
+		t.Errorf("Members: fmt %v, slices %d names", Members("fmt"), len(Members("slices")))
+	}
+}
