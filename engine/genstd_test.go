@@ -51,3 +51,26 @@ func TestGenericStdlib(t *testing.T) {
 		})
 	}
 }
+
+// TestGenericStdlibTopLevel checks what a cell gets for the one form the
+// interpreter cannot run, a top-level variable declared from a generic
+// call's result: a sentence that names the variable and the Go that works.
+func TestGenericStdlibTopLevel(t *testing.T) {
+	e := newTestEngine(t)
+	res, r := run(t, e, "xs := []int{2, 1}\nys := slices.Clone(xs)\nfmt.Println(ys)")
+	if res.Err == nil {
+		t.Fatalf("no error; stdout %q (if the interpreter runs this now, drop the hint in the worker)", r.text("stdout"))
+	}
+	want := "cell 1, line 2: the interpreter cannot declare ys at a cell's top level from a generic function's result: declare it first (var ys T)"
+	if !strings.HasPrefix(res.Err.Message, want) {
+		t.Errorf("error %q, want it to start %q", res.Err.Message, want)
+	}
+	if r.text("stdout") != "" {
+		t.Errorf("stdout %q: nothing of the cell should run", r.text("stdout"))
+	}
+	// The Go the error suggests works.
+	res, r = run(t, e, "zs := []int{2, 1}\nvar ws []int\nws = slices.Clone(zs)\nfmt.Println(ws)")
+	if res.Err != nil || r.text("stdout") != "[2 1]\n" {
+		t.Errorf("suggested Go: error %+v, stdout %q", res.Err, r.text("stdout"))
+	}
+}

@@ -521,6 +521,12 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
 				v, err = ip.EvalWithContext(ctx, src)
 			}
+			if compilePanic(err) && c.Kind == source.KindStmt {
+				if name, pos, ok := genstd.TopLevelGeneric(src); ok {
+					err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
+						pos.Filename, pos.Line, pos.Column, name, name, name)
+				}
+			}
 		}
 		if err != nil {
 			return nil, nil, nil, err

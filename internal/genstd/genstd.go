@@ -112,6 +112,9 @@ type pkg struct {
 	// generic maps each generic function to the name it is compiled
 	// under (see "Names of generic functions" in the package comment).
 	generic map[string]string
+	// paramResult holds the generic functions (by compiled name) a result
+	// of which has a type parameter in its type.
+	paramResult map[string]bool
 }
 
 // internal returns the name the interpreter knows member m by.
@@ -189,7 +192,7 @@ func Name(importPath string) string {
 func mustScan(fsys fs.FS, paths []string) []*pkg {
 	var list []*pkg
 	for _, ip := range paths {
-		p := &pkg{path: ip, members: map[string]bool{}, whole: whole[ip], generic: map[string]string{}}
+		p := &pkg{path: ip, members: map[string]bool{}, whole: whole[ip], generic: map[string]string{}, paramResult: map[string]bool{}}
 		for _, f := range mustParse(fsys, ip) {
 			p.name = "_" + f.Name.Name
 			for _, d := range f.Decls {
@@ -199,7 +202,9 @@ func mustScan(fsys fs.FS, paths []string) []*pkg {
 						p.members[d.Name.Name] = true
 					}
 					if d.Recv == nil && d.Type.TypeParams != nil {
-						p.generic[d.Name.Name] = d.Name.Name + "_" + f.Name.Name
+						n := d.Name.Name + "_" + f.Name.Name
+						p.generic[d.Name.Name] = n
+						p.paramResult[n] = resultHasParam(d.Type)
 					}
 				case *ast.GenDecl:
 					for _, s := range d.Specs {
@@ -222,6 +227,27 @@ func mustScan(fsys fs.FS, paths []string) []*pkg {
 		list = append(list, p)
 	}
 	return list
+}
+
+// resultHasParam reports whether a result of the generic function type ft
+// mentions one of its type parameters.
+func resultHasParam(ft *ast.FuncType) bool {
+	params := map[string]bool{}
+	for _, f := range ft.TypeParams.List {
+		for _, n := range f.Names {
+			params[n.Name] = true
+		}
+	}
+	found := false
+	if ft.Results != nil {
+		ast.Inspect(ft.Results, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && params[id.Name] {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // mustParse parses the sources of the package at import path ip.
@@ -503,4 +529,56 @@ func identOffsets(src []byte) []ident {
 		list[i], list[j] = list[j], list[i]
 	}
 	return list
+}
+
+// TopLevelGeneric finds, in src (top-level statements, after [Rewrite]),
+// the first short variable declaration whose value is the result of a
+// call of one of this package's generic functions with a type parameter
+// in its result's type (slices.Clone, not slices.Index), the form the
+// interpreter cannot compile (see the package comment). It returns the
+// variable's name and where it is, as src's //line directives place it.
+func TopLevelGeneric(src string) (name string, pos token.Position, ok bool) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	s.Init(file, []byte(src), nil, 0)
+	generic := map[string]bool{}
+	for _, p := range pkgs {
+		for _, n := range p.generic {
+			generic[p.name+"."+n] = p.paramResult[n]
+		}
+	}
+	depth := 0
+	start := true // at the start of a top-level statement
+	var toks []struct {
+		pos token.Pos
+		t   token.Token
+		lit string
+	}
+	for {
+		p, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, struct {
+			pos token.Pos
+			t   token.Token
+			lit string
+		}{p, t, lit})
+	}
+	for i, tk := range toks {
+		switch tk.t {
+		case token.LBRACE, token.LPAREN, token.LBRACK:
+			depth++
+		case token.RBRACE, token.RPAREN, token.RBRACK:
+			depth--
+		}
+		if start && depth == 0 && tk.t == token.IDENT && i+4 < len(toks) && toks[i+1].t == token.DEFINE &&
+			toks[i+2].t == token.IDENT && toks[i+3].t == token.PERIOD && toks[i+4].t == token.IDENT &&
+			generic[toks[i+2].lit+"."+toks[i+4].lit] {
+			return tk.lit, fset.Position(tk.pos), true
+		}
+		start = depth == 0 && tk.t == token.SEMICOLON
+	}
+	return "", token.Position{}, false
 }

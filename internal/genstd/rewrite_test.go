@@ -51,3 +51,25 @@ func TestNames(t *testing.T) {
 		t.Errorf("Members: fmt %v, slices %d names", Members("fmt"), len(Members("slices")))
 	}
 }
+
+func TestTopLevelGeneric(t *testing.T) {
+	cases := []struct {
+		src  string
+		name string
+		line int
+	}{
+		{"xs := []int{1}\nys := slices.Clone(xs)", "ys", 2},
+		{"//line cell4:7:1\nk := slices.Sorted(maps.Keys(m))", "k", 7},
+		{"n := slices.Index(xs, 1)", "", 0},
+		{"get := sync.OnceValue(f)", "get", 1},
+		{"func() { ys := slices.Clone(xs) }()", "", 0},
+		{"fmt.Println(slices.Clone(xs))", "", 0},
+		{"ys := strings.Lines(s)", "", 0},
+	}
+	for _, c := range cases {
+		name, pos, ok := TopLevelGeneric(Rewrite(c.src, StdPackage))
+		if name != c.name || ok != (c.name != "") || (ok && pos.Line != c.line) {
+			t.Errorf("TopLevelGeneric(%q) = %q, line %d, %v; want %q, line %d", c.src, name, pos.Line, ok, c.name, c.line)
+		}
+	}
+}
