@@ -309,25 +309,8 @@ func StdPackage(name string) string {
 // their numbers; columns after a rewritten selector shift by one. Source
 // that does not scan is returned unchanged.
 func Rewrite(src string, pkgOf func(name string) string) string {
-	var s scanner.Scanner
-	fset := token.NewFileSet()
-	file := fset.AddFile("", fset.Base(), len(src))
-	failed := false
-	s.Init(file, []byte(src), func(token.Position, string) { failed = true }, 0)
-	type tok struct {
-		off int
-		t   token.Token
-		lit string
-	}
-	var toks []tok
-	for {
-		pos, t, lit := s.Scan()
-		if t == token.EOF {
-			break
-		}
-		toks = append(toks, tok{file.Offset(pos), t, lit})
-	}
-	if failed {
+	toks, ok := scan(src)
+	if !ok {
 		return src
 	}
 	var b strings.Builder
@@ -352,7 +335,147 @@ func Rewrite(src string, pkgOf func(name string) string) string {
 		return src
 	}
 	b.WriteString(src[last:])
-	return b.String()
+	return localVars(b.String())
+}
+
+// tok is one token of a source and its byte offset.
+type tok struct {
+	off int
+	t   token.Token
+	lit string
+}
+
+// scan returns the tokens of src, or false if it does not scan.
+func scan(src string) ([]tok, bool) {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	failed := false
+	s.Init(file, []byte(src), func(token.Position, string) { failed = true }, 0)
+	var toks []tok
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{file.Offset(pos), t, lit})
+	}
+	return toks, !failed
+}
+
+// genericNames holds every generic function as the interpreter knows it
+// ("_slices.Clone_slices").
+var genericNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range pkgs {
+		for _, n := range p.generic {
+			m[p.name+"."+n] = true
+		}
+	}
+	return m
+}()
+
+// localVars rewrites the var declarations inside functions whose value
+// calls a generic function of the sources: the interpreter gives such a
+// variable its zero value instead (var n int = slices.Index(xs, 1) makes
+// n 0). var x = v becomes x := v, and var x T = v becomes var x T; x = v,
+// on the same line. A var declaration at a cell's top level is left to
+// the worker, which declares and assigns in turn.
+func localVars(src string) string {
+	toks, ok := scan(src)
+	if !ok {
+		return src
+	}
+	type edit struct {
+		from, to int
+		text     string
+	}
+	var edits []edit
+	// depth counts braces; nest, parentheses and brackets within the
+	// innermost brace (outer ones are kept on outer).
+	depth, nest := 0, 0
+	var outer []int
+	for i := 0; i < len(toks); i++ {
+		switch toks[i].t {
+		case token.LBRACE:
+			depth++
+			outer = append(outer, nest)
+			nest = 0
+		case token.RBRACE:
+			depth--
+			if len(outer) > 0 {
+				nest, outer = outer[len(outer)-1], outer[:len(outer)-1]
+			}
+		case token.LPAREN, token.LBRACK:
+			nest++
+		case token.RPAREN, token.RBRACK:
+			nest--
+		}
+		if toks[i].t != token.VAR || depth == 0 || nest != 0 || i+1 >= len(toks) || toks[i+1].t != token.IDENT {
+			continue
+		}
+		// var NAME {, NAME} [TYPE] = EXPR, up to the statement's end.
+		j := i + 1
+		var names []string
+		for j < len(toks) && toks[j].t == token.IDENT {
+			names = append(names, toks[j].lit)
+			if j+1 < len(toks) && toks[j+1].t == token.COMMA {
+				j += 2
+				continue
+			}
+			j++
+			break
+		}
+		typeStart, assign := j, -1
+		d, n := 0, 0
+		end := len(toks)
+		for k := j; k < len(toks); k++ {
+			switch toks[k].t {
+			case token.LBRACE:
+				d++
+			case token.RBRACE:
+				d--
+			case token.LPAREN, token.LBRACK:
+				n++
+			case token.RPAREN, token.RBRACK:
+				n--
+			}
+			if d < 0 || (d == 0 && n == 0 && toks[k].t == token.SEMICOLON) {
+				end = k
+				break
+			}
+			if d == 0 && n == 0 && toks[k].t == token.ASSIGN && assign < 0 {
+				assign = k
+			}
+		}
+		if assign < 0 || assign+1 >= end {
+			continue
+		}
+		calls := false
+		for k := assign + 1; k+2 < end; k++ {
+			if toks[k].t == token.IDENT && toks[k+1].t == token.PERIOD && genericNames[toks[k].lit+"."+toks[k+2].lit] {
+				calls = true
+				break
+			}
+		}
+		if !calls {
+			continue
+		}
+		list := strings.Join(names, ", ")
+		from, to := toks[i].off, toks[assign].off+1
+		if typeStart == assign {
+			edits = append(edits, edit{from, to, list + " :="})
+		} else {
+			typ := src[toks[typeStart].off:toks[assign].off]
+			edits = append(edits, edit{from, to, "var " + list + " " + strings.TrimSpace(typ) + "; " + list + " ="})
+		}
+		i = end - 1
+	}
+	for k := len(edits) - 1; k >= 0; k-- {
+		e := edits[k]
+		src = src[:e.from] + e.text + src[e.to:]
+	}
+	return src
 }
 
 // ImportName returns the name an import of the path declares when the

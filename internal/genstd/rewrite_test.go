@@ -73,3 +73,29 @@ func TestTopLevelGeneric(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalVars(t *testing.T) {
+	cases := []struct{ name, src, want string }{
+		{"typed", "func f() { var n int = slices.Index(xs, 1) }", "func f() { var n int; n = _slices.Index_slices(xs, 1) }"},
+		{"untyped", "func f() {\n\tvar ys = slices.Clone(xs)\n\tuse(ys)\n}", "func f() {\n\tys := _slices.Clone_slices(xs)\n\tuse(ys)\n}"},
+		{"two names", "func f() { var i, ok = slices.BinarySearch(xs, 1) }", "func f() { i, ok := _slices.BinarySearch_slices(xs, 1) }"},
+		{"composite type", "func f() { var m map[string][]int = maps.Clone(n); g() }", "func f() { var m map[string][]int; m = _maps.Clone_maps(n); g() }"},
+		{"top level stays", "var n int = slices.Index(xs, 1)", "var n int = _slices.Index_slices(xs, 1)"},
+		{"no generic call", "func f() { var s = strings.Lines(x); var n int = len(xs) }", "func f() { var s = _strings.Lines(x); var n int = len(xs) }"},
+		{"no value", "func f() { var p atomic.Pointer[int] }", "func f() { var p _atomic.Pointer[int] }"},
+		{"var block stays", "func f() { var (\n\tn = slices.Index(xs, 1)\n) }", "func f() { var (\n\tn = _slices.Index_slices(xs, 1)\n) }"},
+	}
+	for _, c := range cases {
+		if got := Rewrite(c.src, StdPackage); got != c.want {
+			t.Errorf("%s: Rewrite(%q)\n got %q\nwant %q", c.name, c.src, got, c.want)
+		}
+	}
+}
+
+func TestLocalVarsInLiteral(t *testing.T) {
+	src := "put(func() string { var n int = slices.Index(xs, 1); return g(n) }())"
+	want := "put(func() string { var n int; n = _slices.Index_slices(xs, 1); return g(n) }())"
+	if got := Rewrite(src, StdPackage); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
