@@ -507,8 +507,9 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				// See varStatements.
 				if parts := rewrite.VarStatements(cell, code, c); len(parts) > 0 {
 					err = nil
-					for _, p := range parts {
-						if _, err = ip.EvalWithContext(ctx, p); err != nil {
+					for i, p := range parts {
+						parts[i] = genstd.Rewrite(p, w.PackagePath)
+						if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
 							break
 						}
 					}
@@ -521,7 +522,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
 				v, err = ip.EvalWithContext(ctx, src)
 			}
-			if compilePanic(err) && c.Kind == source.KindStmt {
+			if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
 				if name, pos, ok := genstd.TopLevelGeneric(src); ok {
 					err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
 						pos.Filename, pos.Line, pos.Column, name, name, name)

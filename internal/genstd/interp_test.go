@@ -110,3 +110,53 @@ func TestRecoveredNotString(t *testing.T) {
 		t.Errorf("a recovered string is a string now (%s): drop the note in the package comment and this test", put)
 	}
 }
+
+// TestCellTypes calls the sources with types a cell defines, and wants
+// what go run prints for the same program.
+func TestCellTypes(t *testing.T) {
+	var out bytes.Buffer
+	ip := newInterp(t, &out)
+	decls := []string{
+		"type Ints []int",
+		"type Set map[string]bool",
+		"type P struct{ Name string; Age int }",
+		"type MyErr struct{ Code int }",
+		"func (e *MyErr) Error() string { return fmt.Sprint(\"code \", e.Code) }",
+	}
+	for _, d := range decls {
+		if _, err := eval(ip, d); err != nil {
+			t.Fatalf("%s: %v", d, err)
+		}
+	}
+	cases := []struct{ name, body, want string }{
+		{"named slice type", `xs := Ints{3, 1, 2}
+			slices.Sort(xs)
+			var ys Ints = slices.Clone(xs)
+			return fmt.Sprint(xs, ys, slices.Index(xs, 3), slices.Max(xs))`, "[1 2 3] [1 2 3] 2 3"},
+		{"named map type", `s := Set{"b": true, "a": true}
+			return fmt.Sprint(slices.Sorted(maps.Keys(s)), len(maps.Clone(s)))`, "[a b] 2"},
+		{"struct elements", `ps := []P{{"b", 2}, {"a", 2}, {"c", 1}}
+			slices.SortStableFunc(ps, func(x, y P) int { return cmp.Compare(x.Age, y.Age) })
+			i, found := slices.BinarySearchFunc(ps, 2, func(p P, age int) int { return cmp.Compare(p.Age, age) })
+			return fmt.Sprint(ps, i, found)`, "[{c 1} {b 2} {a 2}] 1 true"},
+		{"errors.AsType of a cell's error", `var err error = &MyErr{Code: 9}
+			me, ok := errors.AsType[*MyErr](err)
+			_, ok2 := errors.AsType[*MyErr](errors.New("other"))
+			return fmt.Sprint(me.Code, ok, ok2)`, "9 true false"},
+		{"sync.OnceValues", `n := 0
+			f := sync.OnceValues(func() (P, error) { n++; return P{"x", n}, nil })
+			a, _ := f()
+			b, err := f()
+			return fmt.Sprint(a, b, err, n)`, "{x 1} {x 1} <nil> 1"},
+	}
+	for _, c := range cases {
+		put = "(nothing)"
+		if _, err := eval(ip, "genstdtest.Put(func() string {\n"+c.body+"\n}())"); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if put != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, put, c.want)
+		}
+	}
+}
