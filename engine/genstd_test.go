@@ -80,3 +80,19 @@ func TestGenericStdlibTopLevel(t *testing.T) {
 		t.Errorf("suggested Go: error %+v, stdout %q", res.Err, r.text("stdout"))
 	}
 }
+
+// TestGenericStdlibAfterRestart: a func of the session that uses the
+// generic standard library works in the worker that replaces a crashed
+// one (its declaration is replayed into a fresh interpreter).
+func TestGenericStdlibAfterRestart(t *testing.T) {
+	e := newTestEngine(t)
+	run(t, e, "import \"fmt\"\nfunc top(m map[string]int) string { return fmt.Sprint(slices.Sorted(maps.Keys(m))) }")
+	run(t, e, "import \"os\"\nos.Exit(3)")
+	res, r := run(t, e, "fmt.Println(top(map[string]int{\"b\": 1, \"a\": 2}))")
+	if res.Err != nil {
+		t.Fatalf("after a restart: %+v", res.Err)
+	}
+	if got := r.text("stdout"); got != "[a b]\n" {
+		t.Errorf("stdout %q, want %q", got, "[a b]\n")
+	}
+}

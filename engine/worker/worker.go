@@ -138,11 +138,6 @@ func (w *worker) newInterp() *interp.Interpreter {
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
 	}
-	// The generic standard library (slices, maps, cmp, iter, ...), which
-	// the tables cannot hold; cells reach it through genstd.Rewrite.
-	if err := genstd.Load(ip); err != nil {
-		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
-	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
 	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(cellrt.MapTypes())}}); err != nil {
@@ -152,6 +147,17 @@ func (w *worker) newInterp() *interp.Interpreter {
 	// source.RuntimeName, which no cell can declare).
 	ip.ImportUsed()
 	return ip
+}
+
+// generic returns src with its uses of the generic standard library
+// (slices.Sort, sync.OnceValue, ...) rewritten for the interpreter, and
+// compiles into ip the packages of it that src uses (internal/genstd).
+func (w *worker) generic(ip *interp.Interpreter, src string) string {
+	out, err := genstd.Prepare(ip, src, w.PackagePath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
+	}
+	return out
 }
 
 // newImports returns the import chunk c without the packages imported
@@ -498,7 +504,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		if c.Kind == source.KindImport {
 			v, err = ip.EvalWithContext(ctx, src)
 		} else {
-			src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, false), w.PackagePath)
+			src = w.generic(ip, rewrite.Chunk(cell, code, c, w, false))
 			if c.Kind == source.KindStmt {
 				src = notFuncFirst(src)
 			}
@@ -508,7 +514,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				if parts := rewrite.VarStatements(cell, code, c); len(parts) > 0 {
 					err = nil
 					for i, p := range parts {
-						parts[i] = genstd.Rewrite(p, w.PackagePath)
+						parts[i] = w.generic(ip, p)
 						if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
 							break
 						}
@@ -519,7 +525,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
 				// The interpreter cannot range over an integer; nothing
 				// ran yet, so try again with unknown ranges as integers.
-				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
+				src = w.generic(ip, rewrite.Chunk(cell, code, c, w, true))
 				v, err = ip.EvalWithContext(ctx, src)
 			}
 			if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
@@ -747,7 +753,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
-		if _, err := evalQuiet(w.ip, d.Src); err != nil {
+		if _, err := evalQuiet(w.ip, w.generic(w.ip, d.Src)); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}

@@ -85,9 +85,12 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -115,6 +118,7 @@ type pkg struct {
 	// paramResult holds the generic functions (by compiled name) a result
 	// of which has a type parameter in its type.
 	paramResult map[string]bool
+	deps        []string // the packages of this package its sources use
 }
 
 // internal returns the name the interpreter knows member m by.
@@ -125,11 +129,44 @@ func (p *pkg) internal(m string) string {
 	return m
 }
 
-// pkgs lists the packages in an order in which each one's imports come
-// before it.
-var pkgs = mustScan(sources, []string{
-	"cmp", "iter", "slices", "maps",
-	"errors", "sync", "sync/atomic", "strings", "bytes", "math/rand/v2",
+// catalog describes the packages of the sources.
+type catalog struct {
+	pkgs    []*pkg          // in an order in which each one's imports come before it
+	byPath  map[string]*pkg // by standard import path
+	byName  map[string]*pkg // by the name the interpreter knows them by
+	generic map[string]bool // every generic function as the interpreter knows it ("_slices.Clone_slices")
+}
+
+// cat returns the catalog, read from the sources the first time: only a
+// worker that runs cells pays for it.
+var cat = sync.OnceValue(func() *catalog {
+	c := &catalog{
+		pkgs: mustScan(sources, []string{
+			"cmp", "iter", "slices", "maps",
+			"errors", "sync", "sync/atomic", "strings", "bytes", "math/rand/v2",
+		}),
+		byPath: map[string]*pkg{}, byName: map[string]*pkg{}, generic: map[string]bool{},
+	}
+	for _, p := range c.pkgs {
+		c.byPath[p.path] = p
+		c.byName[p.name] = p
+		for _, n := range p.generic {
+			c.generic[p.name+"."+n] = true
+		}
+	}
+	// Each package's dependencies among the others, from its source.
+	for _, p := range c.pkgs {
+		src, err := c.source(p.path)
+		if err != nil {
+			panic(err) // the embedded sources are tested
+		}
+		for _, d := range c.uses(src) {
+			if d != p.path {
+				p.deps = append(p.deps, d)
+			}
+		}
+	}
+	return c
 })
 
 // helpers is the symbol table of the compiled help the sources import.
@@ -144,20 +181,11 @@ var helpers = interp.Exports{
 // are empty.
 var whole = map[string]bool{"cmp": true, "iter": true, "maps": true, "slices": true}
 
-// byPath indexes pkgs by import path.
-var byPath = func() map[string]*pkg {
-	m := map[string]*pkg{}
-	for _, p := range pkgs {
-		m[p.path] = p
-	}
-	return m
-}()
-
 // Packages returns the standard import paths this package provides
 // members of, sorted.
 func Packages() []string {
 	var list []string
-	for _, p := range pkgs {
+	for _, p := range cat().pkgs {
 		list = append(list, p.path)
 	}
 	sort.Strings(list)
@@ -167,7 +195,7 @@ func Packages() []string {
 // Members returns the exported names the sources of the package at the
 // standard import path define, sorted; nil for another path.
 func Members(importPath string) []string {
-	p := byPath[importPath]
+	p := cat().byPath[importPath]
 	if p == nil {
 		return nil
 	}
@@ -182,7 +210,7 @@ func Members(importPath string) []string {
 // Name returns the name under which [Load] compiles the package at the
 // standard import path, or "" if there is none.
 func Name(importPath string) string {
-	if p := byPath[importPath]; p != nil {
+	if p := cat().byPath[importPath]; p != nil {
 		return p.name
 	}
 	return ""
@@ -293,7 +321,7 @@ func StdPackage(name string) string {
 	if name == "rand" {
 		return "math/rand/v2"
 	}
-	for _, p := range pkgs {
+	for _, p := range cat().pkgs {
 		if path.Base(p.path) == name {
 			return p.path
 		}
@@ -309,6 +337,10 @@ func StdPackage(name string) string {
 // their numbers; columns after a rewritten selector shift by one. Source
 // that does not scan is returned unchanged.
 func Rewrite(src string, pkgOf func(name string) string) string {
+	return cat().rewrite(src, pkgOf)
+}
+
+func (c *catalog) rewrite(src string, pkgOf func(name string) string) string {
 	toks, ok := scan(src)
 	if !ok {
 		return src
@@ -323,7 +355,7 @@ func Rewrite(src string, pkgOf func(name string) string) string {
 		if i > 0 && toks[i-1].t == token.PERIOD {
 			continue
 		}
-		p := byPath[pkgOf(x.lit)]
+		p := c.byPath[pkgOf(x.lit)]
 		if p == nil || !p.members[m.lit] {
 			continue
 		}
@@ -335,7 +367,7 @@ func Rewrite(src string, pkgOf func(name string) string) string {
 		return src
 	}
 	b.WriteString(src[last:])
-	return localVars(b.String())
+	return c.localVars(b.String())
 }
 
 // tok is one token of a source and its byte offset.
@@ -363,25 +395,13 @@ func scan(src string) ([]tok, bool) {
 	return toks, !failed
 }
 
-// genericNames holds every generic function as the interpreter knows it
-// ("_slices.Clone_slices").
-var genericNames = func() map[string]bool {
-	m := map[string]bool{}
-	for _, p := range pkgs {
-		for _, n := range p.generic {
-			m[p.name+"."+n] = true
-		}
-	}
-	return m
-}()
-
 // localVars rewrites the var declarations inside functions whose value
 // calls a generic function of the sources: the interpreter gives such a
 // variable its zero value instead (var n int = slices.Index(xs, 1) makes
 // n 0). var x = v becomes x := v, and var x T = v becomes var x T; x = v,
 // on the same line. A var declaration at a cell's top level is left to
 // the worker, which declares and assigns in turn.
-func localVars(src string) string {
+func (c *catalog) localVars(src string) string {
 	toks, ok := scan(src)
 	if !ok {
 		return src
@@ -453,7 +473,7 @@ func localVars(src string) string {
 		}
 		calls := false
 		for k := assign + 1; k+2 < end; k++ {
-			if toks[k].t == token.IDENT && toks[k+1].t == token.PERIOD && genericNames[toks[k].lit+"."+toks[k+2].lit] {
+			if toks[k].t == token.IDENT && toks[k+1].t == token.PERIOD && c.generic[toks[k].lit+"."+toks[k+2].lit] {
 				calls = true
 				break
 			}
@@ -509,22 +529,100 @@ func FileImports(f *ast.File) func(name string) string {
 	return func(id string) string { return names[id] }
 }
 
-// Load compiles the packages into ip, which must already hold the
+// Load compiles every package into ip, which must already hold the
 // standard library's compiled tables (the sources import sort, sync,
-// strings, bytes and math/rand/v2). Call it once per interpreter, before
-// the cells that [Rewrite] prepares.
+// strings, bytes and math/rand/v2). [Prepare] loads only what a cell
+// uses; Load is for an interpreter that should have everything at once.
 //
 // A package that does not compile (its compiled imports are missing from
 // ip's tables) is left out; the others are loaded, and the error names
 // each one left out.
 func Load(ip *interp.Interpreter) error {
-	var errs []error
-	if err := ip.Use(helpers); err != nil {
-		errs = append(errs, fmt.Errorf("genstd: loading the compiled helpers: %w", err))
+	return require(ip, Packages())
+}
+
+// Prepare returns src rewritten ([Rewrite]) and makes sure ip holds the
+// packages the result uses, compiling those it does not yet hold (about
+// 10 ms for all of them, which a worker that never needs them does not
+// pay). It is idempotent: source it returned comes back unchanged, so
+// replayed declarations can pass through it again. The error names the
+// packages that could not be compiled; src is rewritten all the same.
+func Prepare(ip *interp.Interpreter, src string, pkgOf func(name string) string) (string, error) {
+	c := cat()
+	out := c.rewrite(src, pkgOf)
+	return out, require(ip, c.uses(out))
+}
+
+// uses returns the standard import paths of the packages whose compiled
+// names src mentions (_slices.), in load order.
+func (c *catalog) uses(src string) []string {
+	if !strings.Contains(src, "_") {
+		return nil
 	}
-	for _, p := range pkgs {
+	toks, _ := scan(src)
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i].t == token.IDENT && toks[i+1].t == token.PERIOD && c.byName[toks[i].lit] != nil {
+			seen[c.byName[toks[i].lit].path] = true
+		}
+	}
+	var list []string
+	for _, p := range c.pkgs {
+		if seen[p.path] {
+			list = append(list, p.path)
+		}
+	}
+	return list
+}
+
+// loaded records, per interpreter, the packages compiled into it. An
+// interpreter is held weakly: its entry goes when it is collected.
+var loaded = struct {
+	sync.Mutex
+	m map[weak.Pointer[interp.Interpreter]]map[string]bool
+}{m: map[weak.Pointer[interp.Interpreter]]map[string]bool{}}
+
+// require compiles into ip the packages of paths it does not hold, with
+// the packages they use first, and the compiled helpers once.
+func require(ip *interp.Interpreter, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	c := cat()
+	loaded.Lock()
+	defer loaded.Unlock()
+	key := weak.Make(ip)
+	have := loaded.m[key]
+	var errs []error
+	if have == nil {
+		have = map[string]bool{}
+		loaded.m[key] = have
+		runtime.AddCleanup(ip, func(k weak.Pointer[interp.Interpreter]) {
+			loaded.Lock()
+			defer loaded.Unlock()
+			delete(loaded.m, k)
+		}, key)
+		if err := ip.Use(helpers); err != nil {
+			errs = append(errs, fmt.Errorf("genstd: loading the compiled helpers: %w", err))
+		}
+	}
+	var visit func(path string)
+	visit = func(path string) {
+		if have[path] {
+			return
+		}
+		have[path] = true // a failed package is not tried again
+		p := c.byPath[path]
+		for _, dep := range p.deps {
+			visit(dep)
+		}
 		if err := load(ip, p); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	for _, path := range paths {
+		if c.byPath[path] != nil {
+			visit(path)
 		}
 	}
 	return errors.Join(errs...)
@@ -556,7 +654,11 @@ func load(ip *interp.Interpreter, p *pkg) (err error) {
 // standard import path: its files joined, the package clause naming it
 // [Name], and its selectors of the other packages rewritten.
 func Source(importPath string) (string, error) {
-	p := byPath[importPath]
+	return cat().source(importPath)
+}
+
+func (c *catalog) source(importPath string) (string, error) {
+	p := c.byPath[importPath]
 	if p == nil {
 		return "", fmt.Errorf("genstd: no package %q", importPath)
 	}
@@ -601,7 +703,7 @@ func Source(importPath string) (string, error) {
 		for _, spec := range g.Specs {
 			is := spec.(*ast.ImportSpec)
 			ip, _ := strconv.Unquote(is.Path.Value)
-			if q := byPath[ip]; q == nil || !q.whole {
+			if q := c.byPath[ip]; q == nil || !q.whole {
 				continue
 			}
 			if !g.Lparen.IsValid() {
@@ -620,7 +722,7 @@ func Source(importPath string) (string, error) {
 	// Rename the package clause (the doc comment before it stays).
 	start := off(f.Name.Pos())
 	out := string(src[:start]) + p.name + string(src[start+len(f.Name.Name):])
-	return Rewrite(out, FileImports(f)), nil
+	return c.rewrite(out, FileImports(f)), nil
 }
 
 // ident is an identifier of a source, not a selector's member.
@@ -666,7 +768,7 @@ func TopLevelGeneric(src string) (name string, pos token.Position, ok bool) {
 	file := fset.AddFile("", fset.Base(), len(src))
 	s.Init(file, []byte(src), nil, 0)
 	generic := map[string]bool{}
-	for _, p := range pkgs {
+	for _, p := range cat().pkgs {
 		for _, n := range p.generic {
 			generic[p.name+"."+n] = p.paramResult[n]
 		}

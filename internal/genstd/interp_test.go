@@ -160,3 +160,34 @@ func TestCellTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepare checks that Prepare compiles the packages a cell uses, and
+// only those, and that its result passes through it unchanged.
+func TestPrepare(t *testing.T) {
+	var out bytes.Buffer
+	ip := interp.New(interp.Options{Stdout: &out, Stderr: &out, Unrestricted: true})
+	if err := ip.Use(symbols.Load()); err != nil {
+		t.Fatal(err)
+	}
+	ip.ImportUsed()
+	src, err := Prepare(ip, "xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Print(xs)", StdPackage)
+	if err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	if _, err := ip.Eval(src); err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	if out.String() != "[1 2 3]" {
+		t.Errorf("output %q", out.String())
+	}
+	if again, err := Prepare(ip, src, StdPackage); again != src || err != nil {
+		t.Errorf("Prepare of its own result: %q, %v; want it unchanged", again, err)
+	}
+	// slices needs cmp: loaded with it; sync was not asked for.
+	if _, err := ip.Eval("_cmp.Compare_cmp(1, 2)"); err != nil {
+		t.Errorf("cmp not loaded with slices: %v", err)
+	}
+	if _, err := ip.Eval("_sync.OnceValue_sync"); err == nil {
+		t.Error("sync loaded though no cell used it")
+	}
+}
