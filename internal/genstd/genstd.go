@@ -10,6 +10,17 @@
 // (Lines, SplitSeq, ...) too, so that their results are interpreted values
 // from which the interpreter can infer type arguments.
 //
+// # Use
+//
+// The worker passes each piece of source it evaluates through [Prepare],
+// with a pkgOf that names the package an identifier denotes in the
+// session (PackagePath of the worker; [FileImports] for a whole program;
+// [StdPackage] without imports). Prepare rewrites the piece and compiles,
+// on first use in that interpreter, the packages the result needs. On a
+// compile failure of a top-level statement the worker asks
+// [TopLevelGeneric] whether it is the one form the interpreter cannot
+// run. [Packages], [Members], [Name] and [Source] describe the sources.
+//
 // # One import path, two packages
 //
 // yaegi resolves an import path to its compiled table when it has one, and
@@ -60,18 +71,25 @@
 // untyped constant or a compiled named type, a method named like a type
 // parameter, a package name that the cells' packages shadow.
 //
+// Inside a function, the interpreter gives var n int = slices.Index(xs,
+// 1) (a var declaration whose value calls a generic function) the zero
+// value; Rewrite writes it n := ... or var n int; n = ..., on the same
+// line. At a cell's top level the worker already declares and assigns in
+// turn.
+//
 // Two faults remain, each with a test that fails once it is gone:
 //
 //   - A cell's top-level x := slices.Clone(xs) (any generic call whose
 //     result has a type parameter's type) fails to compile; inside a func,
 //     or assigned to a declared variable (var x []int; x = ...), it works
-//     (TestTopLevelGenericResult). The engine, which knows the types,
-//     would write the declaration out.
-//   - A recovered panic value is no string for fmt (the interpreter's, not
-//     this package's).
+//     (TestTopLevelGenericResult). The worker's error for it says so and
+//     shows that Go ([TopLevelGeneric]); the engine, which could know the
+//     types, might one day write the declaration out.
+//   - A recovered panic value is no string for fmt (the interpreter's
+//     fault, not this package's; TestRecoveredNotString).
 //
 // Compiled help the sources need (the wrapped errors of a compiled error,
-// for errors.AsType) is in package errtree, whose table [Load] registers.
+// for errors.AsType) is in package errtree, whose table [Prepare] and [Load] register.
 package genstd
 
 import (
@@ -207,7 +225,7 @@ func Members(importPath string) []string {
 	return list
 }
 
-// Name returns the name under which [Load] compiles the package at the
+// Name returns the name under which [Prepare] compiles the package at the
 // standard import path, or "" if there is none.
 func Name(importPath string) string {
 	if p := cat().byPath[importPath]; p != nil {
@@ -331,7 +349,7 @@ func StdPackage(name string) string {
 
 // Rewrite returns src with each selector X.M, where pkgOf(X) is the
 // import path of one of this package's packages and M a member its
-// sources define, written with the name [Load] compiled that package
+// sources define, written with the name [Prepare] compiles that package
 // under (slices.Sort → _slices.Sort). pkgOf returns "" for an identifier
 // that names no package in src's scope (a variable, a type). Lines keep
 // their numbers; columns after a rewritten selector shift by one. Source
@@ -650,7 +668,7 @@ func load(ip *interp.Interpreter, p *pkg) (err error) {
 	return nil
 }
 
-// Source returns the source [Load] compiles for the package at the
+// Source returns the source [Prepare] compiles for the package at the
 // standard import path: its files joined, the package clause naming it
 // [Name], and its selectors of the other packages rewritten.
 func Source(importPath string) (string, error) {
