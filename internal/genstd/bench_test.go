@@ -37,6 +37,39 @@ func BenchmarkInterpLoad(b *testing.B) {
 	}
 }
 
+// BenchmarkPrepareFirst is the first cell of a session that calls
+// slices.Sort: Prepare compiles slices, cmp and iter into a fresh
+// interpreter (the interpreter's own cost is BenchmarkInterp).
+func BenchmarkPrepareFirst(b *testing.B) {
+	syms := symbols.Load()
+	for b.Loop() {
+		ip := interp.New(interp.Options{Unrestricted: true})
+		if err := ip.Use(syms); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Prepare(ip, "slices.Sort(xs)", StdPackage); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPrepare is a later cell: the packages are loaded.
+func BenchmarkPrepare(b *testing.B) {
+	ip := interp.New(interp.Options{Unrestricted: true})
+	if err := ip.Use(symbols.Load()); err != nil {
+		b.Fatal(err)
+	}
+	src := "xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Println(xs, slices.Contains(xs, 2), strings.ToUpper(\"a\"))\nfor i := 0; i < 3; i++ { fmt.Println(i) }\n"
+	if _, err := Prepare(ip, src, StdPackage); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Prepare(ip, src, StdPackage); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkRewrite rewrites a cell of a few lines.
 func BenchmarkRewrite(b *testing.B) {
 	src := "xs := []int{3, 1, 2}\nslices.Sort(xs)\nfmt.Println(xs, slices.Contains(xs, 2), strings.ToUpper(\"a\"))\nfor i := 0; i < 3; i++ { fmt.Println(i) }\n"

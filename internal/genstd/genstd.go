@@ -88,8 +88,10 @@
 //   - A recovered panic value is no string for fmt (the interpreter's
 //     fault, not this package's; TestRecoveredNotString).
 //
-// Compiled help the sources need (the wrapped errors of a compiled error,
-// for errors.AsType) is in package errtree, whose table [Prepare] and [Load] register.
+// Compiled help the sources need is in packages of its own, whose tables
+// [Prepare] and [Load] register: errtree (the wrapped errors of a compiled
+// error, for errors.AsType) and ordered (slices.Sort of integers, floats
+// and strings in compiled code).
 package genstd
 
 import (
@@ -113,6 +115,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/lanes-dev/lanes/internal/genstd/errtree"
+	"github.com/lanes-dev/lanes/internal/genstd/ordered"
 )
 
 //go:embed src
@@ -192,6 +195,9 @@ var helpers = interp.Exports{
 	"github.com/lanes-dev/lanes/internal/genstd/errtree/errtree": {
 		"Children": reflect.ValueOf(errtree.Children),
 		"As":       reflect.ValueOf(errtree.As),
+	},
+	"github.com/lanes-dev/lanes/internal/genstd/ordered/ordered": {
+		"Sort": reflect.ValueOf(ordered.Sort),
 	},
 }
 
