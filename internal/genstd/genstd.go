@@ -573,8 +573,113 @@ func Load(ip *interp.Interpreter) error {
 // packages that could not be compiled; src is rewritten all the same.
 func Prepare(ip *interp.Interpreter, src string, pkgOf func(name string) string) (string, error) {
 	c := cat()
-	out := c.rewrite(src, pkgOf)
+	out := convertResults(c.rewrite(src, pkgOf), pkgOf, binaryFuncs(ip))
 	return out, require(ip, c.uses(out))
+}
+
+// binaryFuncs returns the lookup of convertResults for ip: the type of a
+// function of ip's compiled tables.
+func binaryFuncs(ip *interp.Interpreter) func(path, name string) (reflect.Type, bool) {
+	tables := map[string]map[string]reflect.Value{}
+	return func(path, name string) (reflect.Type, bool) {
+		t, ok := tables[path]
+		if !ok {
+			t = ip.Symbols(path)[path]
+			tables[path] = t
+		}
+		v, ok := t[name]
+		if !ok || !v.IsValid() || v.Kind() != reflect.Func {
+			return nil, false
+		}
+		return v.Type(), true
+	}
+}
+
+// convertResults writes a conversion around each call of a compiled
+// function whose one result has a composite type of predeclared types
+// only (strings.Fields → ([]string)(strings.Fields(s))), where the call is
+// a value assigned or an argument. The interpreter types such a result by
+// the compiled type, from which it cannot infer a type argument
+// (slices.Sort(strings.Fields(s)) fails to compile); converted, it has the
+// interpreter's own type. lookup returns the type of the compiled function
+// path.name. A call converted already is left as it is.
+func convertResults(src string, pkgOf func(string) string, lookup func(path, name string) (reflect.Type, bool)) string {
+	toks, ok := scan(src)
+	if !ok {
+		return src
+	}
+	type edit struct {
+		off  int
+		text string
+	}
+	var edits []edit
+	for i := 0; i+3 < len(toks); i++ {
+		x, dot, f, open := toks[i], toks[i+1], toks[i+2], toks[i+3]
+		if x.t != token.IDENT || dot.t != token.PERIOD || f.t != token.IDENT || open.t != token.LPAREN {
+			continue
+		}
+		if i == 0 {
+			continue
+		}
+		switch prev := toks[i-1].t; {
+		case prev == token.PERIOD:
+			continue // a method or a field's call
+		case prev == token.LPAREN && i >= 2 && toks[i-2].t == token.RPAREN:
+			continue // converted already: (T)(pkg.F(...))
+		case prev != token.DEFINE && prev != token.ASSIGN && prev != token.LPAREN && prev != token.COMMA:
+			continue
+		}
+		path := pkgOf(x.lit)
+		if path == "" {
+			continue
+		}
+		ft, ok := lookup(path, f.lit)
+		if !ok || ft.NumOut() != 1 || !spellable(ft.Out(0)) {
+			continue
+		}
+		// The call's closing parenthesis.
+		depth, end := 0, -1
+		for k := i + 3; k < len(toks); k++ {
+			switch toks[k].t {
+			case token.LPAREN, token.LBRACK, token.LBRACE:
+				depth++
+			case token.RPAREN, token.RBRACK, token.RBRACE:
+				depth--
+			}
+			if depth == 0 {
+				end = k
+				break
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		if next := end + 1; next < len(toks) {
+			switch toks[next].t {
+			case token.SEMICOLON, token.RPAREN, token.COMMA, token.RBRACE:
+			default:
+				continue // an operand of something else: f(x).y, f(x)[i]
+			}
+		}
+		edits = append(edits, edit{x.off, "(" + ft.Out(0).String() + ")("}, edit{toks[end].off + 1, ")"})
+	}
+	sort.SliceStable(edits, func(a, b int) bool { return edits[a].off > edits[b].off })
+	for _, e := range edits {
+		src = src[:e.off] + e.text + src[e.off:]
+	}
+	return src
+}
+
+// spellable reports whether t is a slice, array, map, pointer, channel or
+// func type built of predeclared types only: one that converting to
+// changes nothing but the interpreter's idea of it, and that t.String()
+// spells in Go ([]string, map[string][]int, []uint8).
+func spellable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.Pointer, reflect.Chan, reflect.Func:
+		return t.Name() == "" && !strings.ContainsAny(t.String(), ".") && !strings.Contains(t.String(), "interface")
+	}
+	return false
 }
 
 // uses returns the standard import paths of the packages whose compiled

@@ -1,6 +1,11 @@
 package genstd
 
-import "testing"
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
 
 func TestRewrite(t *testing.T) {
 	imports := map[string]string{"s": "slices", "slices": "slices", "sync": "sync", "strings": "strings", "atomic": "sync/atomic", "rand": "math/rand/v2"}
@@ -97,5 +102,38 @@ func TestLocalVarsInLiteral(t *testing.T) {
 	want := "put(func() string { var n int; n = _slices.Index_slices(xs, 1); return g(n) }())"
 	if got := Rewrite(src, StdPackage); got != want {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestConvertResults(t *testing.T) {
+	lookup := func(path, name string) (reflect.Type, bool) {
+		fns := map[string]any{
+			"strings.Fields": strings.Fields, "strings.ToUpper": strings.ToUpper, "strings.Cut": strings.Cut,
+			"net/url.ParseQuery": url.ParseQuery, "strings.NewReader": strings.NewReader,
+		}
+		f, ok := fns[path+"."+name]
+		if !ok {
+			return nil, false
+		}
+		return reflect.TypeOf(f), true
+	}
+	pkgOf := func(name string) string { return map[string]string{"strings": "strings", "url": "net/url"}[name] }
+	cases := []struct{ name, src, want string }{
+		{"assigned", "ws := strings.Fields(s)", "ws := ([]string)(strings.Fields(s))"},
+		{"argument", "_slices.Sort_slices(strings.Fields(s))", "_slices.Sort_slices(([]string)(strings.Fields(s)))"},
+		{"two arguments", "f(strings.Fields(a), strings.Fields(b))", "f(([]string)(strings.Fields(a)), ([]string)(strings.Fields(b)))"},
+		{"nested call in the arguments", "ws = strings.Fields(strings.ToUpper(s))\n", "ws = ([]string)(strings.Fields(strings.ToUpper(s)))\n"},
+		{"a basic result", "u := strings.ToUpper(s)", "u := strings.ToUpper(s)"},
+		{"two results", "a, b := strings.Cut(s, \",\")", "a, b := strings.Cut(s, \",\")"},
+		{"a named result", "v, err := url.ParseQuery(q)", "v, err := url.ParseQuery(q)"},
+		{"a pointer to a named type", "r := strings.NewReader(s)", "r := strings.NewReader(s)"},
+		{"an operand", "n := len(strings.Fields(s)[0])", "n := len(strings.Fields(s)[0])"},
+		{"ranged over", "for _, w := range strings.Fields(s) {}", "for _, w := range strings.Fields(s) {}"},
+		{"converted already", "ws := ([]string)(strings.Fields(s))", "ws := ([]string)(strings.Fields(s))"},
+	}
+	for _, c := range cases {
+		if got := convertResults(c.src, pkgOf, lookup); got != c.want {
+			t.Errorf("%s: convertResults(%q)\n got %q\nwant %q", c.name, c.src, got, c.want)
+		}
 	}
 }
