@@ -71,6 +71,14 @@
 // untyped constant or a compiled named type, a method named like a type
 // parameter, a package name that the cells' packages shadow.
 //
+// The interpreter types the result of a compiled function by the compiled
+// type, from which it cannot infer a type argument: words :=
+// strings.Fields(s) then slices.Sort(words) crashed it. [Prepare] writes a
+// conversion around such a call where it is assigned or an argument, when
+// its one result is a composite of predeclared types (words :=
+// ([]string)(strings.Fields(s))); a value of a compiled named type
+// (url.Values) is not converted.
+//
 // Inside a function, the interpreter gives var n int = slices.Index(xs,
 // 1) (a var declaration whose value calls a generic function) the zero
 // value; Rewrite writes it n := ... or var n int; n = ..., on the same
