@@ -162,6 +162,81 @@ func (w *worker) generic(ip *interp.Interpreter, src string) string {
 	return out
 }
 
+// evalGenericDefine evaluates top-level statements src that the
+// interpreter cannot compile because one declares a variable from a
+// generic call's result (ys := slices.Clone(xs); see
+// genstd.TopLevelGeneric): the statements before it, then the call (its
+// value held as an any), then the declaration of the variable with the
+// type of that value and its assignment, then the statements after it,
+// each in turn. The variable's type must be one genstd.Spell can write;
+// otherwise failed, the interpreter's compile error, is returned (after
+// the statements before and the call have run), and so is an error of a
+// piece.
+func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, src string, failed error) (reflect.Value, error) {
+	before, name, call, after, ok := genstd.SplitTopLevel(src)
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if !onlyDirective(before) {
+		if v, err := w.evalPiece(ctx, ip, before); err != nil {
+			return v, err
+		}
+	}
+	held := source.Reserved + "gen"
+	if _, err := ip.EvalWithContext(ctx, held+" := any("+call+")"); err != nil {
+		return reflect.Value{}, err
+	}
+	v, err := ip.EvalWithContext(ctx, held)
+	if err != nil {
+		return v, err
+	}
+	if v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	typ, ok := "", false
+	if v.IsValid() {
+		typ, ok = genstd.Spell(v.Type())
+	}
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if _, err := ip.EvalWithContext(ctx, "var "+name+" "+typ); err != nil {
+		return reflect.Value{}, err
+	}
+	if v, err = ip.EvalWithContext(ctx, name+" = "+held+".("+typ+")"); err != nil || after == "" {
+		return v, err
+	}
+	return w.evalPiece(ctx, ip, after)
+}
+
+// evalPiece evaluates a piece of a chunk, splitting it again around a
+// further declaration from a generic call.
+func (w *worker) evalPiece(ctx context.Context, ip *interp.Interpreter, src string) (reflect.Value, error) {
+	v, err := ip.EvalWithContext(ctx, src)
+	if compilePanic(err) {
+		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+			return w.evalGenericDefine(ctx, ip, src, err)
+		}
+	}
+	return v, err
+}
+
+// onlyDirective reports whether src holds nothing but /*line*/ comments
+// and space.
+func onlyDirective(src string) bool {
+	for {
+		src = strings.TrimSpace(src)
+		if !strings.HasPrefix(src, "/*line") {
+			return src == ""
+		}
+		end := strings.Index(src, "*/")
+		if end < 0 {
+			return false
+		}
+		src = src[end+2:]
+	}
+}
+
 // newImports returns the import chunk c without the packages imported
 // before (the interpreter rejects a repeated import; Go users expect to be
 // able to repeat them in every cell), or "" when nothing is new.
@@ -553,6 +628,13 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 				// ran yet, so try again with unknown ranges as integers.
 				src = w.generic(ip, rewrite.Chunk(cell, code, c, w, true))
 				v, err = ip.EvalWithContext(ctx, src)
+			}
+			if compilePanic(err) && c.Kind == source.KindStmt {
+				// Nothing ran: run the chunk in pieces around its
+				// x := genericCall(...) (see evalGenericDefine).
+				if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+					v, err = w.evalGenericDefine(ctx, ip, src, err)
+				}
 			}
 			if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
 				if name, pos, ok := genstd.TopLevelGeneric(src); ok {

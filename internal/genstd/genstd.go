@@ -679,13 +679,16 @@ func convertResults(src string, pkgOf func(string) string, lookup func(path, nam
 }
 
 // spellable reports whether t is a slice, array, map, pointer, channel or
-// func type built of predeclared types only: one that converting to
+// func type built of predeclared types only (no struct, no interface): one that converting to
 // changes nothing but the interpreter's idea of it, and that t.String()
 // spells in Go ([]string, map[string][]int, []uint8).
 func spellable(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Slice, reflect.Array, reflect.Map, reflect.Pointer, reflect.Chan, reflect.Func:
-		return t.Name() == "" && !strings.ContainsAny(t.String(), ".") && !strings.Contains(t.String(), "interface")
+		// No struct: the interpreter's value of a cell's named struct
+		// type has an unnamed struct type at run time.
+		str := t.String()
+		return t.Name() == "" && !strings.Contains(str, ".") && !strings.Contains(str, "interface") && !strings.Contains(str, "struct")
 	}
 	return false
 }
@@ -943,4 +946,103 @@ func TopLevelGeneric(src string) (name string, pos token.Position, ok bool) {
 		start = depth == 0 && tk.t == token.SEMICOLON
 	}
 	return "", token.Position{}, false
+}
+
+// SplitTopLevel splits src (top-level statements, after [Prepare]) at the
+// statement [TopLevelGeneric] finds, name := call: before is the
+// source up to it, after the source past it (each starting with a //line
+// comment that keeps its positions), so that a caller can run before,
+// then call, declare name with the type of call's value, and run after.
+func SplitTopLevel(src string) (before, name, call, after string, ok bool) {
+	toks, ok := scan(src)
+	if !ok {
+		return "", "", "", "", false
+	}
+	name, pos, ok := TopLevelGeneric(src)
+	if !ok {
+		return "", "", "", "", false
+	}
+	// The statement: from its name to the semicolon ending it at depth 0.
+	start := -1
+	for i, tk := range toks {
+		if tk.t == token.IDENT && tk.lit == name && i+1 < len(toks) && toks[i+1].t == token.DEFINE {
+			if p := adjusted(src, tk.off); p.Line == pos.Line && p.Column == pos.Column {
+				start = i
+				break
+			}
+		}
+	}
+	if start < 0 || start+2 >= len(toks) {
+		return "", "", "", "", false
+	}
+	depth, end := 0, len(toks)
+	for k := start + 2; k < len(toks); k++ {
+		switch toks[k].t {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		}
+		if depth == 0 && toks[k].t == token.SEMICOLON {
+			end = k
+			break
+		}
+	}
+	callEnd := len(src)
+	if end < len(toks) {
+		callEnd = toks[end].off
+	}
+	call = strings.TrimSpace(src[toks[start+2].off:callEnd])
+	before = src[:toks[start].off]
+	if end < len(toks) {
+		rest := min(toks[end].off+len(toks[end].lit), len(src)) // an inserted semicolon may end src
+		if toks[end].lit == "\n" || toks[end].lit == ";" {
+			p := adjusted(src, rest)
+			if strings.TrimSpace(src[rest:]) != "" {
+				after = lineComment(p) + src[rest:]
+			}
+		}
+	}
+	return before, name, call, after, true
+}
+
+// lineComment returns the /*line*/ comment that places what follows it at
+// p (without a column when p has none, as after a //line comment).
+func lineComment(p token.Position) string {
+	if p.Column == 0 {
+		return fmt.Sprintf("/*line %s:%d*/", p.Filename, p.Line)
+	}
+	return fmt.Sprintf("/*line %s:%d:%d*/", p.Filename, p.Line, p.Column)
+}
+
+// adjusted returns the position of byte offset off of src, as src's
+// //line and /*line*/ comments place it.
+func adjusted(src string, off int) token.Position {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	s.Init(file, []byte(src), nil, scanner.ScanComments)
+	for {
+		_, t, _ := s.Scan()
+		if t == token.EOF {
+			break
+		}
+	}
+	return fset.Position(file.Pos(off))
+}
+
+// Spell returns t written in Go, for declaring a variable of it, when t is
+// a predeclared type or a composite of predeclared types ([]string,
+// map[string]int, func() int); false otherwise.
+func Spell(t reflect.Type) (string, bool) {
+	if t.Name() != "" {
+		if t.PkgPath() == "" && t.Kind() != reflect.Interface {
+			return t.String(), true // int, string, ...
+		}
+		return "", false
+	}
+	if spellable(t) {
+		return t.String(), true
+	}
+	return "", false
 }

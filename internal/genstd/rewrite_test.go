@@ -137,3 +137,43 @@ func TestConvertResults(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitTopLevel(t *testing.T) {
+	src := Rewrite("/*line cell3:1:1*/xs := []int{2, 1}\nys := slices.Clone(xs)\nfmt.Println(ys)", StdPackage)
+	before, name, call, after, ok := SplitTopLevel(src)
+	if !ok {
+		t.Fatalf("SplitTopLevel(%q) found nothing", src)
+	}
+	if before != "/*line cell3:1:1*/xs := []int{2, 1}\n" || name != "ys" || call != "_slices.Clone_slices(xs)" || after != "/*line cell3:3:1*/fmt.Println(ys)" {
+		t.Errorf("SplitTopLevel = %q, %q, %q, %q", before, name, call, after)
+	}
+	if _, _, _, after, ok := SplitTopLevel(Rewrite("k := slices.Sorted(maps.Keys(m))", StdPackage)); !ok || after != "" {
+		t.Errorf("last statement: after %q, ok %v", after, ok)
+	}
+	for _, c := range []struct {
+		typ  reflect.Type
+		want string
+		ok   bool
+	}{
+		{reflect.TypeFor[[]string](), "[]string", true},
+		{reflect.TypeFor[int](), "int", true},
+		{reflect.TypeFor[func() int](), "func() int", true},
+		{reflect.TypeFor[map[string][]int](), "map[string][]int", true},
+		{reflect.TypeFor[url.Values](), "", false},
+		{reflect.TypeFor[[]url.URL](), "", false},
+		{reflect.TypeFor[error](), "", false},
+		{reflect.TypeFor[[]struct{ A int }](), "", false},
+	} {
+		if got, ok := Spell(c.typ); got != c.want || ok != c.ok {
+			t.Errorf("Spell(%v) = %q, %v; want %q, %v", c.typ, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestSplitTopLevelLineOnly(t *testing.T) {
+	src := Rewrite("\n//line cell2:1\nm := 1\nkeys := slices.Sorted(maps.Keys(x))\nfmt.Println(keys)", StdPackage)
+	_, _, _, after, ok := SplitTopLevel(src)
+	if !ok || after != "/*line cell2:3*/fmt.Println(keys)" {
+		t.Errorf("after %q, ok %v", after, ok)
+	}
+}
