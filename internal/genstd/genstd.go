@@ -17,9 +17,9 @@
 // session (PackagePath of the worker; [FileImports] for a whole program;
 // [StdPackage] without imports). Prepare rewrites the piece and compiles,
 // on first use in that interpreter, the packages the result needs. On a
-// compile failure of a top-level statement the worker asks
-// [TopLevelGeneric] whether it is the one form the interpreter cannot
-// run. [Packages], [Members], [Name] and [Source] describe the sources.
+// compile failure of top-level statements the worker asks
+// [SplitTopLevel] and [TopLevelGeneric] whether they hold the one form
+// the interpreter cannot compile. [Packages], [Members], [Name] and [Source] describe the sources.
 //
 // # One import path, two packages
 //
@@ -90,9 +90,10 @@
 //   - A cell's top-level x := slices.Clone(xs) (any generic call whose
 //     result has a type parameter's type) fails to compile; inside a func,
 //     or assigned to a declared variable (var x []int; x = ...), it works
-//     (TestTopLevelGenericResult). The worker's error for it says so and
-//     shows that Go ([TopLevelGeneric]); the engine, which could know the
-//     types, might one day write the declaration out.
+//     (TestTopLevelGenericResult). The worker then runs the chunk in
+//     pieces ([SplitTopLevel]): it declares x with the type of the call's
+//     value when [Spell] can write it, and otherwise reports the fault in
+//     a sentence with the Go that works ([TopLevelGeneric]).
 //   - A recovered panic value is no string for fmt (the interpreter's
 //     fault, not this package's; TestRecoveredNotString).
 //
