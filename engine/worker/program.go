@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -28,7 +29,10 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 		if s, ok := rewrite.Program(fset, cell, pf); ok {
 			src = s
 		}
-		src = genstd.Rewrite(src, genstd.FileImports(pf))
+		var err error
+		if src, err = genstd.Prepare(ip, src, genstd.FileImports(pf)); err != nil {
+			fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
+		}
 	}
 	_, err := ip.EvalWithContext(ctx, src)
 	if compilePanic(err) {

@@ -211,7 +211,7 @@ func (w *worker) IsPackage(name string) bool {
 
 // PackagePath returns the import path of the package that name denotes
 // in the session's cells, or "" when it denotes none (a session
-// definition shadows a package): the pkgOf of genstd.Rewrite.
+// definition shadows a package): the pkgOf of genstd.Prepare.
 func (w *worker) PackagePath(name string) string {
 	w.sess.mu.Lock()
 	d := w.sess.names[name]

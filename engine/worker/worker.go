@@ -132,11 +132,6 @@ func (w *worker) newInterp() *interp.Interpreter {
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
 	}
-	// The generic standard library (slices, maps, cmp, iter, ...), which
-	// the tables cannot hold; cells reach it through genstd.Rewrite.
-	if err := genstd.Load(ip); err != nil {
-		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
-	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
 	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(cellrt.MapTypes())}}); err != nil {
@@ -146,6 +141,92 @@ func (w *worker) newInterp() *interp.Interpreter {
 	// source.RuntimeName, which no cell can declare).
 	ip.ImportUsed()
 	return ip
+}
+
+// generic returns src with its uses of the generic standard library
+// (slices.Sort, sync.OnceValue, ...) rewritten for the interpreter, and
+// compiles into ip the packages of it that src uses (internal/genstd).
+func (w *worker) generic(ip *interp.Interpreter, src string) string {
+	out, err := genstd.Prepare(ip, src, w.PackagePath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
+	}
+	return out
+}
+
+// evalGenericDefine evaluates top-level statements src that the
+// interpreter cannot compile because one declares a variable from a
+// generic call's result (ys := slices.Clone(xs); see
+// genstd.TopLevelGeneric): the statements before it, then the call (its
+// value held as an any), then the declaration of the variable with the
+// type of that value and its assignment, then the statements after it,
+// each in turn. The variable's type must be one genstd.Spell can write;
+// otherwise failed, the interpreter's compile error, is returned (after
+// the statements before and the call have run), and so is an error of a
+// piece.
+func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, src string, failed error) (reflect.Value, error) {
+	before, name, call, after, ok := genstd.SplitTopLevel(src)
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if !onlyDirective(before) {
+		if v, err := w.evalPiece(ctx, ip, before); err != nil {
+			return v, err
+		}
+	}
+	held := source.Reserved + "gen"
+	if _, err := ip.EvalWithContext(ctx, held+" := any("+call+")"); err != nil {
+		return reflect.Value{}, err
+	}
+	v, err := ip.EvalWithContext(ctx, held)
+	if err != nil {
+		return v, err
+	}
+	if v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	typ, ok := "", false
+	if v.IsValid() {
+		typ, ok = genstd.Spell(v.Type())
+	}
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if _, err := ip.EvalWithContext(ctx, "var "+name+" "+typ); err != nil {
+		return reflect.Value{}, err
+	}
+	if v, err = ip.EvalWithContext(ctx, name+" = "+held+".("+typ+")"); err != nil || after == "" {
+		return v, err
+	}
+	return w.evalPiece(ctx, ip, after)
+}
+
+// evalPiece evaluates a piece of a chunk, splitting it again around a
+// further declaration from a generic call.
+func (w *worker) evalPiece(ctx context.Context, ip *interp.Interpreter, src string) (reflect.Value, error) {
+	v, err := ip.EvalWithContext(ctx, src)
+	if compilePanic(err) {
+		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+			return w.evalGenericDefine(ctx, ip, src, err)
+		}
+	}
+	return v, err
+}
+
+// onlyDirective reports whether src holds nothing but /*line*/ comments
+// and space.
+func onlyDirective(src string) bool {
+	for {
+		src = strings.TrimSpace(src)
+		if !strings.HasPrefix(src, "/*line") {
+			return src == ""
+		}
+		end := strings.Index(src, "*/")
+		if end < 0 {
+			return false
+		}
+		src = src[end+2:]
+	}
 }
 
 // newImports returns the import chunk c without the packages imported
@@ -610,17 +691,19 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 // the interpreter needs it, and returns the source evaluated (to replay)
 // and the value.
 func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
-	src := genstd.Rewrite(rewrite.Chunk(r.cell, r.code, c, r.w, false), r.w.PackagePath)
+	w, ip, ctx := r.w, r.ip, r.ctx
+	src := w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, false))
 	if c.Kind == source.KindStmt {
 		src = notFuncFirst(src)
 	}
-	v, err := r.ip.EvalWithContext(r.ctx, src)
+	v, err := ip.EvalWithContext(ctx, src)
 	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
 		// See rewrite.VarStatements.
 		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
 			err = nil
-			for _, p := range parts {
-				if _, err = r.ip.EvalWithContext(r.ctx, p); err != nil {
+			for i, p := range parts {
+				parts[i] = w.generic(ip, p)
+				if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
 					break
 				}
 			}
@@ -630,8 +713,21 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 	if compilePanic(err) && strings.Contains(c.Text(r.code), "range") {
 		// The interpreter cannot range over an integer; nothing ran
 		// yet, so try again with unknown ranges as integers.
-		src = genstd.Rewrite(rewrite.Chunk(r.cell, r.code, c, r.w, true), r.w.PackagePath)
-		v, err = r.ip.EvalWithContext(r.ctx, src)
+		src = w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, true))
+		v, err = ip.EvalWithContext(ctx, src)
+	}
+	if compilePanic(err) && c.Kind == source.KindStmt {
+		// Nothing ran: run the chunk in pieces around its
+		// x := genericCall(...) (see evalGenericDefine).
+		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+			v, err = w.evalGenericDefine(ctx, ip, src, err)
+		}
+	}
+	if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
+		if name, pos, ok := genstd.TopLevelGeneric(src); ok {
+			err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
+				pos.Filename, pos.Line, pos.Column, name, name, name)
+		}
 	}
 	return src, v, err
 }
@@ -840,7 +936,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
-		if _, err := evalQuiet(w.ip, d.Src); err != nil {
+		if _, err := evalQuiet(w.ip, w.generic(w.ip, d.Src)); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
