@@ -1,9 +1,12 @@
 package rangefunc
 
 import (
+	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"go/types"
+	"strings"
 )
 
 // jumps rewrites the statements of one loop body that leave it: break,
@@ -23,6 +26,10 @@ type jumps struct {
 	resultTypes []ast.Expr
 	defers      string // the list of deferred calls, "" until one is met
 	gotoSelf    bool   // a goto to the loop's own label
+
+	// The function's panic, taken by the defer runner for the deferred
+	// literals of the body that call recover ("" when none does).
+	panicVal, panicking string
 }
 
 func (j *jumps) stateIs(op token.Token, s State) ast.Expr {
@@ -199,6 +206,9 @@ func (j *jumps) deferred(s *ast.DeferStmt) ast.Stmt {
 			call = &ast.CallExpr{Fun: &ast.SelectorExpr{X: temp(recv), Sel: se.Sel}, Args: call.Args, Ellipsis: call.Ellipsis}
 		}
 	}
+	if fl, ok := call.Fun.(*ast.FuncLit); ok {
+		j.recover(fl.Body)
+	}
 	var fn ast.Expr
 	if len(call.Args) == 0 && j.r.isFuncNoResult(call.Fun) {
 		// A func() value is the deferred call itself: evaluated now.
@@ -307,4 +317,41 @@ func (r *rewriter) valueReceiver(se *ast.SelectorExpr) ast.Expr {
 		return &ast.StarExpr{X: se.X}
 	}
 	return se.X
+}
+
+// recover makes the recover() calls of body (a deferred function literal
+// of the loop body, outside the literals inside it) take the panic that
+// the defer runner recovered:
+//
+//	func() any { if !panicking { return nil }; panicking = false; return panicVal }()
+func (j *jumps) recover(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			id, ok := n.Fun.(*ast.Ident)
+			if !ok || id.Name != "recover" || len(n.Args) != 0 {
+				return true
+			}
+			if j.r.info != nil { // the rewrite's own recover calls have no object
+				if obj, ok := j.r.info.Uses[id]; ok {
+					if _, builtin := obj.(*types.Builtin); !builtin {
+						return true
+					}
+				}
+			}
+			if j.panicVal == "" {
+				j.panicVal, j.panicking = j.r.name("panic"), j.r.name("panicking")
+			}
+			src := strings.NewReplacer("PV", j.panicVal, "PP", j.panicking).Replace(
+				`func() any { if !PP { return nil }; PP = false; return PV }`)
+			fn, err := parser.ParseExpr(src)
+			if err != nil {
+				panic(fmt.Sprintf("rangefunc: the recover replacement does not parse: %v", err)) // a bug of this package
+			}
+			n.Fun = fn
+		}
+		return true
+	})
 }

@@ -36,9 +36,11 @@
 //     ended or after the body panicked, or that swallows a panic of the
 //     body, panics with Error, whose text is the Go runtime's.
 //
-// What differs from compiled Go: a deferred call of the body is run by the
-// list's runner, not directly by the enclosing function, so recover()
-// inside it does not stop a panic.
+// A deferred call of the body is run by the list's runner, not directly
+// by the deferred mechanism, so a recover() in it would return nil: the
+// runner recovers the function's panic itself when a deferred function
+// literal of the body calls recover, hands it to the first such call, and
+// panics again with it if none took it.
 //
 // The rewrite needs type information: which range expressions are
 // functions of the iterator shape (any func(yield func(...) bool), not only
@@ -54,6 +56,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 )
 
 // Config says how the rewritten code is spelled.
@@ -353,7 +356,10 @@ func (r *rewriter) loop(s *ast.RangeStmt, y *types.Signature, label *ast.Ident, 
 	}
 	if j.defers != "" {
 		out = append(out, varDecl(j.defers, &ast.ArrayType{Elt: &ast.FuncType{Params: &ast.FieldList{}}}))
-		out = append(out, runDefers(j.defers, r.name("i")))
+		if j.panicVal != "" {
+			out = append(out, varDecl(j.panicVal, ast.NewIdent("any")), varDecl(j.panicking, ast.NewIdent("bool")))
+		}
+		out = append(out, runDefers(j.defers, r.name("i"), j.panicVal, j.panicking))
 	}
 	out = append(out,
 		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(j.state)}, Tok: token.DEFINE, Rhs: []ast.Expr{intLit(int(Ready))}},
@@ -425,18 +431,36 @@ func varDecl(name string, typ ast.Expr) ast.Stmt {
 	}}}
 }
 
-// runDefers is the defer that runs the calls a loop body deferred, last
-// first, each as a deferred call of its own so that a panicking one does
-// not keep the others from running:
-//
-//	defer func() { for i := 0; i < len(list); i++ { defer list[i]() } }()
-func runDefers(list, i string) ast.Stmt {
-	elem := &ast.IndexExpr{X: ast.NewIdent(list), Index: ast.NewIdent(i)}
-	loop := &ast.ForStmt{
-		Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(i)}, Tok: token.DEFINE, Rhs: []ast.Expr{intLit(0)}},
-		Cond: &ast.BinaryExpr{X: ast.NewIdent(i), Op: token.LSS, Y: &ast.CallExpr{Fun: ast.NewIdent("len"), Args: []ast.Expr{ast.NewIdent(list)}}},
-		Post: &ast.IncDecStmt{X: ast.NewIdent(i), Tok: token.INC},
-		Body: block(&ast.DeferStmt{Call: &ast.CallExpr{Fun: elem}}),
+// runDefers is the defer that runs the calls a loop body deferred in list,
+// last first, each as a deferred call of its own so that a panicking one
+// does not keep the others from running. When a deferred function literal
+// of the body calls recover, the runner (called directly by the deferred
+// mechanism, so its recover works) takes the function's panic into the
+// variable pv, with pp telling that there is one; the body's recover
+// calls take it from there (see jumps.recover), and the runner panics
+// again with it after the calls if none did.
+func runDefers(list, i, pv, pp string) ast.Stmt {
+	src := `func() { for I := 0; I < len(LIST); I++ { defer LIST[I]() } }`
+	if pv != "" {
+		src = `func() {
+			PV = recover()
+			PP = PV != nil
+			func() {
+				defer func() {
+					if PP {
+						panic(PV)
+					}
+				}()
+				for I := 0; I < len(LIST); I++ {
+					defer LIST[I]()
+				}
+			}()
+		}`
 	}
-	return &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: block(loop)}}}
+	src = strings.NewReplacer("LIST", list, "I", i, "PV", pv, "PP", pp).Replace(src)
+	fn, err := parser.ParseExpr(src)
+	if err != nil {
+		panic(fmt.Sprintf("rangefunc: the defer runner does not parse: %v", err)) // a bug of this package
+	}
+	return &ast.DeferStmt{Call: &ast.CallExpr{Fun: fn}}
 }

@@ -378,6 +378,58 @@ func main() {
 func main() {
 	run()
 }`},
+	{name: "recover in a deferred call of the body", src: `func run() (result string) {
+	defer fmt.Println("deferred before the loop")
+	for x := range count(3) {
+		defer func() {
+			if r := recover(); r != nil {
+				result = fmt.Sprint("recovered ", r, " at ", x)
+			}
+		}()
+		if x == 1 {
+			panic("p")
+		}
+	}
+	return "no panic"
+}
+
+func quiet() string {
+	for range count(1) {
+		defer func() { fmt.Println("recover without a panic:", recover()) }()
+	}
+	return "quiet"
+}
+
+func main() {
+	fmt.Println(run())
+	fmt.Println(quiet())
+}`},
+	{name: "recover in a deferred call of a nested loop", src: `func run() {
+	defer func() { fmt.Println("outer recover:", recover()) }()
+	for i := range count(2) {
+		for j := range count(2) {
+			defer func() { fmt.Println("inner recover at", i, j, recover()) }()
+			if i == 1 && j == 1 {
+				panic("deep")
+			}
+		}
+	}
+}
+
+func unrecovered() {
+	defer func() { fmt.Println("function recover:", recover()) }()
+	for x := range count(2) {
+		defer func() { fmt.Println("body defer", x) }()
+		if x == 1 {
+			panic("passes through")
+		}
+	}
+}
+
+func main() {
+	run()
+	unrecovered()
+}`},
 	{name: "builtins deferred", src: `func run(ch chan int, m map[string]int) {
 	for x := range count(2) {
 		defer close(ch)
