@@ -17,6 +17,7 @@ import (
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
 	"github.com/lanes-dev/lanes/notebook"
+	"github.com/lanes-dev/lanes/notebook/runner"
 )
 
 // Defaults of Options.
@@ -329,7 +330,7 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 	}
 	defer cancel()
 	x := &guard{eng: eng, protected: src.protected, maxOutput: maxOut, trusted: src.trusted}
-	_, runErr := notebook.Run(runCtx, nb, x, notebook.RunOptions{Timeout: cellTimeout, AllowErrors: true})
+	_, runErr := runner.Run(runCtx, nb, x, runner.RunOptions{Timeout: cellTimeout, AllowErrors: true})
 	r.Executed = nb
 	notRun := "not run"
 	switch {

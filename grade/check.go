@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
-	"github.com/lanes-dev/lanes/internal/gotok"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // Forbidden names the members of allowed packages that a graded cell may
@@ -42,7 +41,7 @@ func (e *SourceError) Error() string { return fmt.Sprintf("line %d: %s", e.Line,
 // tokens, which a cell always has. Magic lines (%time, …) at the top are
 // skipped.
 func CheckSource(src string, protected map[string]bool) []*SourceError {
-	src = engine.BlankMagics(src)
+	src = source.BlankMagics(src)
 	toks := scan(src)
 	var errs []*SourceError
 	for i := 0; i < len(toks); i++ {
@@ -79,7 +78,7 @@ func CheckSource(src string, protected map[string]bool) []*SourceError {
 	return errs
 }
 
-func checkImport(t gotok.Token) []*SourceError {
+func checkImport(t source.Token) []*SourceError {
 	path, err := strconv.Unquote(t.Lit)
 	if err != nil || sandbox.IsAllowed(path) {
 		return nil
@@ -106,7 +105,7 @@ func allowedList() string {
 }
 
 // scan returns the tokens of src (scanning goes on past errors).
-func scan(src string) []gotok.Token { return gotok.Scan(src) }
+func scan(src string) []source.Token { return source.Scan(src) }
 
 // packagesUsed returns the allow-listed package names that src uses as
 // qualifiers (the X of X.Y).
@@ -115,7 +114,7 @@ func packagesUsed(src string, into map[string]bool) {
 	for _, p := range sandbox.Allowed {
 		names[p[strings.LastIndexByte(p, '/')+1:]] = true
 	}
-	toks := scan(engine.BlankMagics(src))
+	toks := scan(source.BlankMagics(src))
 	for i, t := range toks {
 		if t.Tok == token.IDENT && names[t.Lit] && i+1 < len(toks) && toks[i+1].Tok == token.PERIOD &&
 			(i == 0 || toks[i-1].Tok != token.PERIOD) {
