@@ -50,6 +50,36 @@ func (w *worker) IsPackage(name string) bool {
 	return false
 }
 
+// MemberType returns the compiled type of member name of the package the
+// session knows as pkg (imported, or in scope without an import), from its
+// symbol table; nil when there is none. The rewrite uses it to see that a
+// range over strings.Lines(s) ranges over a function.
+func (w *worker) MemberType(pkg, name string) reflect.Type {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	paths := []string{}
+	for k := range w.imports {
+		n, p, _ := strings.Cut(k, " ")
+		if n == pkg || (n == "" && path.Base(p) == pkg) {
+			paths = append(paths, p+"/"+path.Base(p))
+		}
+	}
+	if len(paths) == 0 {
+		for k := range w.symbols {
+			if path.Base(k) == pkg {
+				paths = append(paths, k)
+			}
+		}
+	}
+	sort.Strings(paths)
+	for _, k := range paths {
+		if v, ok := w.symbols[k][name]; ok && v.IsValid() {
+			return v.Type()
+		}
+	}
+	return nil
+}
+
 // typeCheck type-checks a chunk together with what the session declared
 // before. Packages are empty (their members have invalid types) and errors
 // are ignored: the types found are those of the cell's own code, which is

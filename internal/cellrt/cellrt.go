@@ -21,6 +21,7 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/rangefunc"
 )
 
 // Goroutine is a goroutine started by a go statement of a cell (or by a
@@ -245,6 +246,9 @@ func Symbols() map[string]reflect.Value {
 		"Recovered": reflect.ValueOf(recovered),
 		"At":        reflect.ValueOf(panicAt),
 		"Result":    reflect.ValueOf(setResult),
+		// A range-over-func loop whose iterator breaks the protocol
+		// (internal/rangefunc).
+		"RangeCheck": reflect.ValueOf(rangefunc.Check),
 	}
 }
 

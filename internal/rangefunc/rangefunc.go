@@ -76,6 +76,11 @@ type Config struct {
 	// Qualifier, when set, names the package of a type in the rewritten
 	// code (see types.TypeString).
 	Qualifier types.Qualifier
+	// Yield, when set, is asked for the yield func's signature of a range
+	// expression that has no valid type in the types.Info (such as a call
+	// of a package the type checker did not see); it returns nil when the
+	// expression is not an iterator, or not known to be one.
+	Yield func(x ast.Expr) *types.Signature
 }
 
 // Rewrite rewrites, in place, every range-over-func loop under root (a
@@ -259,13 +264,25 @@ func (r *rewriter) rangeChildren(s *ast.RangeStmt, fn *funcCtx) *types.Signature
 // yieldOf returns the yield func's signature when x is a function of the
 // iterator shape, func(yield func(...) bool), with at most two values.
 func (r *rewriter) yieldOf(x ast.Expr) *types.Signature {
-	if r.info == nil {
+	var t types.Type
+	if r.info != nil {
+		t = r.info.TypeOf(x)
+	}
+	if t == nil || t == types.Typ[types.Invalid] {
+		if r.cfg.Yield != nil {
+			if y := r.cfg.Yield(x); y != nil {
+				return IteratorOf(types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewParam(token.NoPos, nil, "yield", y)), nil, false))
+			}
+		}
 		return nil
 	}
-	t := r.info.TypeOf(x)
-	if t == nil {
-		return nil
-	}
+	return IteratorOf(t)
+}
+
+// IteratorOf returns the yield func's signature when t is a function of
+// the iterator shape, func(yield func(...) bool) with at most two values,
+// and nil otherwise.
+func IteratorOf(t types.Type) *types.Signature {
 	sig, ok := t.Underlying().(*types.Signature)
 	if !ok || sig.Params().Len() != 1 || sig.Results().Len() != 0 {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"go/types"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/lanes-dev/lanes/internal/source"
 )
@@ -46,16 +47,20 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 			files = append(files, pf)
 		}
 	}
-	r := newRewriter(cell, fset, typeCheckFiles(fset, files), files, s.IsPackage)
+	info, pkg := typeCheckFiles(fset, files)
+	r := newRewriter(cell, fset, info, files, s.IsPackage)
 	r.rangeInts = rangeInts
+	members, _ := s.(Members)
 	var node any
 	if c.Kind == source.KindStmt {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+		r.changed = r.rangeFuncs(body, pkg, members)
 		r.rewrite(body)
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]
 		for _, d := range decls {
+			r.changed = r.rangeFuncs(d, pkg, members) || r.changed
 			r.rewrite(d)
 		}
 		node = decls
@@ -73,9 +78,11 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 // Program rewrites a whole program (a cell with package main and func
 // main), parsed into f with fset. It returns the source to evaluate, or
 // false when nothing needed a rewrite.
-func Program(fset *token.FileSet, cell int, f *ast.File) (string, bool) {
-	r := newRewriter(cell, fset, typeCheckFiles(fset, []*ast.File{f}), []*ast.File{f},
+func Program(fset *token.FileSet, cell int, f *ast.File, m Members) (string, bool) {
+	info, pkg := typeCheckFiles(fset, []*ast.File{f})
+	r := newRewriter(cell, fset, info, []*ast.File{f},
 		func(name string) bool { return fileImports(f, name) })
+	r.changed = r.rangeFuncs(f, pkg, m)
 	for _, d := range f.Decls {
 		r.rewrite(d)
 	}
@@ -178,7 +185,7 @@ func multiValueLit(toks []source.Token) bool {
 // typeCheckFiles type-checks files as one package. Packages are empty
 // (their members have invalid types) and errors are ignored: the types
 // found are those of the cell's own code, which is what the rewrite needs.
-func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
+func typeCheckFiles(fset *token.FileSet, files []*ast.File) (*types.Info, *types.Package) {
 	info := &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Uses:  map[*ast.Ident]types.Object{},
@@ -191,11 +198,12 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File) *types.Info {
 		Importer: emptyImporter{},
 		Error:    func(error) {},
 	}
+	var pkg *types.Package
 	func() {
 		defer func() { recover() }() // a checker failure only loses types
-		conf.Check(sessionPkg, fset, files, info)
+		pkg, _ = conf.Check(sessionPkg, fset, files, info)
 	}()
-	return info
+	return info, pkg
 }
 
 // sessionPkg is the path of the package the session's cells are
@@ -204,7 +212,27 @@ const sessionPkg = "p"
 
 type emptyImporter struct{}
 
+// iterPkg is package iter as the type checker sees it: its two generic
+// types, so that a session's iter.Seq[int] has a type (a range over it is
+// a range over a function). It is built once and never changed.
+var iterPkg = sync.OnceValue(func() *types.Package {
+	const src = "package iter\ntype Seq[V any] func(yield func(V) bool)\ntype Seq2[K, V any] func(yield func(K, V) bool)\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "iter.go", src, 0)
+	if err != nil {
+		panic(err) // the constant above does not parse: a bug of this package
+	}
+	pkg, err := (&types.Config{}).Check("iter", fset, []*ast.File{f}, nil)
+	if err != nil {
+		panic(err)
+	}
+	return pkg
+})
+
 func (emptyImporter) Import(p string) (*types.Package, error) {
+	if p == "iter" {
+		return iterPkg(), nil
+	}
 	pkg := types.NewPackage(p, path.Base(p))
 	pkg.MarkComplete()
 	return pkg, nil
