@@ -226,14 +226,17 @@ fmt.Println("hello", name, line)`}, r)
 
 func TestMagics(t *testing.T) {
 	e := newTestEngine(t)
-	cases := []struct{ code, out, errHas string }{
+	cases := []struct{ code, out, errHas, value string }{
 		{code: "%gomaxprocs 1\nimport \"runtime\"\nruntime.GOMAXPROCS(0)", out: "GOMAXPROCS:"},
 		{code: "%gomaxprocs zero", errHas: "whole number"},
 		{code: "%env LANES_X=7\nimport \"os\"\nos.Getenv(\"LANES_X\")", out: "env: LANES_X=7"},
 		{code: "%time\nimport \"time\"\ntime.Sleep(time.Millisecond)", out: "wall time:"},
 		{code: "%help", out: "%gomaxprocs"},
 		{code: "%nope", errHas: "unknown magic %nope"},
-		{code: "%time extra", errHas: "takes no arguments"},
+		{code: "%time 40 + 2", out: "wall time:", value: "42"},
+		{code: "%time timedX := 5\ntimedX * 2", out: "wall time:", value: "10"},
+		{code: "%%time\nimport \"time\"\ntime.Sleep(time.Millisecond)\n7", out: "wall time:", value: "7"},
+		{code: "%%time extra", errHas: "a cell magic takes no arguments"},
 	}
 	for _, c := range cases {
 		res, r := run(t, e, c.code)
@@ -248,6 +251,9 @@ func TestMagics(t *testing.T) {
 		}
 		if !strings.Contains(r.text("stdout"), c.out) {
 			t.Errorf("%q: stdout %q, want %q", c.code, r.text("stdout"), c.out)
+		}
+		if c.value != "" && (res.Value == nil || plain(res) != c.value) {
+			t.Errorf("%q: value %+v, want %s", c.code, res.Value, c.value)
 		}
 	}
 	run(t, e, "const keep = 1")

@@ -259,12 +259,17 @@ func (w *worker) exec(m *wire.Message) {
 		return
 	}
 	timed := false
+	var timedCode string // the statement of a %time STATEMENT, alone on its line
 	for _, mg := range ms {
 		switch mg.Name {
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)
 		case "time":
-			timed = true
+			if stmt, ok := source.TimedStatement(code, mg); ok {
+				timedCode = stmt
+			} else {
+				timed = true
+			}
 		case "gomaxprocs":
 			n, _ := strconv.Atoi(mg.Args)
 			old := runtime.GOMAXPROCS(n)
@@ -282,6 +287,9 @@ func (w *worker) exec(m *wire.Message) {
 	w.mu.Lock()
 	w.cell = m.Cell
 	w.cells[m.Cell] = code
+	if timedCode != "" {
+		w.cells[m.Cell] = source.BlankMagics(m.Code)
+	}
 	w.cancel = cancel
 	w.stop = cellstop.Begin()
 	w.traces = nil
@@ -304,7 +312,24 @@ func (w *worker) exec(m *wire.Message) {
 
 	start := time.Now()
 	cpu0 := cpuTime()
-	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
+	var val any
+	var decls []wire.Decl
+	var vars []string
+	var evalErr error
+	if timedCode != "" {
+		// %time STATEMENT: the statement, timed, then the rest of the
+		// cell, whose final value (if any) is the cell's.
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, timedCode)
+		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
+		if evalErr == nil && strings.TrimSpace(code) != "" {
+			var d []wire.Decl
+			var v []string
+			val, d, v, evalErr = w.evalCell(ctx, ip, m.Cell, code)
+			decls, vars = append(decls, d...), append(vars, v...)
+		}
+	} else {
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, code)
+	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
 		// Stopped as its last statement returned (a sleep cut short, say):
