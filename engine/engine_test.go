@@ -378,3 +378,30 @@ func TestCellTypesShowThemselves(t *testing.T) {
 		}
 	}
 }
+
+// TestFinalCallAfterTypes runs a cell as :load sends a file: types, funcs
+// and a call of one without results at the end (the call was taken for a
+// conversion of the cell's first type, and failed).
+func TestFinalCallAfterTypes(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, `import "fmt"`); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct{ code, stdout, value string }{
+		{code: "type R1 struct{ W, H float64 }\nfunc (r R1) Area() float64 { return r.W * r.H }\nfunc show() {\n\tfmt.Println(R1{2, 3}.Area())\n}\nshow()", stdout: "6\n", value: "<none>"},
+		{code: "type R2 int\nfunc (R2) seven() {}\nfunc seven() int { return 7 }\nseven()", value: "7"},
+	}
+	for _, c := range cases {
+		res, r := run(t, e, c.code)
+		if res.Err != nil {
+			t.Errorf("%q: %+v", c.code, res.Err)
+			continue
+		}
+		if got := r.text("stdout"); got != c.stdout {
+			t.Errorf("%q: stdout %q, want %q", c.code, got, c.stdout)
+		}
+		if plain(res) != c.value {
+			t.Errorf("%q: value %s, want %s", c.code, plain(res), c.value)
+		}
+	}
+}
