@@ -405,3 +405,31 @@ func TestFinalCallAfterTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestInitVariablesStayInTheirStatement checks that the variables of a
+// top-level for, if or switch are not the session's afterwards.
+func TestInitVariablesStayInTheirStatement(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import (\"fmt\"; \"sync\")\nvar leakWG sync.WaitGroup"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct{ code, name, stdout string }{
+		{code: "for leakI := 0; leakI < 3; leakI++ {\n}", name: "leakI"},
+		{code: "for leakG := 0; leakG < 3; leakG++ {\n\tleakWG.Add(1)\n\tgo func() { defer leakWG.Done(); _ = leakG }()\n}\nleakWG.Wait()", name: "leakG"},
+		{code: "if leakX := 1; leakX > 0 {\n\tfmt.Println(\"x\", leakX)\n}", name: "leakX", stdout: "x 1\n"},
+		{code: "switch leakY := 2; leakY {\ncase 2:\n\tfmt.Println(\"y\")\n}", name: "leakY", stdout: "y\n"},
+	}
+	for _, c := range cases {
+		res, r := run(t, e, c.code)
+		if res.Err != nil {
+			t.Errorf("%q: %+v", c.code, res.Err)
+			continue
+		}
+		if got := r.text("stdout"); got != c.stdout {
+			t.Errorf("%q: stdout %q, want %q", c.code, got, c.stdout)
+		}
+		if res, _ := run(t, e, c.name); res.Err == nil || !strings.Contains(res.Err.Message, "undefined: "+c.name) {
+			t.Errorf("after %q, %s is %s (%+v), want undefined", c.code, c.name, plain(res), res.Err)
+		}
+	}
+}

@@ -56,6 +56,9 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 		r.changed = r.rangeFuncs(body, pkg, members)
 		r.rewrite(body)
+		if scopeInits(body.List) {
+			r.changed = true
+		}
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]
@@ -134,6 +137,10 @@ func MayRewrite(src string) bool {
 		switch t.Tok {
 		case token.FOR, token.RANGE, token.GO, token.DEFER, token.FUNC:
 			return true
+		case token.IF, token.SWITCH:
+			if hasInit(toks[i+1:]) {
+				return true // see scopeInits
+			}
 		case token.IDENT:
 			if rewriteBuiltins[t.Lit] {
 				return true
@@ -151,6 +158,52 @@ func MayRewrite(src string) bool {
 		}
 	}
 	return multiValueLit(toks)
+}
+
+// hasInit reports whether the if or switch statement whose tokens follow
+// has an init statement: a semicolon written before its block.
+func hasInit(toks []source.Token) bool {
+	for _, t := range toks {
+		switch {
+		case t.Tok == token.LBRACE:
+			return false
+		case t.Tok == token.SEMICOLON && t.Lit == ";":
+			return true
+		}
+	}
+	return false
+}
+
+// scopeInits puts each statement of a cell's top level that declares
+// variables in an init clause (for i := 0; ...; if v := f(); ...;
+// switch x := g(); ...) in a block of its own: the interpreter makes
+// those variables the session's, where Go scopes them to the statement
+// (a loop's i was still defined, at its last value, in later cells). It
+// reports whether it wrapped any.
+func scopeInits(list []ast.Stmt) bool {
+	changed := false
+	for i, s := range list {
+		inner := s
+		if l, ok := s.(*ast.LabeledStmt); ok {
+			inner = l.Stmt
+		}
+		var init ast.Stmt
+		switch x := inner.(type) {
+		case *ast.ForStmt:
+			init = x.Init
+		case *ast.IfStmt:
+			init = x.Init
+		case *ast.SwitchStmt:
+			init = x.Init
+		case *ast.TypeSwitchStmt:
+			init = x.Init
+		}
+		if a, ok := init.(*ast.AssignStmt); ok && a.Tok == token.DEFINE {
+			list[i] = &ast.BlockStmt{Lbrace: s.Pos(), List: []ast.Stmt{s}, Rbrace: s.End()}
+			changed = true
+		}
+	}
+	return changed
 }
 
 // multiValueLit reports whether a statement of toks assigns several
