@@ -433,3 +433,54 @@ func TestInitVariablesStayInTheirStatement(t *testing.T) {
 		}
 	}
 }
+
+// TestStoppedCellRunsNothingMore stops cells sleeping (by an interrupt, or
+// by a goroutine's panic) and checks that no statement after the stop
+// runs: not the rest of a loop, not the line after the sleep, not a
+// sleeping goroutine's next statement.
+func TestStoppedCellRunsNothingMore(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import (\"fmt\"; \"time\")"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	cases := []struct {
+		name, code string
+		interrupt  bool // once stdout holds "start"
+		errName    string
+	}{
+		{name: "tick loop", interrupt: true, errName: "Interrupted",
+			code: "fmt.Println(\"start\")\nfor i := 0; i < 5; i++ {\n\ttime.Sleep(time.Hour)\n\tfmt.Println(\"tick\", i)\n}\nfmt.Println(\"after\")"},
+		{name: "sleeping goroutine", interrupt: true, errName: "Interrupted",
+			code: "go func() {\n\tfor {\n\t\ttime.Sleep(time.Hour)\n\t\tfmt.Println(\"goroutine after\")\n\t}\n}()\nfmt.Println(\"start\")\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "goroutine panic", errName: "panic",
+			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "goroutine panic in a later chunk", errName: "panic",
+			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfunc late() {}\nfmt.Println(\"after\")"},
+	}
+	for _, c := range cases {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			r := &recorder{}
+			if c.interrupt {
+				go func() {
+					for !strings.Contains(r.text("stdout"), "start") {
+						time.Sleep(time.Millisecond)
+					}
+					cancel()
+				}()
+			}
+			res := e.Execute(ctx, Cell{Code: c.code}, r)
+			if res.Err == nil || res.Err.Name != c.errName {
+				t.Fatalf("error %+v, want %s", res.Err, c.errName)
+			}
+			// A later cell gives anything still running a chance to print.
+			if res, _ := run(t, e, "time.Sleep(10 * time.Millisecond)"); res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			if got := r.text("stdout"); got != "start\n" {
+				t.Errorf("stdout %q, want only the line before the stop", got)
+			}
+		})
+	}
+}

@@ -390,8 +390,10 @@ func (w *worker) stopCell() {
 	if w.cancel == nil {
 		return
 	}
-	w.stop()
+	// The context first: code that sees the stop channel closed (a
+	// sleep) then finds the evaluation cancelled too.
 	w.cancel()
+	w.stop()
 }
 
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
@@ -484,6 +486,11 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	var vars []string
 	var result any
 	for i, c := range chunks {
+		if err := ctx.Err(); err != nil {
+			// Stopped in an earlier chunk whose evaluation ended without
+			// an error (its goroutine left at a stopped sleep).
+			return nil, decls, vars, err
+		}
 		if i == len(chunks)-1 && c.Kind == source.KindStmt {
 			// The final expression hands its value to _lanesrt.Result
 			// when it surely has one (decided now, once the cell's
@@ -588,6 +595,9 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		}
 	}
 	if hasMain {
+		if err := ctx.Err(); err != nil {
+			return nil, decls, vars, err
+		}
 		if _, err := ip.EvalWithContext(ctx, source.MainName+"()"); err != nil {
 			return nil, nil, nil, err
 		}
