@@ -484,3 +484,23 @@ func TestStoppedCellRunsNothingMore(t *testing.T) {
 		})
 	}
 }
+
+// TestNoReportOfFinishedGoroutines runs goroutines that a WaitGroup joins
+// and checks that none is reported as still running when the cell ends:
+// past wg.Done they are only returning.
+func TestNoReportOfFinishedGoroutines(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import \"sync\"\nfunc fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	code := "var wg sync.WaitGroup\nwg.Add(2)\nfor range 2 {\n\tgo func() {\n\t\tdefer wg.Done()\n\t\tfib(15)\n\t}()\n}\nwg.Wait()"
+	for i := range 10 {
+		res, r := run(t, e, code)
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		if strings.Contains(r.text("stderr"), "still running") {
+			t.Fatalf("run %d: %q", i, r.text("stderr"))
+		}
+	}
+}

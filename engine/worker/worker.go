@@ -422,18 +422,22 @@ func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, frames []string) {
 // outliving names the goroutines a cell started that are still running
 // when it ends.
 func outliving(cell int) string {
-	gs := cellrt.Of(cell)
-	for wait := 0; len(gs) > 0 && wait < 5; wait++ {
-		// Goroutines that are just returning get a moment to finish.
-		time.Sleep(2 * time.Millisecond)
-		gs = cellrt.Of(cell)
-	}
-	if len(gs) == 0 {
-		return ""
-	}
+	// A goroutine that is running or runnable may be on its way out (past
+	// its wg.Done, returning): it gets up to outlivingWait to finish. One
+	// that is blocked or sleeping is surely still running.
+	var gs []*cellrt.Goroutine
 	states := map[uint64]string{}
-	for _, g := range cellrt.Stacks() {
-		states[g.ID] = g.State
+	for deadline := time.Now().Add(outlivingWait); ; time.Sleep(2 * time.Millisecond) {
+		if gs = cellrt.Of(cell); len(gs) == 0 {
+			return ""
+		}
+		clear(states)
+		for _, g := range cellrt.Stacks() {
+			states[g.ID] = g.State
+		}
+		if !anyRunning(gs, states) || time.Now().After(deadline) {
+			break
+		}
 	}
 	var parts []string
 	alive := 0
@@ -463,6 +467,21 @@ func outliving(cell int) string {
 		noun, verb = "goroutine", "is"
 	}
 	return fmt.Sprintf("%d %s started in this cell %s still running: %s. %%goroutines lists them; %%goroutines stop stops them.\n", alive, noun, verb, strings.Join(parts, ", "))
+}
+
+// outlivingWait bounds how long a cell's end waits for its goroutines
+// that are still running, or runnable, to return.
+const outlivingWait = 100 * time.Millisecond
+
+// anyRunning reports whether one of gs is running or runnable (or not yet
+// started) by states, the goroutines' states by id.
+func anyRunning(gs []*cellrt.Goroutine, states map[uint64]string) bool {
+	for _, g := range gs {
+		if st := states[g.ID]; g.ID == 0 || st == "running" || st == "runnable" {
+			return true
+		}
+	}
+	return false
 }
 
 // evalCell evaluates the chunks of a cell in order. It returns the value to
