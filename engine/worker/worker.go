@@ -45,6 +45,7 @@ func Run(symbols interp.Exports) error {
 	if in == nil || out == nil {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
+	tuneGC()
 	w := &worker{c: wire.NewConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *wire.Message, 1)}
 	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
 	cellrt.OwnFrames(cellrt.Receiver((*worker).serve), cellrt.Receiver((*inputReader).Read))
