@@ -32,7 +32,7 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
+// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %reset) on the first
 // lines are shared by all front ends.
 //
 // # Compatibility layer
@@ -63,7 +63,12 @@
 //   - range over a slice of channels is done by index (the interpreter
 //     panics on it);
 //   - recover() gives runtime errors Go's wording; panic notes its line
-//     (the interpreter reports the first line of the panicking function).
+//     (the interpreter reports the first line of the panicking function);
+//   - range over a function (an iterator) calls it with the loop body as
+//     its yield func (internal/rangefunc), break, continue, goto, return
+//     and defer keeping their meaning;
+//   - a top-level for, if or switch with an init clause runs in a block of
+//     its own, so that its variables do not become the session's.
 //
 // A cell holding package main and func main runs as a whole program in an
 // interpreter of its own, as go run would: it does not touch the session,
