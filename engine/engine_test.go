@@ -504,3 +504,21 @@ func TestNoReportOfFinishedGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// TestInterpreterFailureInPlainWords checks that a failure inside the
+// interpreter reaches the cell as one explanation with the Go that works,
+// without the interpreter's own words ("nil type") or its log line.
+func TestInterpreterFailureInPlainWords(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "type R struct{ W, H float64 }\nch := make(chan R, 1)\nch <- R{3, 4}"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	res, r := run(t, e, "v, ok := <-ch\n_, _ = v, ok")
+	if res.Err == nil {
+		t.Fatal("the interpreter runs it now: replace this case with one it still fails on")
+	}
+	all := res.Err.Message + strings.Join(res.Err.Traceback, "\n") + r.text("stderr")
+	if strings.Contains(all, "nil type") || !strings.Contains(all, "var v T; var ok bool; v, ok = <-ch") {
+		t.Errorf("error %+v, stderr %q: want the workaround and no interpreter words", res.Err, r.text("stderr"))
+	}
+}

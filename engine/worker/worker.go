@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"regexp"
@@ -46,6 +47,11 @@ func Run(symbols interp.Exports) error {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
 	tuneGC()
+	// The interpreter logs its internal failures ("nil type") before it
+	// panics with them, through the standard logger, which nothing else
+	// in the worker uses (cells' log package writes to the interpreter's
+	// standard error): the cell gets the error, not the log line.
+	log.SetOutput(internalLog{os.Stderr})
 	w := &worker{c: wire.NewConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *wire.Message, 1)}
 	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
 	cellrt.OwnFrames(cellrt.Receiver((*worker).serve), cellrt.Receiver((*inputReader).Read))
@@ -704,6 +710,18 @@ func (w *worker) settle(d time.Duration) bool {
 	}
 }
 
+// internalLog drops the interpreter's log lines of its internal failures
+// and passes anything else on to w.
+type internalLog struct{ w io.Writer }
+
+func (l internalLog) Write(p []byte) (int, error) {
+	s := strings.TrimSuffix(string(p), "\n")
+	if strings.HasSuffix(s, " nil type") || strings.HasSuffix(s, " nil reflect type") || s == "nil type" || s == "nil reflect type" {
+		return len(p), nil
+	}
+	return l.w.Write(p)
+}
+
 var posRE = regexp.MustCompile(`cell(\d+):(\d+)(?::\d+)?: `)
 
 // cellPos rewrites "cell3:2:7: " positions as "cell 3, line 2: ".
@@ -719,8 +737,9 @@ func (w *worker) describe(err error, cell int, traces []string) *wire.Error {
 		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted"}
 	case compilePanic(err) && errors.As(err, &p):
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
-		if fmt.Sprint(p.Value) == "nil type" {
-			msg += ". Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
+		if v := fmt.Sprint(p.Value); v == "nil type" || v == "nil reflect type" {
+			// Its own words mean nothing to the cell's author.
+			msg = fmt.Sprintf("cell %d: the interpreter cannot run this code; this is a limit of the interpreter, not an error in the Go. Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving with the ok flag into new variables of a type declared in an earlier cell (declare them first: var v T; var ok bool; v, ok = <-ch)", cell)
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 	case errors.As(err, &p):

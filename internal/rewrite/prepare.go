@@ -59,6 +59,9 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		if scopeInits(body.List) {
 			r.changed = true
 		}
+		if list, ok := r.topRecvOK(body.List); ok {
+			body.List, r.changed = list, true
+		}
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]
@@ -204,6 +207,58 @@ func scopeInits(list []ast.Stmt) bool {
 		}
 	}
 	return changed
+}
+
+// topRecvOK rewrites each "v, ok := <-ch" at a cell's top level, which
+// the interpreter fails on ("nil type") when it defines session
+// variables, into declarations and an assignment, which it runs:
+//
+//	var v T
+//	var ok bool
+//	v, ok = <-ch
+//
+// T is the channel's element type; a receive from a channel of unknown
+// type is left alone. It returns the new list and whether it changed.
+func (r *rewriter) topRecvOK(list []ast.Stmt) ([]ast.Stmt, bool) {
+	var out []ast.Stmt
+	changed := false
+	for _, s := range list {
+		a, ok := s.(*ast.AssignStmt)
+		var recv *ast.UnaryExpr
+		if ok && a.Tok == token.DEFINE && len(a.Lhs) == 2 && len(a.Rhs) == 1 {
+			recv, _ = a.Rhs[0].(*ast.UnaryExpr)
+		}
+		var ch *types.Chan
+		if recv != nil && recv.Op == token.ARROW && r.info != nil {
+			if t := r.info.TypeOf(recv.X); t != nil {
+				ch, _ = t.Underlying().(*types.Chan)
+			}
+		}
+		if ch == nil {
+			out = append(out, s)
+			continue
+		}
+		elem, err := parser.ParseExpr(typeString(ch.Elem()))
+		if err != nil {
+			out = append(out, s)
+			continue
+		}
+		for i, l := range a.Lhs {
+			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+				typ := ast.Expr(ident("bool"))
+				if i == 0 {
+					typ = elem
+				}
+				out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: a.Pos(), Tok: token.VAR, Specs: []ast.Spec{
+					&ast.ValueSpec{Names: []*ast.Ident{ident(id.Name)}, Type: typ},
+				}}})
+			}
+		}
+		a.Tok = token.ASSIGN
+		out = append(out, a)
+		changed = true
+	}
+	return out, changed
 }
 
 // multiValueLit reports whether a statement of toks assigns several
