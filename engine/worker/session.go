@@ -50,6 +50,15 @@ func (w *worker) IsPackage(name string) bool {
 	return false
 }
 
+// IsGenericFunc reports whether name is a generic func declared by a cell
+// (its declaration has type parameters).
+func (w *worker) IsGenericFunc(name string) bool {
+	w.mu.Lock()
+	src, ok := w.defs[name]
+	w.mu.Unlock()
+	return ok && strings.Contains(src, "func "+name+"[")
+}
+
 // MemberType returns the compiled type of member name of the package the
 // session knows as pkg (imported, or in scope without an import), from its
 // symbol table; nil when there is none. The rewrite uses it to see that a

@@ -32,7 +32,7 @@ type Session interface {
 // type count as integers (a retry after the interpreter failed on one).
 func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) string {
 	orig := source.LineDirective(cell, code, c.Start) + c.Text(code)
-	if c.Kind == source.KindImport || !MayRewrite(c.Text(code)) {
+	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || callsGeneric(c.Text(code), s)) {
 		return orig
 	}
 	fset := token.NewFileSet()
@@ -161,6 +161,31 @@ func MayRewrite(src string) bool {
 		}
 	}
 	return multiValueLit(toks)
+}
+
+// Generics is what a Session may also tell: whether name is a generic
+// func the session declared. A cell that calls one is rewritten even with
+// nothing else to rewrite, so that the type arguments are written out
+// (see rewriter.typeArgs): the interpreter infers none from variadic
+// arguments (Sum(1, 2, 3) failed with "undefined type for T").
+type Generics interface {
+	IsGenericFunc(name string) bool
+}
+
+// callsGeneric reports whether src calls a generic func of the session.
+func callsGeneric(src string, s Session) bool {
+	g, ok := s.(Generics)
+	if !ok {
+		return false
+	}
+	toks := source.Scan(src)
+	for i, t := range toks {
+		if t.Tok == token.IDENT && i+1 < len(toks) && toks[i+1].Tok == token.LPAREN &&
+			(i == 0 || toks[i-1].Tok != token.PERIOD) && g.IsGenericFunc(t.Lit) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasInit reports whether the if or switch statement whose tokens follow
