@@ -59,6 +59,14 @@ func (w *worker) IsGenericFunc(name string) bool {
 	return ok && strings.Contains(src, "func "+name+"[")
 }
 
+// IsType reports whether name is a type declared by a cell.
+func (w *worker) IsType(name string) bool {
+	w.mu.Lock()
+	src, ok := w.defs[name]
+	w.mu.Unlock()
+	return ok && (strings.Contains(src, "type "+name+" ") || strings.Contains(src, "type "+name+"["))
+}
+
 // MemberType returns the compiled type of member name of the package the
 // session knows as pkg (imported, or in scope without an import), from its
 // symbol table; nil when there is none. The rewrite uses it to see that a

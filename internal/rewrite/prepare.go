@@ -55,6 +55,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 	if c.Kind == source.KindStmt {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 		r.changed = r.rangeFuncs(body, pkg, members)
+		r.methodExprs(body)
 		r.rewrite(body)
 		if scopeInits(body.List) {
 			r.changed = true
@@ -67,6 +68,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		decls := f.Decls[len(imports):]
 		for _, d := range decls {
 			r.changed = r.rangeFuncs(d, pkg, members) || r.changed
+			r.methodExprs(d)
 			r.rewrite(d)
 		}
 		node = decls
@@ -90,6 +92,7 @@ func Program(fset *token.FileSet, cell int, f *ast.File, m Members) (string, boo
 		func(name string) bool { return fileImports(f, name) })
 	r.changed = r.rangeFuncs(f, pkg, m)
 	for _, d := range f.Decls {
+		r.methodExprs(d)
 		r.rewrite(d)
 	}
 	if !r.changed {
@@ -137,6 +140,9 @@ var rewriteBuiltins = map[string]bool{
 func MayRewrite(src string) bool {
 	toks := source.Scan(src)
 	for i, t := range toks {
+		if isMethodExprToken(toks, i) {
+			return true // see rewriter.methodExprs
+		}
 		switch t.Tok {
 		case token.FOR, token.RANGE, token.GO, token.DEFER, token.FUNC:
 			return true
@@ -168,11 +174,15 @@ func MayRewrite(src string) bool {
 // nothing else to rewrite, so that the type arguments are written out
 // (see rewriter.typeArgs): the interpreter infers none from variadic
 // arguments (Sum(1, 2, 3) failed with "undefined type for T").
+// Likewise a method expression of a session type (T.M) is rewritten (see
+// rewriter.methodExprs).
 type Generics interface {
 	IsGenericFunc(name string) bool
+	IsType(name string) bool
 }
 
-// callsGeneric reports whether src calls a generic func of the session.
+// callsGeneric reports whether src calls a generic func of the session or
+// names a method of one of its types (T.M).
 func callsGeneric(src string, s Session) bool {
 	g, ok := s.(Generics)
 	if !ok {
@@ -180,9 +190,18 @@ func callsGeneric(src string, s Session) bool {
 	}
 	toks := source.Scan(src)
 	for i, t := range toks {
-		if t.Tok == token.IDENT && i+1 < len(toks) && toks[i+1].Tok == token.LPAREN &&
-			(i == 0 || toks[i-1].Tok != token.PERIOD) && g.IsGenericFunc(t.Lit) {
-			return true
+		if t.Tok != token.IDENT || i+1 == len(toks) || (i > 0 && toks[i-1].Tok == token.PERIOD) {
+			continue
+		}
+		switch toks[i+1].Tok {
+		case token.LPAREN:
+			if g.IsGenericFunc(t.Lit) {
+				return true
+			}
+		case token.PERIOD:
+			if g.IsType(t.Lit) {
+				return true
+			}
 		}
 	}
 	return false
