@@ -249,6 +249,8 @@ func Symbols() map[string]reflect.Value {
 		// A range-over-func loop whose iterator breaks the protocol
 		// (internal/rangefunc).
 		"RangeCheck": reflect.ValueOf(rangefunc.Check),
+		// The name of a cell-defined type for %T (see internal/rewrite).
+		"TypeName": reflect.ValueOf(func(name string, _ any) string { return name }),
 	}
 }
 

@@ -150,6 +150,10 @@ func MayRewrite(src string) bool {
 			if hasInit(toks[i+1:]) {
 				return true // see scopeInits
 			}
+		case token.STRING:
+			if strings.Contains(t.Lit, "T") && strings.Contains(t.Lit, "%") {
+				return true // a %T verb, maybe: see rewriter.typeVerbs
+			}
 		case token.IDENT:
 			if rewriteBuiltins[t.Lit] {
 				return true
