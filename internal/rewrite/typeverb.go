@@ -54,7 +54,7 @@ func (r *rewriter) typeVerbs(c *ast.CallExpr) {
 		if !ok {
 			continue
 		}
-		b.WriteString(format[last:v.end-1])
+		b.WriteString(format[last : v.end-1])
 		b.WriteByte('s')
 		last = v.end
 		c.Args[k] = rtCall("TypeName", &ast.BasicLit{ValuePos: c.Args[k].Pos(), Kind: token.STRING, Value: strconv.Quote(name)}, c.Args[k])
