@@ -739,7 +739,7 @@ func (w *worker) describe(err error, cell int, traces []string) *wire.Error {
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
 		if v := fmt.Sprint(p.Value); v == "nil type" || v == "nil reflect type" {
 			// Its own words mean nothing to the cell's author.
-			msg = fmt.Sprintf("cell %d: the interpreter cannot run this code; this is a limit of the interpreter, not an error in the Go. Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving with the ok flag into new variables of a type declared in an earlier cell (declare them first: var v T; var ok bool; v, ok = <-ch)", cell)
+			msg = fmt.Sprintf("cell %d: the interpreter cannot run this code; this is a limit of the interpreter, not an error in the Go. Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving with the ok flag, at a cell's top level, from a channel of a struct type whose variable an earlier cell made (declare the variables first: var v T; var ok bool; v, ok = <-ch)", cell)
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 	case errors.As(err, &p):

@@ -163,6 +163,11 @@ func MayRewrite(src string) bool {
 			if (t.Lit == "Go" || t.Lit == "AfterFunc") && i > 0 && toks[i-1].Tok == token.PERIOD {
 				return true
 			}
+		case token.COMMA:
+			// v, ok := x.(T) and v, ok := m[k]: see rewriter.topRecvOK.
+			if i+3 < len(toks) && toks[i+1].Tok == token.IDENT && toks[i+2].Tok == token.DEFINE {
+				return true
+			}
 		case token.ARROW:
 			// v := <-ch and return <-ch: see rewriter.parenRecv.
 			if i > 0 && (toks[i-1].Tok == token.DEFINE || toks[i-1].Tok == token.ASSIGN || toks[i-1].Tok == token.RETURN) {
@@ -257,49 +262,40 @@ func scopeInits(list []ast.Stmt) bool {
 	return changed
 }
 
-// topRecvOK rewrites each "v, ok := <-ch" at a cell's top level, which
-// the interpreter fails on ("nil type") when it defines session
+// topRecvOK rewrites each comma-ok assignment that defines variables at a
+// cell's top level ("v, ok := <-ch", "v, ok := x.(T)", "v, ok := m[k]"),
+// which the interpreter fails on ("nil type") when it defines session
 // variables, into declarations and an assignment, which it runs:
 //
 //	var v T
 //	var ok bool
 //	v, ok = <-ch
 //
-// T is the channel's element type; a receive from a channel of unknown
-// type is left alone. It returns the new list and whether it changed.
+// T is the channel's or the map's element type, or the asserted type; a
+// receive or an index of unknown type is left alone. It returns the new
+// list and whether it changed.
 func (r *rewriter) topRecvOK(list []ast.Stmt) ([]ast.Stmt, bool) {
 	var out []ast.Stmt
 	changed := false
 	for _, s := range list {
 		a, ok := s.(*ast.AssignStmt)
-		var recv *ast.UnaryExpr
+		var elem ast.Expr
 		if ok && a.Tok == token.DEFINE && len(a.Lhs) == 2 && len(a.Rhs) == 1 {
-			recv, _ = a.Rhs[0].(*ast.UnaryExpr)
+			elem = r.commaOKType(a.Rhs[0])
 		}
-		var ch *types.Chan
-		if recv != nil && recv.Op == token.ARROW && r.info != nil {
-			if t := r.info.TypeOf(recv.X); t != nil {
-				ch, _ = t.Underlying().(*types.Chan)
-			}
-		}
-		if ch == nil {
+		if elem == nil {
 			out = append(out, s)
 			continue
 		}
-		elem, err := parser.ParseExpr(typeString(ch.Elem()))
-		if err != nil {
-			out = append(out, s)
-			continue
-		}
+		// v := *new(T) rather than var v T: a chunk of statements may not
+		// start with a declaration.
 		for i, l := range a.Lhs {
 			if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-				typ := ast.Expr(ident("bool"))
+				zero := ast.Expr(ident("false"))
 				if i == 0 {
-					typ = elem
+					zero = &ast.StarExpr{Star: a.Pos(), X: &ast.CallExpr{Fun: ident("new"), Args: []ast.Expr{elem}}}
 				}
-				out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: a.Pos(), Tok: token.VAR, Specs: []ast.Spec{
-					&ast.ValueSpec{Names: []*ast.Ident{ident(id.Name)}, Type: typ},
-				}}})
+				out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{ident(id.Name)}, TokPos: a.Pos(), Tok: token.DEFINE, Rhs: []ast.Expr{zero}})
 			}
 		}
 		a.Tok = token.ASSIGN
@@ -307,6 +303,42 @@ func (r *rewriter) topRecvOK(list []ast.Stmt) ([]ast.Stmt, bool) {
 		changed = true
 	}
 	return out, changed
+}
+
+// commaOKType returns the type of the first value of the comma-ok
+// expression e, or nil when e is none or its type is unknown.
+func (r *rewriter) commaOKType(e ast.Expr) ast.Expr {
+	var t types.Type
+	switch x := ast.Unparen(e).(type) {
+	case *ast.TypeAssertExpr:
+		return x.Type // nil for .(type), which is no comma-ok
+	case *ast.UnaryExpr:
+		if x.Op != token.ARROW || r.info == nil {
+			return nil
+		}
+		if ct := r.info.TypeOf(x.X); ct != nil {
+			if ch, ok := ct.Underlying().(*types.Chan); ok {
+				t = ch.Elem()
+			}
+		}
+	case *ast.IndexExpr:
+		if r.info == nil {
+			return nil
+		}
+		if mt := r.info.TypeOf(x.X); mt != nil {
+			if m, ok := mt.Underlying().(*types.Map); ok {
+				t = m.Elem()
+			}
+		}
+	}
+	if t == nil || containsInvalid(t) {
+		return nil
+	}
+	typ, err := parser.ParseExpr(typeString(t))
+	if err != nil {
+		return nil
+	}
+	return typ
 }
 
 // multiValueLit reports whether a statement of toks assigns several
