@@ -68,7 +68,11 @@
 //     its yield func (internal/rangefunc), break, continue, goto, return
 //     and defer keeping their meaning;
 //   - a top-level for, if or switch with an init clause runs in a block of
-//     its own, so that its variables do not become the session's.
+//     its own, so that its variables do not become the session's;
+//   - comma-ok definitions at the top level (v, ok := <-ch, m[k], x.(T))
+//     define the zero values, then assign; method expressions ((*T).M,
+//     T.M) become function literals; %T of a cell-defined type prints its
+//     name (main.T) where its static type is known.
 //
 // A cell holding package main and func main runs as a whole program in an
 // interpreter of its own, as go run would: it does not touch the session,
