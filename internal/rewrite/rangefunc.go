@@ -36,14 +36,74 @@ func (r *rewriter) rangeFuncs(root ast.Node, pkg *types.Package, m Members) bool
 			return p.Name()
 		},
 	}
-	if m != nil {
-		cfg.Yield = func(x ast.Expr) *types.Signature { return r.compiledYield(x, m) }
+	cfg.Yield = func(x ast.Expr) *types.Signature {
+		if y := r.genericYield(x); y != nil {
+			return y
+		}
+		if m != nil {
+			return r.compiledYield(x, m)
+		}
+		return nil
 	}
 	n, err := rangefunc.Rewrite(root, r.info, cfg)
 	if err != nil {
 		return false // a loop left as written: the interpreter's error names it
 	}
 	return n > 0
+}
+
+// genericIterators are the generic iterator functions of the standard
+// library: a symbol table cannot hold them, so the type checker never
+// sees them, but their yield funcs' types follow from their first
+// argument's. Each gives the values it yields from that type: "key" and
+// "elem" of a map, "index" (int) and "elem" of a slice, "slice" itself.
+var genericIterators = map[string][]string{
+	"maps.All": {"key", "elem"}, "maps.Keys": {"key"}, "maps.Values": {"elem"},
+	"slices.All": {"index", "elem"}, "slices.Backward": {"index", "elem"},
+	"slices.Values": {"elem"}, "slices.Chunk": {"slice"},
+}
+
+// genericYield returns the yield func's signature for a call of one of
+// genericIterators (under its package's name, or the underscored name the
+// interpreted sources of these packages are compiled under) whose first
+// argument's type is known.
+func (r *rewriter) genericYield(x ast.Expr) *types.Signature {
+	call, ok := x.(*ast.CallExpr)
+	if !ok || len(call.Args) == 0 || r.info == nil {
+		return nil
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	values, ok := genericIterators[strings.TrimPrefix(id.Name, "_")+"."+sel.Sel.Name]
+	if !ok {
+		return nil
+	}
+	at := r.info.TypeOf(call.Args[0])
+	if at == nil || containsInvalid(at) {
+		return nil
+	}
+	var params []*types.Var
+	for _, v := range values {
+		var t types.Type
+		switch u := at.Underlying().(type) {
+		case *types.Map:
+			t = map[string]types.Type{"key": u.Key(), "elem": u.Elem()}[v]
+		case *types.Slice:
+			t = map[string]types.Type{"index": types.Typ[types.Int], "elem": u.Elem(), "slice": at}[v]
+		}
+		if t == nil {
+			return nil
+		}
+		params = append(params, types.NewParam(token.NoPos, nil, "", t))
+	}
+	return types.NewSignatureType(nil, nil, nil, types.NewTuple(params...),
+		types.NewTuple(types.NewParam(token.NoPos, nil, "", types.Typ[types.Bool])), false)
 }
 
 // compiledYield returns the yield func's signature when x calls (or is) a

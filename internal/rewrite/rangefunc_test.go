@@ -45,6 +45,12 @@ func TestRangeOverFuncInCells(t *testing.T) {
 		{name: "compiled iterator of pairs", code: "for i, b := range strings.Pairs(s) {\n\t_, _ = i, b\n}\n",
 			want: []string{"strings.Pairs(s)(", "func(i int, b []uint8) bool {"}},
 		{name: "a slice is no iterator", code: "for i := range strings.Fields(s) {\n\t_ = i\n}\n"},
+		{name: "generic iterator of a map", prelude: "package p\nvar ages map[string]int\n",
+			code: "for k, v := range maps.All(ages) {\n\t_, _ = k, v\n}\n", want: []string{"maps.All(ages)(", "func(k string, v int) bool {"}},
+		{name: "generic iterator of a slice, under the interpreted package's name", prelude: "package p\nvar xs []float64\n",
+			code: "for i, x := range _slices.Backward(xs) {\n\t_, _ = i, x\n}\n", want: []string{"_slices.Backward(xs)(", "func(i int, x float64) bool {"}},
+		{name: "chunks of a slice", prelude: "package p\nvar xs []float64\n",
+			code: "for c := range slices.Chunk(xs, 2) {\n\t_ = c\n}\n", want: []string{"func(c []float64) bool {"}},
 	}
 	for _, c := range cases {
 		s := stubSession{prelude: c.prelude, members: map[string]any{
