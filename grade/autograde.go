@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +98,7 @@ type Source struct {
 	// Max is the total of its points.
 	Max float64
 
+	compile   bool // the assignment allows %%compile cells (AllowsCompile)
 	protected map[string]bool
 	trusted   map[string]bool   // sources of the instructor's cells other than answers
 	shown     map[string]string // grade id → the source students see (no hidden tests)
@@ -113,7 +115,7 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Source{Name: filepath.Base(name), Notebook: nb, protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}}
+	s := &Source{Name: filepath.Base(name), Notebook: nb, compile: AllowsCompile(nb), protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}}
 	for i, c := range nb.Cells {
 		m, kind := kindOf(c)
 		if kind != KindAnswer && kind != KindManual {
@@ -131,6 +133,19 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 		}
 	}
 	return s, nil
+}
+
+// AllowsCompile reports whether an instructor notebook allows compiled
+// cells (%%compile) in its submissions: its metadata has
+// "lanes": {"compile": true}. They are off by default because a compiled
+// cell runs outside the interpreter's sandbox (see package sandbox).
+func AllowsCompile(nb *notebook.Notebook) bool {
+	var m struct {
+		Lanes struct {
+			Compile bool `json:"compile"`
+		} `json:"lanes"`
+	}
+	return json.Unmarshal(nb.Metadata, &m) == nil && m.Lanes.Compile
 }
 
 // ReadSource reads an instructor notebook (see NewSource).
@@ -304,9 +319,11 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		return
 	}
 	r.Notes = append(r.Notes, notes...)
+	limits := opts.Limits
+	limits.Compile = src.compile
 	eopts := engine.Options{
 		Command:        opts.WorkerCommand,
-		Env:            opts.Limits.Env(),
+		Env:            limits.Env(),
 		InterruptGrace: opts.InterruptGrace,
 		Log:            opts.Log,
 	}

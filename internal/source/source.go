@@ -309,9 +309,18 @@ const MagicHelp = `Magics (on the first lines of a cell):
   %goroutines        list the goroutines cells started that are still running
   %goroutines stop   stop them all (a fresh worker; declarations are replayed,
                      variables are lost)
+  %%compile [-race] [go build flags]
+                     build the cell with the Go toolchain and run it as a
+                     program: true timings, the race detector; the session's
+                     imports, types, funcs and consts are included, the values
+                     of its variables are not
 `
 
-var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true}
+var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true, CompileMagic: true}
+
+// CompileMagic is the name of the %%compile cell magic as ParseMagics
+// returns it (its Args are go build flags).
+const CompileMagic = "%compile"
 
 // cellMagics are the magics that may also be written with %%.
 var cellMagics = map[string]bool{"time": true}
