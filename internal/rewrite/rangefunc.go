@@ -52,15 +52,20 @@ func (r *rewriter) rangeFuncs(root ast.Node, pkg *types.Package, m Members) bool
 	return n > 0
 }
 
-// genericIterators are the generic iterator functions of the standard
-// library: a symbol table cannot hold them, so the type checker never
-// sees them, but their yield funcs' types follow from their first
-// argument's. Each gives the values it yields from that type: "key" and
-// "elem" of a map, "index" (int) and "elem" of a slice, "slice" itself.
+// genericIterators are the iterator functions of the standard library
+// that the type checker never sees: the generic ones, which a symbol table
+// cannot hold, and those that interpreted sources may provide (strings,
+// bytes). Each gives the values it yields: "key" and "elem" of its first
+// argument's map type, "index" (int) and "elem" of its slice type,
+// "slice" that type itself, or "string" and "bytes" ([]byte).
 var genericIterators = map[string][]string{
 	"maps.All": {"key", "elem"}, "maps.Keys": {"key"}, "maps.Values": {"elem"},
 	"slices.All": {"index", "elem"}, "slices.Backward": {"index", "elem"},
 	"slices.Values": {"elem"}, "slices.Chunk": {"slice"},
+	"strings.Lines": {"string"}, "strings.SplitSeq": {"string"}, "strings.SplitAfterSeq": {"string"},
+	"strings.FieldsSeq": {"string"}, "strings.FieldsFuncSeq": {"string"},
+	"bytes.Lines": {"bytes"}, "bytes.SplitSeq": {"bytes"}, "bytes.SplitAfterSeq": {"bytes"},
+	"bytes.FieldsSeq": {"bytes"}, "bytes.FieldsFuncSeq": {"bytes"},
 }
 
 // genericYield returns the yield func's signature for a call of one of
@@ -84,18 +89,25 @@ func (r *rewriter) genericYield(x ast.Expr) *types.Signature {
 	if !ok {
 		return nil
 	}
+	var under types.Type // of the first argument's type, when known
 	at := r.info.TypeOf(call.Args[0])
-	if at == nil || containsInvalid(at) {
-		return nil
+	if at != nil && !containsInvalid(at) {
+		under = at.Underlying()
 	}
 	var params []*types.Var
 	for _, v := range values {
 		var t types.Type
-		switch u := at.Underlying().(type) {
+		switch u := under.(type) {
 		case *types.Map:
 			t = map[string]types.Type{"key": u.Key(), "elem": u.Elem()}[v]
 		case *types.Slice:
 			t = map[string]types.Type{"index": types.Typ[types.Int], "elem": u.Elem(), "slice": at}[v]
+		}
+		switch v {
+		case "string":
+			t = types.Typ[types.String]
+		case "bytes":
+			t = types.NewSlice(types.Typ[types.Byte])
 		}
 		if t == nil {
 			return nil
