@@ -42,6 +42,14 @@
 // literal of the body calls recover, hands it to the first such call, and
 // panics again with it if none took it.
 //
+// Two details serve the interpreter the code is for (yaegi v0.16.0): the
+// return values are assigned one at a time (it fails on a nil among
+// several, "reflect: New(nil)"), and a deferred method value with a value
+// receiver copies the receiver explicitly (its method values do not).
+// Under the interpreter a deferred call that panics still ends the other
+// deferred calls of its function, with or without this rewrite; the
+// package's tests list it among their known differences.
+//
 // The rewrite needs type information: which range expressions are
 // functions of the iterator shape (any func(yield func(...) bool), not only
 // iter.Seq and iter.Seq2), and the types of the yield func's parameters,
