@@ -46,8 +46,9 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
-// lines are shared by all front ends; the supervisor parses them.
+// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %reset, %%compile)
+// on the first lines are shared by all front ends; the supervisor parses
+// them.
 //
 // # Results
 //
@@ -85,7 +86,16 @@
 //   - range over a slice of channels is done by index (the interpreter
 //     panics on it);
 //   - recover() gives runtime errors Go's wording; panic notes its line
-//     (the interpreter reports the first line of the panicking function).
+//     (the interpreter reports the first line of the panicking function);
+//   - range over a function (an iterator) calls it with the loop body as
+//     its yield func (internal/rangefunc), break, continue, goto, return
+//     and defer keeping their meaning;
+//   - a top-level for, if or switch with an init clause runs in a block of
+//     its own, so that its variables do not become the session's;
+//   - comma-ok definitions at the top level (v, ok := <-ch, m[k], x.(T))
+//     define the zero values, then assign; method expressions ((*T).M,
+//     T.M) become function literals; %T of a cell-defined type prints its
+//     name (main.T) where its static type is known.
 //
 // A cell holding package main and func main runs as a whole program in an
 // interpreter of its own, as go run would: it does not touch the session,

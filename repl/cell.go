@@ -150,6 +150,11 @@ func (t *termSink) Stream(name, text string) {
 	if !s.cfg.Color {
 		text = stripANSI(text)
 	}
+	if name == "stderr" && s.cfg.Interactive {
+		// On a terminal both streams share the screen: stderr starts
+		// on a line of its own, not after an unfinished line of stdout.
+		t.endLine()
+	}
 	io.WriteString(w, text)
 	partial := t.partial
 	t.wrote()

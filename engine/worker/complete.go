@@ -419,16 +419,24 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 	if err != nil {
 		return false, false
 	}
+	// The chunk that defined name may declare other types and funcs too
+	// (a file given to :load): only name's own declaration counts.
 	short := name[strings.LastIndexByte(name, '.')+1:]
+	method := strings.Contains(name, ".")
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Name.Name == short {
+			if d.Name.Name == short && (d.Recv != nil) == method {
 				return d.Type.Results != nil && len(d.Type.Results.List) > 0, true
 			}
 		case *ast.GenDecl:
-			if d.Tok == token.TYPE {
-				return true, true // a conversion
+			if d.Tok != token.TYPE || method {
+				continue
+			}
+			for _, sp := range d.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok && ts.Name.Name == short {
+					return true, true // a conversion
+				}
 			}
 		}
 	}

@@ -26,7 +26,7 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 	src := source.LineDirective(cell, code, 0) + code
 	fset := token.NewFileSet()
 	if pf, err := parser.ParseFile(fset, source.FileName(cell), code, parser.SkipObjectResolution); err == nil {
-		if s, ok := rewrite.Program(fset, cell, pf); ok {
+		if s, ok := rewrite.Program(fset, cell, pf, w); ok {
 			src = s
 		}
 		var err error

@@ -209,6 +209,46 @@ func (w *worker) IsPackage(name string) bool {
 	return false
 }
 
+// IsGenericFunc reports whether name is a generic func declared by a cell
+// (its declaration has type parameters).
+func (w *worker) IsGenericFunc(name string) bool {
+	src, ok := w.sess.source(name)
+	return ok && strings.Contains(src, "func "+name+"[")
+}
+
+// IsType reports whether name is a type declared by a cell.
+func (w *worker) IsType(name string) bool {
+	src, ok := w.sess.source(name)
+	return ok && (strings.Contains(src, "type "+name+" ") || strings.Contains(src, "type "+name+"["))
+}
+
+// MemberType returns the compiled type of member name of the package the
+// session knows as pkg (imported, or in scope without an import), from its
+// symbol table; nil when there is none. The rewrite uses it to see that a
+// range over strings.Lines(s) ranges over a function.
+func (w *worker) MemberType(pkg, name string) reflect.Type {
+	var paths []string
+	for _, k := range w.sess.importList() {
+		if k.base() == pkg {
+			paths = append(paths, k.path+"/"+path.Base(k.path))
+		}
+	}
+	if len(paths) == 0 {
+		for k := range w.symbols {
+			if path.Base(k) == pkg {
+				paths = append(paths, k)
+			}
+		}
+	}
+	sort.Strings(paths)
+	for _, k := range paths {
+		if v, ok := w.symbols[k][name]; ok && v.IsValid() {
+			return v.Type()
+		}
+	}
+	return nil
+}
+
 // PackagePath returns the import path of the package that name denotes
 // in the session's cells, or "" when it denotes none (a session
 // definition shadows a package): the pkgOf of genstd.Prepare.

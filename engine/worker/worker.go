@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"regexp"
@@ -47,6 +48,12 @@ func Run(symbols interp.Exports) error {
 	if in == nil || out == nil {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
+	tuneGC()
+	// The interpreter logs its internal failures ("nil type") before it
+	// panics with them, through the standard logger, which nothing else
+	// in the worker uses (cells' log package writes to the interpreter's
+	// standard error): the cell gets the error, not the log line.
+	log.SetOutput(internalLog{os.Stderr})
 	w := &worker{c: wire.NewConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *wire.Message, 1)}
 	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
 	cellrt.OwnFrames(cellrt.Receiver((*worker).serve), cellrt.Receiver((*inputReader).Read))
@@ -332,14 +339,21 @@ func (w *worker) exec(m *wire.Message) {
 		w.idle.Reset(idleTrim)
 	}()
 
-	mg := w.magics(m.Magics)
+	// The code has its magic lines blanked: the supervisor parsed them.
+	mg := w.magics(m.Magics, m.Code)
+	code := m.Code
+	if mg.timedCode != "" {
+		// The cell's text as written, its timed statement in place.
+		code = mg.inPlace
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// The code has its magic lines blanked: the supervisor parsed them.
-	ip := w.begin(m.Cell, m.Code, cancel, reply)
+	ip := w.begin(m.Cell, code, cancel, reply)
 	if mg.compile {
+		// A compiled cell is timed whole, its statement in place.
+		mg.timed = mg.timed || mg.timedCode != ""
 		start := time.Now()
-		reply.Error = w.execCompiled(ctx, m.Cell, m.Code, mg.buildFlags)
+		reply.Error = w.execCompiled(ctx, m.Cell, code, mg.buildFlags)
 		if mg.timed {
 			// The program's own CPU time is not the worker's: only the wall.
 			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
@@ -360,7 +374,24 @@ func (w *worker) exec(m *wire.Message) {
 
 	start := time.Now()
 	cpu0 := cpuTime()
-	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, m.Code)
+	var val any
+	var decls []wire.Decl
+	var vars []string
+	var evalErr error
+	if mg.timedCode != "" {
+		// %time STATEMENT: the statement, timed, then the rest of the
+		// cell, whose final value (if any) is the cell's.
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, mg.timedCode)
+		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
+		if evalErr == nil && strings.TrimSpace(m.Code) != "" {
+			var d []wire.Decl
+			var v []string
+			val, d, v, evalErr = w.evalCell(ctx, ip, m.Cell, m.Code)
+			decls, vars = append(decls, d...), append(vars, v...)
+		}
+	} else {
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, m.Code)
+	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
 		// Stopped as its last statement returned (a sleep cut short, say):
@@ -376,7 +407,7 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	reply.Decls = decls
 	reply.Vars = vars
-	w.remember(m.Cell, m.Code, vars)
+	w.remember(m.Cell, code, vars)
 	if val != nil {
 		b := display.Render(val)
 		reply.Bundle = &b
@@ -389,7 +420,7 @@ func (w *worker) exec(m *wire.Message) {
 // magics carries out the magics of a cell that the worker owns (see
 // source.Magic.InSupervisor) and reports what they ask of the
 // evaluation.
-func (w *worker) magics(ms []source.Magic) (c cellMagics) {
+func (w *worker) magics(ms []source.Magic, code string) (c cellMagics) {
 	for _, mg := range ms {
 		switch mg.Name {
 		case source.CompileMagic:
@@ -397,7 +428,12 @@ func (w *worker) magics(ms []source.Magic) (c cellMagics) {
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)
 		case "time":
-			c.timed = true
+			if stmt, ok := source.TimedStatement(code, mg); ok {
+				c.timedCode = stmt
+				c.inPlace = withLine(code, mg.Line, mg.Args)
+			} else {
+				c.timed = true
+			}
 		case "gomaxprocs":
 			n, _ := strconv.Atoi(mg.Args)
 			old := runtime.GOMAXPROCS(n)
@@ -418,6 +454,19 @@ type cellMagics struct {
 	timed      bool   // %time: report wall and CPU time
 	compile    bool   // %%compile: build with the Go toolchain instead
 	buildFlags string // the %%compile line's go build flags
+	// timedCode is the statement of a %time STATEMENT, alone on its
+	// line (source.TimedStatement); inPlace is the cell with the
+	// statement on its line, as the cell was written.
+	timedCode, inPlace string
+}
+
+// withLine returns code with its 1-based line n replaced by text.
+func withLine(code string, n int, text string) string {
+	lines := strings.Split(code, "\n")
+	if n >= 1 && n <= len(lines) {
+		lines[n-1] = text
+	}
+	return strings.Join(lines, "\n")
 }
 
 // begin makes cell the running one and returns the interpreter to run it
@@ -521,18 +570,22 @@ func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, rtFrames []cellrt.Fr
 // outliving names the goroutines a cell started that are still running
 // when it ends.
 func outliving(cell int) string {
-	gs := cellrt.Of(cell)
-	for wait := 0; len(gs) > 0 && wait < 5; wait++ {
-		// Goroutines that are just returning get a moment to finish.
-		time.Sleep(2 * time.Millisecond)
-		gs = cellrt.Of(cell)
-	}
-	if len(gs) == 0 {
-		return ""
-	}
+	// A goroutine that is running or runnable may be on its way out (past
+	// its wg.Done, returning): it gets up to outlivingWait to finish. One
+	// that is blocked or sleeping is surely still running.
+	var gs []*cellrt.Goroutine
 	states := map[uint64]string{}
-	for _, g := range cellrt.Stacks() {
-		states[g.ID] = g.State
+	for deadline := time.Now().Add(outlivingWait); ; time.Sleep(2 * time.Millisecond) {
+		if gs = cellrt.Of(cell); len(gs) == 0 {
+			return ""
+		}
+		clear(states)
+		for _, g := range cellrt.Stacks() {
+			states[g.ID] = g.State
+		}
+		if !anyRunning(gs, states) || time.Now().After(deadline) {
+			break
+		}
 	}
 	var parts []string
 	alive := 0
@@ -564,6 +617,21 @@ func outliving(cell int) string {
 	return fmt.Sprintf("%d %s started in this cell %s still running: %s. %%goroutines lists them; %%goroutines stop stops them.\n", alive, noun, verb, strings.Join(parts, ", "))
 }
 
+// outlivingWait bounds how long a cell's end waits for its goroutines
+// that are still running, or runnable, to return.
+const outlivingWait = 100 * time.Millisecond
+
+// anyRunning reports whether one of gs is running or runnable (or not yet
+// started) by states, the goroutines' states by id.
+func anyRunning(gs []*cellrt.Goroutine, states map[uint64]string) bool {
+	for _, g := range gs {
+		if st := states[g.ID]; g.ID == 0 || st == "running" || st == "runnable" {
+			return true
+		}
+	}
+	return false
+}
+
 // evalCell evaluates the chunks of a cell in order. It returns the value to
 // show (nil for none), the declarations to replay after a restart and the
 // variables the cell defined.
@@ -582,11 +650,19 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	r := &cellRun{w: w, ctx: ctx, ip: ip, cell: cell, code: code}
 	chunks := source.Split(code)
 	for i, c := range chunks {
+		if err := ctx.Err(); err != nil {
+			// Stopped in an earlier chunk whose evaluation ended without
+			// an error (its goroutine left at a stopped sleep).
+			return nil, nil, nil, err
+		}
 		if err := r.chunk(c, i == len(chunks)-1); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	if hasMain {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
 		if _, err := ip.EvalWithContext(ctx, source.MainName+"()"); err != nil {
 			return nil, nil, nil, err
 		}
@@ -811,6 +887,18 @@ func (w *worker) settle(d time.Duration) bool {
 	}
 }
 
+// internalLog drops the interpreter's log lines of its internal failures
+// and passes anything else on to w.
+type internalLog struct{ w io.Writer }
+
+func (l internalLog) Write(p []byte) (int, error) {
+	s := strings.TrimSuffix(string(p), "\n")
+	if strings.HasSuffix(s, " nil type") || strings.HasSuffix(s, " nil reflect type") || s == "nil type" || s == "nil reflect type" {
+		return len(p), nil
+	}
+	return l.w.Write(p)
+}
+
 var posRE = regexp.MustCompile(`cell(\d+):(\d+)(?::\d+)?: `)
 
 // cellPos rewrites "cell3:2:7: " positions as "cell 3, line 2: ".
@@ -826,8 +914,9 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted", Kind: wire.KindInterrupted}
 	case compilePanic(err) && errors.As(err, &p):
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
-		if fmt.Sprint(p.Value) == "nil type" {
-			msg += ". Its known causes: ranging over a function (an iterator: call the function with a yield func instead), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
+		if v := fmt.Sprint(p.Value); v == "nil type" || v == "nil reflect type" {
+			// Its own words mean nothing to the cell's author.
+			msg = fmt.Sprintf("cell %d: the interpreter cannot run this code; this is a limit of the interpreter, not an error in the Go. Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving with the ok flag, at a cell's top level, from a channel of a struct type whose variable an earlier cell made (declare the variables first: var v T; var ok bool; v, ok = <-ch)", cell)
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	case errors.As(err, &p):

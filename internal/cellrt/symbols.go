@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/rangefunc"
 )
 
 // What the worker gives the interpreter: the helper package of rewritten
@@ -28,6 +30,11 @@ func Symbols() map[string]reflect.Value {
 		"Recovered": reflect.ValueOf(recovered),
 		"At":        reflect.ValueOf(panicAt),
 		"Result":    reflect.ValueOf(setResult),
+		// A range-over-func loop whose iterator breaks the protocol
+		// (internal/rangefunc).
+		"RangeCheck": reflect.ValueOf(rangefunc.Check),
+		// The name of a cell-defined type for %T (see internal/rewrite).
+		"TypeName": reflect.ValueOf(func(name string, _ any) string { return name }),
 	}
 }
 
@@ -115,20 +122,35 @@ func clearValue(x any) {
 }
 
 // TimeSymbols wraps the functions that make timers so that the deadlock
-// detector knows a timer may still wake a goroutine, and makes Sleep
-// return when the cell is stopped (cellstop.Sleep).
+// detector knows a timer may still wake a goroutine, and makes Sleep stop
+// with the cell (see stoppableSleep).
 func TimeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))
 	for k, v := range orig {
 		m[k] = v
 	}
-	m["Sleep"] = reflect.ValueOf(cellstop.Sleep)
+	m["Sleep"] = reflect.ValueOf(stoppableSleep)
 	m["After"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.timerIn(d); return time.After(d) })
 	m["NewTimer"] = reflect.ValueOf(func(d time.Duration) *time.Timer { reg.timerIn(d); return time.NewTimer(d) })
 	m["AfterFunc"] = reflect.ValueOf(func(d time.Duration, f func()) *time.Timer { reg.timerIn(d); return time.AfterFunc(d, f) })
 	m["Tick"] = reflect.ValueOf(func(d time.Duration) <-chan time.Time { reg.tickers.Add(1); return time.Tick(d) })
 	m["NewTicker"] = reflect.ValueOf(func(d time.Duration) *time.Ticker { reg.tickers.Add(1); return time.NewTicker(d) })
 	return m
+}
+
+// stoppableSleep is the cells' time.Sleep. When the cell is stopped
+// (interrupted, timed out, or ended by a goroutine's panic) it does not
+// return: the goroutine that called it ends there (runtime.Goexit, which
+// runs its deferred calls), as the whole program would have ended. A
+// sleep that returned early would let the statements after it run at
+// full speed before the interpreter noticed the stop: the rest of a tick
+// loop printed in a millisecond, or a line after a goroutine's panic.
+func stoppableSleep(d time.Duration) {
+	done := cellstop.Done()
+	cellstop.Sleep(d)
+	if done != nil && cellstop.Stopped(done) {
+		runtime.Goexit()
+	}
 }
 
 // ContextSymbols does the same for contexts with deadlines.

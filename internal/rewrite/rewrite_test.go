@@ -145,12 +145,12 @@ func TestProgram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ok := Program(fset, 2, f)
+	got, ok := Program(fset, 2, f, nil)
 	if !ok || !strings.Contains(got, `_lanesrt.GoStart(2, 6, "fmt.Println")`) || !strings.Contains(got, "//line cell2:6") {
 		t.Errorf("Program = %v\n%s", ok, got)
 	}
 	f, _ = parser.ParseFile(fset, source.FileName(2), "package main\nfunc main() {}\n", parser.SkipObjectResolution)
-	if _, ok := Program(fset, 2, f); ok {
+	if _, ok := Program(fset, 2, f, nil); ok {
 		t.Error("a program with nothing to rewrite was rewritten")
 	}
 }

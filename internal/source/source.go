@@ -209,9 +209,10 @@ func StmtVars(stmts string) []string { return parseText(stmts, KindStmt).StmtVar
 
 // Magic is one %-command on the first lines of a cell.
 type Magic struct {
-	Name string `json:"name"` // without the %
+	Name string `json:"name"` // without the % (or %% of a cell magic)
 	Args string `json:"args"` // the rest of the line, trimmed
 	Line int    `json:"line"` // 1-based line in the cell
+	Cell bool   `json:"cell"` // written with %%: it applies to the whole cell
 }
 
 // InSupervisor reports whether the supervisor carries out m: %reset and
@@ -224,7 +225,9 @@ func (m Magic) InSupervisor() bool {
 // MagicHelp documents the magics shared by every front end.
 const MagicHelp = `Magics (on the first lines of a cell):
   %help              this text
-  %time              report the wall and CPU time of the rest of the cell
+  %time STATEMENT    run STATEMENT and report its wall and CPU time, then the
+                     rest of the cell (IPython's line magic)
+  %%time, %time      report the wall and CPU time of the whole cell
   %gomaxprocs N      set runtime.GOMAXPROCS to N (N >= 1) for this session
   %env               list the environment; %env KEY shows one variable
   %env KEY=VALUE     set an environment variable for this session
@@ -245,6 +248,28 @@ var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true
 // returns it (its Args are go build flags).
 const CompileMagic = "%compile"
 
+// cellMagics are the magics that may also be written with %%.
+var cellMagics = map[string]bool{"time": true}
+
+// TimedStatement returns, for a "%time STATEMENT" magic m of a cell whose
+// Go code (as ParseMagics returned it) is code, the code to time: blank
+// but for the statement, on the magic's own line, so that errors name the
+// cell's line. It returns false for a %time or %%time without a
+// statement, which times the whole cell.
+func TimedStatement(code string, m Magic) (string, bool) {
+	if m.Name != "time" || m.Args == "" {
+		return "", false
+	}
+	lines := strings.Split(code, "\n")
+	for i := range lines {
+		lines[i] = ""
+	}
+	if m.Line-1 < len(lines) {
+		lines[m.Line-1] = m.Args
+	}
+	return strings.Join(lines, "\n"), true
+}
+
 // ParseMagics takes the %-lines off the top of a cell. The returned code has
 // those lines blanked, so line numbers are unchanged.
 func ParseMagics(src string) ([]Magic, string, error) {
@@ -254,24 +279,36 @@ func ParseMagics(src string) ([]Magic, string, error) {
 		t := strings.TrimSpace(lines[i])
 		name, args, _ := strings.Cut(t[1:], " ")
 		args = strings.TrimSpace(args)
+		cell := false
+		if n, ok := strings.CutPrefix(name, "%"); ok && cellMagics[n] {
+			if args != "" {
+				return nil, "", fmt.Errorf("line %d: %%%%%s: a cell magic takes no arguments, got %q (%%%s STATEMENT times one statement)", i+1, n, args, n)
+			}
+			name, cell = n, true
+		}
 		if !knownMagics[name] {
 			return nil, "", fmt.Errorf("line %d: unknown magic %%%s (%%help lists the magics)", i+1, name)
 		}
 		if err := checkMagic(name, args); err != nil {
 			return nil, "", fmt.Errorf("line %d: %%%s: %w", i+1, name, err)
 		}
-		ms = append(ms, Magic{Name: name, Args: args, Line: i + 1})
+		ms = append(ms, Magic{Name: name, Args: args, Line: i + 1, Cell: cell})
 		lines[i] = ""
 	}
 	return ms, strings.Join(lines, "\n"), nil
 }
 
 // BlankMagics returns the Go code of a cell: src with the %-lines at its
-// top blanked, so that line numbers are unchanged. Unlike running the
+// top blanked, so that line numbers are unchanged, but for the statement
+// of a "%time STATEMENT", which stays on its line. Unlike running the
 // cell, it does not check the magics.
 func BlankMagics(src string) string {
 	lines := strings.Split(src, "\n")
 	for _, i := range magicLines(lines) {
+		if stmt, ok := strings.CutPrefix(strings.TrimSpace(lines[i]), "%time "); ok {
+			lines[i] = strings.TrimSpace(stmt)
+			continue
+		}
 		lines[i] = ""
 	}
 	return strings.Join(lines, "\n")
@@ -296,7 +333,8 @@ func magicLines(lines []string) []int {
 
 func checkMagic(name, args string) error {
 	switch name {
-	case "help", "time", "reset":
+	case "time": // with a statement, or alone
+	case "help", "reset":
 		if args != "" {
 			return fmt.Errorf("takes no arguments, got %q", args)
 		}

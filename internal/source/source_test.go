@@ -43,7 +43,7 @@ func TestParseMagics(t *testing.T) {
 		{"x := 1\n%time", nil, "x := 1\n%time", ""},
 		{"%goroutines stop", []string{"goroutines"}, "", ""},
 		{"%bogus", nil, "", "line 1: unknown magic %bogus"},
-		{"%time now", nil, "", "takes no arguments"},
+		{"%help now", nil, "", "takes no arguments"},
 		{"%gomaxprocs 0", nil, "", "want a whole number of processors >= 1"},
 		{"%env =x", nil, "", "want KEY=VALUE"},
 	}
