@@ -33,7 +33,8 @@
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
 // functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
-// lines are shared by all front ends.
+// lines are shared by all front ends; %%compile runs the cell as a program
+// built by the Go toolchain instead (see internal/compiled).
 //
 // # Compatibility layer
 //
