@@ -176,9 +176,6 @@ func New(opts Options) (*Session, error) {
 	return s, nil
 }
 
-// Dir is the session's temporary module.
-func (s *Session) Dir() string { return s.dir }
-
 // Close removes the session's temporary module and programs.
 func (s *Session) Close() error { return os.RemoveAll(s.dir) }
 

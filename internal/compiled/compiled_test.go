@@ -143,6 +143,12 @@ func TestRun(t *testing.T) {
 			stdout: "1\n",
 		},
 		{
+			name: "a method defined again replaces the first",
+			cell: Cell{Number: 4, Source: "import \"fmt\"\nfmt.Println(t{}.m())",
+				Decls: []Decl{{Cell: 1, Src: "type t struct{}"}, {Cell: 2, Src: "func (t) m() int { return 1 }"}, {Cell: 3, Src: "func (t) m() int { return 2 }"}}},
+			stdout: "2\n",
+		},
+		{
 			name:   "declarations and statements in one cell",
 			cell:   Cell{Number: 2, Source: "import \"fmt\"\n\nvar total int\n\nfunc add(n int) { total += n }\n\nadd(2)\nadd(3)\nfmt.Println(total)\n"},
 			stdout: "5\n",
