@@ -121,6 +121,11 @@ func TestRun(t *testing.T) {
 			stdout: "hello from main\n",
 		},
 		{
+			name:   "whole program importing lanes",
+			cell:   Cell{Number: 1, Source: "package main\n\nimport (\n\t\"fmt\"\n\tl \"lanes\"\n)\n\nfunc main() {\n\tfmt.Println(l.Unit)\n}\n"},
+			stdout: "1ms\n",
+		},
+		{
 			name: "statements with the session's declarations",
 			cell: Cell{Number: 4, Source: "fmt.Println(double(21), greeting, strings.ToUpper(\"x\"))\n",
 				Decls: []Decl{
