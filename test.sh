@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 go vet ./...
 
 # Concurrent code is tested concurrently.
-race='/(engine|kernel|display|notebook|runtime|internal/cellstop)(/|$)'
+race='/(engine|kernel|display|notebook|runtime|internal/cellstop|internal/compiled)(/|$)'
 go test -race -count=1 $(go list ./... | grep -E "$race")
 
 # The rest: these drive the built binary and real clients, where the race
