@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -41,8 +42,9 @@ func (w *worker) remember(cell int, code string, vars []string) {
 
 // execCompiled runs a %%compile cell; args are its go build flags. The
 // program's output goes to the worker's own streams and displays, in the
-// order the program wrote them.
-func (w *worker) execCompiled(ctx context.Context, cell int, code, args string) *wire.Error {
+// order the program wrote them. With timed (%time) the cell ends with the
+// build's time and the program's own wall and CPU time.
+func (w *worker) execCompiled(ctx context.Context, cell int, code, args string, timed bool) *wire.Error {
 	if os.Getenv(EnvCompile) == "off" {
 		return compileError("NotAllowed", "compiled cells (%%compile) are not allowed here")
 	}
@@ -65,7 +67,10 @@ func (w *worker) execCompiled(ctx context.Context, cell int, code, args string) 
 	sort.Strings(vars)
 
 	c := compiled.Cell{Number: cell, Source: code, Decls: decls, Vars: vars, Flags: strings.Fields(args)}
-	err := s.Run(ctx, c, compiled.Sinks{Stdout: os.Stdout, Stderr: os.Stderr, Display: w})
+	st, err := s.Run(ctx, c, compiled.Sinks{Stdout: os.Stdout, Stderr: os.Stderr, Display: w})
+	if timed && st.Wall > 0 {
+		fmt.Fprintf(os.Stdout, "build time: %s, wall time: %s, CPU time: %s\n", fmtDur(st.Build), fmtDur(st.Wall), fmtDur(st.CPU))
+	}
 	var be *compiled.BuildError
 	var ee *compiled.ExitError
 	switch {

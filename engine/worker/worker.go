@@ -306,12 +306,7 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	reply.LatePanics = len(later)
 	if compile {
-		start := time.Now()
-		reply.Error = w.execCompiled(ctx, m.Cell, code, buildFlags)
-		if timed {
-			// The program's own CPU time is not the worker's: only the wall.
-			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
-		}
+		reply.Error = w.execCompiled(ctx, m.Cell, code, buildFlags, timed)
 		w.mu.Lock()
 		w.cancel = nil
 		w.mu.Unlock()
