@@ -17,6 +17,8 @@ import (
 // the right results) must lose the points of every exercise it answers.
 func TestAutogradeConcurrencyExercises(t *testing.T) {
 	lessons := []string{
+		"04-two-axes",
+		"08-race-conditions",
 		"13-select-and-context",
 		"14-pipelines-and-pools",
 		"15-locks-and-subtle-failures",
@@ -96,5 +98,49 @@ func TestAutogradeConcurrencyExercises(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAutogradeQuizFeedback grades lesson 12, whose quiz cells give
+// feedback at once: the instructor's notebook keeps full marks, and a
+// wrong answer still loses its point, with the feedback in the graded
+// notebook's output.
+func TestAutogradeQuizFeedback(t *testing.T) {
+	file := filepath.Join("..", "lessons", "12-choosing.ipynb")
+	src, err := ReadSource(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wrong, err := notebook.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range wrong.Cells {
+		if meta, _ := c.Nbgrader(); meta.GradeID == "l12-q1-answer" {
+			c.Source = "var answer1 string\nanswer1 = \"parallelism\"\n"
+		}
+	}
+	for _, who := range []string{"instructor", "wrong"} {
+		os.MkdirAll(filepath.Join(dir, who), 0o755)
+	}
+	data, _ := os.ReadFile(file)
+	os.WriteFile(filepath.Join(dir, "instructor", "12-choosing.ipynb"), data, 0o644)
+	wrong.WriteFile(filepath.Join(dir, "wrong", "12-choosing.ipynb"))
+	results := Autograde(context.Background(), src, []string{
+		filepath.Join(dir, "instructor", "12-choosing.ipynb"),
+		filepath.Join(dir, "wrong", "12-choosing.ipynb"),
+	}, testOptions())
+	if r := results[0]; r.Score != src.Max || src.Max != 10 {
+		t.Errorf("instructor: %v of %v (%s)", r.Score, src.Max, r.Reason)
+	}
+	r := results[1]
+	if r.Score != src.Max-1 {
+		t.Errorf("one wrong answer: %v of %v (%s)", r.Score, r.Max, r.Reason)
+	}
+	for _, g := range r.Cells {
+		if g.GradeID == "l12-q1-test" && (g.Points != 0 || !strings.Contains(g.Reason, `want "concurrency"`)) {
+			t.Errorf("q1 with a wrong answer: %v points, %q", g.Points, g.Reason)
+		}
 	}
 }
