@@ -74,7 +74,6 @@ func (s *session) runCell(code string, o origin) bool {
 	return res.Err == nil
 }
 
-
 // catchInterrupt turns SIGINT into cancel until stop is called. While a
 // cell runs the terminal is in cooked mode, so Ctrl-C is a signal; the
 // session's channel receives SIGINT for the whole interactive run, so a

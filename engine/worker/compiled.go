@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lanes-dev/lanes/internal/compiled"
@@ -46,14 +48,14 @@ func (w *worker) remember(cell int, code string, vars []string) {
 // build's time and the program's own wall and CPU time.
 func (w *worker) execCompiled(ctx context.Context, cell int, code, args string, timed bool) *wire.Error {
 	if os.Getenv(EnvCompile) == "off" {
-		return compileError("NotAllowed", "compiled cells (%%compile) are not allowed here")
+		return compileError("NotAllowed", "compiled cells (%%compile) are not allowed here", wire.KindMagic)
 	}
 	w.mu.Lock()
 	if w.comp.session == nil {
 		s, err := compiled.New(compiled.Options{})
 		if err != nil {
 			w.mu.Unlock()
-			return compileError("CompileError", err.Error())
+			return compileError("CompileError", err.Error(), wire.KindCompile)
 		}
 		w.comp.session = s
 	}
@@ -77,15 +79,15 @@ func (w *worker) execCompiled(ctx context.Context, cell int, code, args string, 
 	case err == nil:
 		return nil
 	case errors.Is(err, context.Canceled):
-		return compileError("Interrupted", "the cell was interrupted")
+		return compileError("Interrupted", "the cell was interrupted", wire.KindInterrupted)
 	case errors.As(err, &be):
-		return compileError("CompileError", be.Message)
+		return compileError("CompileError", be.Message, wire.KindCompile)
 	case errors.As(err, &ee) && ee.Race:
-		return compileError("DataRace", ee.Error())
+		return compileError("DataRace", ee.Error(), wire.KindExit)
 	case errors.As(err, &ee):
-		return compileError("ExitError", ee.Error())
+		return compileError("ExitError", ee.Error(), wire.KindExit)
 	}
-	return compileError("CompileError", err.Error())
+	return compileError("CompileError", err.Error(), wire.KindWorker)
 }
 
 // closeCompiled removes the compiled cells' temporary module.
@@ -99,6 +101,14 @@ func (w *worker) closeCompiled() {
 	}
 }
 
-func compileError(name, msg string) *wire.Error {
-	return &wire.Error{Name: name, Message: msg, Traceback: strings.Split(msg, "\n")}
+// compiledPosRE finds the first position a compiled cell's error names.
+var compiledPosRE = regexp.MustCompile(`cell (\d+), line (\d+)`)
+
+func compileError(name, msg string, kind wire.ErrorKind) *wire.Error {
+	e := &wire.Error{Name: name, Message: msg, Traceback: strings.Split(msg, "\n"), Kind: kind}
+	if m := compiledPosRE.FindStringSubmatch(msg); m != nil {
+		e.Cell, _ = strconv.Atoi(m[1])
+		e.Line, _ = strconv.Atoi(m[2])
+	}
+	return e
 }

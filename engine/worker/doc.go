@@ -8,7 +8,9 @@
 //
 // It speaks to the supervisor only through internal/wire, turns cell text
 // into chunks with internal/source, rewrites them with internal/rewrite
-// and gives the interpreter the helpers of internal/cellrt. It must never
+// and internal/genstd (the generic standard library, compiled into the
+// interpreter on first use) and gives the interpreter the helpers of
+// internal/cellrt. It must never
 // import the engine (the supervisor) nor any front end (kernel, repl,
 // notebook, grade, lessons).
 package worker

@@ -204,6 +204,7 @@ const sessionPkg = "p"
 
 type emptyImporter struct{}
 
+// Import returns an empty, complete package for path p.
 func (emptyImporter) Import(p string) (*types.Package, error) {
 	pkg := types.NewPackage(p, path.Base(p))
 	pkg.MarkComplete()

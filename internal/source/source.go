@@ -150,23 +150,7 @@ func classify(ts []Token) ChunkKind {
 // last statement, when that is an expression statement, with the
 // expression's byte range in stmts.
 func FinalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
-	const prefix = "package p;func _(){\n"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return nil, 0, 0, false
-	}
-	fn, isFunc := f.Decls[0].(*ast.FuncDecl)
-	if !isFunc || len(fn.Body.List) == 0 {
-		return nil, 0, 0, false
-	}
-	es, isExpr := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
-	if !isExpr {
-		return nil, 0, 0, false
-	}
-	lo = fset.Position(es.Pos()).Offset - len(prefix)
-	hi = fset.Position(es.End()).Offset - len(prefix)
-	return es.X, lo, hi, lo >= 0 && hi <= len(stmts)
+	return parseText(stmts, KindStmt).FinalExpr()
 }
 
 // Shown reports whether the user wants to see the value of a final
@@ -198,35 +182,7 @@ func Shown(x ast.Expr) bool {
 
 // DeclNames returns the names a declaration chunk defines, for replay
 // messages and for inspection.
-func DeclNames(src string) []string {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv != nil && len(d.Recv.List) > 0 {
-				names = append(names, recvType(d.Recv.List[0].Type)+"."+d.Name.Name)
-			} else {
-				names = append(names, d.Name.Name)
-			}
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					names = append(names, s.Name.Name)
-				case *ast.ValueSpec:
-					for _, n := range s.Names {
-						names = append(names, n.Name)
-					}
-				}
-			}
-		}
-	}
-	return names
-}
+func DeclNames(src string) []string { return parseText(src, KindDecl).DeclNames() }
 
 func recvType(e ast.Expr) string {
 	switch t := e.(type) {
@@ -245,54 +201,24 @@ func recvType(e ast.Expr) string {
 // ReplayableVar reports whether a var declaration can be evaluated again
 // after a restart without repeating side effects: its initial values call
 // nothing but the allocation builtins and conversions of literals.
-func ReplayableVar(src string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return false
-	}
-	ok := true
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.CallExpr:
-			if id, isID := x.Fun.(*ast.Ident); !isID || (id.Name != "make" && id.Name != "new") {
-				ok = false
-			}
-		case *ast.FuncLit, *ast.UnaryExpr:
-			if u, isU := x.(*ast.UnaryExpr); isU && u.Op != token.ARROW {
-				return true
-			}
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}
+func ReplayableVar(src string) bool { return parseText(src, KindVar).ReplayableVar() }
 
 // StmtVars returns the names that top-level short variable declarations of
 // a statement chunk define.
-func StmtVars(stmts string) []string {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, s := range f.Decls[0].(*ast.FuncDecl).Body.List {
-		if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-			for _, l := range as.Lhs {
-				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-					names = append(names, id.Name)
-				}
-			}
-		}
-	}
-	return names
-}
+func StmtVars(stmts string) []string { return parseText(stmts, KindStmt).StmtVars() }
 
 // Magic is one %-command on the first lines of a cell.
 type Magic struct {
-	Name string // without the %
-	Args string // the rest of the line, trimmed
-	Line int    // 1-based line in the cell
+	Name string `json:"name"` // without the %
+	Args string `json:"args"` // the rest of the line, trimmed
+	Line int    `json:"line"` // 1-based line in the cell
+}
+
+// InSupervisor reports whether the supervisor carries out m: %reset and
+// %goroutines stop replace the worker. The worker carries out the others
+// (%help, %time, %gomaxprocs, %env, %goroutines), which need its process.
+func (m Magic) InSupervisor() bool {
+	return m.Name == "reset" || (m.Name == "goroutines" && m.Args == "stop")
 }
 
 // MagicHelp documents the magics shared by every front end.
