@@ -46,9 +46,10 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %reset, %%compile)
-// on the first lines are shared by all front ends; the supervisor parses
-// them.
+// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %reset) on the first
+// lines are shared by all front ends; the supervisor parses them. %%compile
+// runs the cell as a program built by the Go toolchain instead (see
+// internal/compiled).
 //
 // # Results
 //

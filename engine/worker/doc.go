@@ -3,8 +3,8 @@
 // and the only process in which cell code runs. It owns the yaegi
 // interpreter and the session it holds: what cells defined and imported,
 // the source of every cell (to place panics), completion and inspection,
-// whole programs in interpreters of their own, and the report of a failed
-// cell.
+// whole programs in interpreters of their own, %%compile cells built and
+// run as programs by internal/compiled, and the report of a failed cell.
 //
 // It speaks to the supervisor only through internal/wire, turns cell text
 // into chunks with internal/source, rewrites them with internal/rewrite

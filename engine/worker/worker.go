@@ -351,13 +351,7 @@ func (w *worker) exec(m *wire.Message) {
 	ip := w.begin(m.Cell, code, cancel, reply)
 	if mg.compile {
 		// A compiled cell is timed whole, its statement in place.
-		mg.timed = mg.timed || mg.timedCode != ""
-		start := time.Now()
-		reply.Error = w.execCompiled(ctx, m.Cell, code, mg.buildFlags)
-		if mg.timed {
-			// The program's own CPU time is not the worker's: only the wall.
-			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
-		}
+		reply.Error = w.execCompiled(ctx, m.Cell, code, mg.buildFlags, mg.timed || mg.timedCode != "")
 		w.mu.Lock()
 		w.cancel = nil
 		w.mu.Unlock()
