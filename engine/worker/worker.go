@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"io"
 	"os"
@@ -528,21 +527,23 @@ type cellRun struct {
 // parsed once for every question asked of it.
 func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	p := source.Parse(r.cell, r.code, c)
-	var final ast.Expr // the final expression, when it is to be shown
-	wrapped := false
+	// plain is the chunk as written, kept while its final expression is
+	// wrapped: the wrapped code does not compile when the final call
+	// turns out to have no result, and then the chunk runs as written.
+	plainCode, plainChunk, wrapped := r.code, c, false
 	if last && c.Kind == source.KindStmt {
 		if x, lo, hi, ok := p.FinalExpr(); ok && source.Shown(x) {
-			final = x
 			// The final expression hands its value to _lanesrt.Result
-			// when it surely has one (decided now, once the cell's
-			// declarations are known): what the interpreter returns
-			// for a call without results is not reliable, and only a
-			// call of a compiled function lets cell-defined types show
-			// themselves.
-			if has, known := r.w.callResults(x); has && known {
+			// unless it surely has none. What the interpreter itself
+			// returns for an expression statement is not reliable (for
+			// a call without results it may be an earlier cell's
+			// value), so a value is only ever shown through
+			// _lanesrt.Result; and only a call of a compiled function
+			// lets cell-defined types show themselves.
+			if has, known := r.w.callResults(x); has || !known {
+				wrapped = true
 				r.code = r.code[:lo] + source.RuntimeName + ".Result(" + r.code[lo:hi] + ")" + r.code[hi:]
 				c.End += len(source.RuntimeName + ".Result()")
-				wrapped = true
 				cellrt.TakeResult() // forget anything left over
 			}
 		}
@@ -568,7 +569,14 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 			return err
 		}
 	}
-	src, v, err := r.eval(c)
+	src, _, err := r.eval(c)
+	if err != nil && wrapped && notCompiled(err) {
+		// The final call has no result (it was not known before): run
+		// the chunk as written, and show nothing.
+		r.code, c, wrapped = plainCode, plainChunk, false
+		p = source.Parse(r.cell, r.code, c)
+		src, _, err = r.eval(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -588,16 +596,9 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		sv := p.StmtVars()
 		r.vars = append(r.vars, sv...)
 		r.w.learn("", c, sv)
-		switch {
-		case !last:
-		case wrapped:
+		if wrapped {
 			if rv, ok := cellrt.TakeResult(); ok && rv != nil {
 				r.result = rv
-			}
-		case final != nil && hasValue(v):
-			// Not wrapped: a call whose results could not be told.
-			if has, known := r.w.callResults(final); has || !known {
-				r.result = v.Interface()
 			}
 		}
 	}
@@ -634,21 +635,14 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 	return src, v, err
 }
 
-// hasValue tells a value worth showing from what the interpreter returns
-// for an expression without one: an invalid value, the function itself (a
-// call of a compiled function with no result), or a pointer to an empty
-// interface (a call of an interpreted one). Nil interfaces (a nil error)
-// and func values (an address) have nothing to see either.
-func hasValue(v reflect.Value) bool {
-	switch {
-	case !v.IsValid() || !v.CanInterface():
-		return false
-	case v.Kind() == reflect.Interface && v.IsNil(), v.Kind() == reflect.Func:
-		return false
-	case v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*any]():
+// notCompiled tells an error of the interpreter's compilation (nothing
+// of the chunk ran) from one of its run (a panic, an interruption).
+func notCompiled(err error) bool {
+	var p interp.Panic
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	return true
+	return !errors.As(err, &p) || compilePanic(err)
 }
 
 // evalQuiet evaluates src for the worker's own purposes (replay, looking
