@@ -34,18 +34,12 @@ func TestInterpreterFaults(t *testing.T) {
 		{name: "select case assigning a receive", steps: []step{
 			{code: "import \"fmt\"\nch := make(chan int, 1)\nch <- 7\nvar x int\nselect {\ncase x = <-ch:\n\tfmt.Println(\"got\", x)\n}"},
 			{code: "ch <- 8\nvar ok bool\nselect {\ncase x, ok = <-ch:\n\tfmt.Println(\"got\", x, ok)\n}\nfmt.Println(x)", stdout: "got 8 true\n8\n"},
+			{code: "type S struct{ v int }\nvar s S\nch <- 3\nselect {\ncase s.v = <-ch:\n}\nfmt.Println(s.v)", stdout: "3\n"},
+			{code: "res := make([]int, 2)\nch <- 4\nfor i := 0; i < 1; i++ {\n\tselect {\n\tcase res[1] = <-ch:\n\t\tfmt.Println(\"case\", res)\n\t}\n}", stdout: "case [0 4]\n"},
+			{code: "func() {\n\tvar oks [1]bool\n\tch <- 5\n\tselect {\n\tcase res[0], oks[0] = <-ch:\n\t}\n\tfmt.Println(res, oks)\n}()", stdout: "[5 4] [true]\n"},
 		}},
 		{name: "a top-level defer runs at the end of the cell", steps: []step{
 			{code: "import \"fmt\"\ndefer fmt.Println(\"deferred 1\")\ndefer fmt.Println(\"deferred 2\")\nfmt.Println(\"body\")", stdout: "body\ndeferred 2\ndeferred 1\n"},
-		}},
-		{name: "a loop variable shadowing an earlier cell's variable", steps: []step{
-			{code: "import \"fmt\"\nx := \"text\"\nfunc three() (int, string, bool) { return 1, \"b\", true }"},
-			{code: "for i := 0; i < 2; i++ {\n\tx := i * 2\n\tfmt.Print(x + 1)\n}\nfmt.Println(x)", stdout: "13text\n"},
-			{code: "for i := 0; i < 1; i++ {\n\ta, b, c := three()\n\tfmt.Println(a, b, c)\n}", stdout: "1 b true\n"},
-		}},
-		{name: "goroutines after an earlier cell's three-clause loop", steps: []step{
-			{code: "import (\"fmt\"; \"sync\")\nfor i := 0; i < 3; i++ {\n}"},
-			{code: "out := make([]int, 3)\nvar wg sync.WaitGroup\nfor i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); out[i] = i * 5 }()\n}\nwg.Wait()\nfmt.Println(out)", stdout: "[0 5 10]\n"},
 		}},
 		{name: "a function literal with three results", steps: []step{
 			{code: "import (\"fmt\"; \"time\")\nf := func() (time.Duration, int64, int) { return time.Second, 2, 3 }\nd, n, k := f()\nfmt.Println(d, n, k)", stdout: "1s 2 3\n"},
@@ -54,6 +48,7 @@ func TestInterpreterFaults(t *testing.T) {
 			{code: "import \"fmt\"\na, b := 3, 9\nlo := min(a, b)\nvar hi = max(a, b)\nfmt.Println(lo, hi)", stdout: "3 9\n"},
 			{code: "func smaller(p, q int) int { return min(p, q) }\nfmt.Println(smaller(a, b), min(a, b, 2))", stdout: "3 2\n"},
 			{code: "func() { _ = 8 * 5 }()\nfmt.Println(\"ok\")", stdout: "ok\n"},
+			{code: "fn := func() int { _ = 8 * 5; return 2 }\nvar lo2 = min(a, b) * fn()\nfmt.Println(lo2)", stdout: "6\n"},
 		}},
 	}
 	for _, c := range cases {

@@ -614,12 +614,15 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = notFuncFirst(src)
 	}
 	v, err := r.ip.EvalWithContext(r.ctx, src)
-	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+	if c.Kind == source.KindVar && err != nil && definitionLoop(err) {
 		// See rewrite.VarStatements.
 		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
 			err = nil
-			for _, p := range parts {
-				if _, err = r.ip.EvalWithContext(r.ctx, p); err != nil {
+			for i, p := range parts {
+				// Each statement is rewritten as a statement chunk of
+				// its own (min and max, say); it names its cell line.
+				parts[i] = genstd.Rewrite(rewrite.Chunk(r.cell, p, source.Chunk{Kind: source.KindStmt, End: len(p)}, r.w, false), r.w.PackagePath)
+				if _, err = r.ip.EvalWithContext(r.ctx, parts[i]); err != nil {
 					break
 				}
 			}
@@ -882,3 +885,11 @@ func fmtDur(d time.Duration) string {
 // (most specific first). A front end that exports its own display
 // functions to cells registers them with these in yaegi's MapTypes.
 func DisplayInterfaces() []reflect.Type { return cellrt.DisplayInterfaces() }
+
+// definitionLoop tells the interpreter's refusal of a var declaration
+// whose initializer names a variable of an earlier evaluation (see
+// rewrite.VarStatements). It says "constant" when the initializer is a
+// function literal called at once, as the rewrite makes of min and max.
+func definitionLoop(err error) bool {
+	return strings.Contains(err.Error(), "variable definition loop") || strings.Contains(err.Error(), "constant definition loop")
+}

@@ -117,8 +117,8 @@ var rewriteBuiltins = map[string]bool{
 // MayRewrite reports whether the rewriter could change src: every rewrite
 // starts at a loop, a go or defer statement, a function literal, a call
 // of one of rewriteBuiltins or a method named Go or AfterFunc, a receive
-// assigned or returned, or an assignment of several values with a
-// composite literal among them. Most cells have none, and are spared parsing
+// assigned or returned, an assignment to the blank identifier, or an
+// assignment of several values with a composite literal among them. Most cells have none, and are spared parsing
 // and type-checking the whole session's declarations (which grows with
 // the session: 2.5 ms per cell after 200 declarations).
 func MayRewrite(src string) bool {
@@ -129,6 +129,10 @@ func MayRewrite(src string) bool {
 			return true
 		case token.IDENT:
 			if rewriteBuiltins[t.Lit] {
+				return true
+			}
+			// _ = 8 * 5: see rewriter.blankConsts.
+			if t.Lit == "_" && i+1 < len(toks) && toks[i+1].Tok == token.ASSIGN {
 				return true
 			}
 			// x.Go(…, f) and x.AfterFunc(…, f) run f in a goroutine:
