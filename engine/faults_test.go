@@ -40,6 +40,10 @@ func TestInterpreterFaults(t *testing.T) {
 		}},
 		{name: "a top-level defer runs at the end of the cell", steps: []step{
 			{code: "import \"fmt\"\ndefer fmt.Println(\"deferred 1\")\ndefer fmt.Println(\"deferred 2\")\nfmt.Println(\"body\")", stdout: "body\ndeferred 2\ndeferred 1\n"},
+			{code: "n := 1\ndefer fmt.Println(\"n was\", n)\nfor i := 0; i < 2; i++ {\n\tdefer fmt.Print(i, \" \")\n}\nn = 2\nfmt.Println(\"n is\", n)\nn", stdout: "n is 2\n1 0 n was 1\n", value: "2"},
+			{code: "type B struct{ log []string }\nfunc (b *B) Add(s string) { b.log = append(b.log, s) }\nvar b B\ndefer b.Add(\"last\")\nb.Add(\"first\")"},
+			{code: "func() { defer fmt.Println(\"inner\"); fmt.Println(\"outer\") }()\nfmt.Println(b.log)", stdout: "outer\ninner\n[first last]\n"},
+			{code: "fmt.Println(\"no deferred call runs again\")", stdout: "no deferred call runs again\n"},
 		}},
 		{name: "a function literal with three results", steps: []step{
 			{code: "import (\"fmt\"; \"time\")\nf := func() (time.Duration, int64, int) { return time.Second, 2, 3 }\nd, n, k := f()\nfmt.Println(d, n, k)", stdout: "1s 2 3\n"},

@@ -278,7 +278,14 @@ func (w *worker) exec(m *wire.Message) {
 
 	start := time.Now()
 	cpu0 := cpuTime()
+	cellrt.DropDeferred() // a cell stopped before its end left them
 	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, m.Code)
+	if ctx.Err() != nil {
+		cellrt.DropDeferred()
+	} else if p, ok := cellrt.RunDeferred(); ok && evalErr == nil {
+		// The cell's top-level defers (see cellrt.RunDeferred).
+		evalErr = interp.Panic{Value: p}
+	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
 		// Stopped as its last statement returned (a sleep cut short, say):

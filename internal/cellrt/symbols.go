@@ -28,6 +28,7 @@ func Symbols() map[string]reflect.Value {
 		"Recovered": reflect.ValueOf(recovered),
 		"At":        reflect.ValueOf(panicAt),
 		"Result":    reflect.ValueOf(setResult),
+		"Defer":     reflect.ValueOf(deferCall),
 	}
 }
 

@@ -51,6 +51,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 	var node any
 	if c.Kind == source.KindStmt {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+		r.markCellDefers(body)
 		r.rewrite(body)
 		node = body.List
 	} else {

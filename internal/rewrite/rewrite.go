@@ -31,6 +31,7 @@ type rewriter struct {
 	done       map[ast.Node]bool   // nodes made by the rewrite, not to be rewritten again
 	labels     map[ast.Stmt]string // labels of labelled statements
 	loopDefers map[*ast.DeferStmt]bool
+	cellDefers map[*ast.DeferStmt]bool // defers at a cell's top level (markCellDefers)
 	fset       *token.FileSet
 }
 
@@ -213,6 +214,15 @@ func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
 		if lab != nil {
 			s = lab.Stmt
 			r.labels[s] = lab.Label.Name
+		}
+		if d, ok := s.(*ast.DeferStmt); ok && r.cellDefers[d] {
+			ns := r.cellDefer(d)
+			if lab != nil {
+				lab.Stmt = ns
+			} else {
+				list[i] = ns
+			}
+			continue
 		}
 		if d, ok := s.(*ast.DeferStmt); ok && !r.done[d] && r.loopDefers[d] {
 			// In a loop, the interpreter shares the variables a deferred
