@@ -42,6 +42,8 @@ func TestChunk(t *testing.T) {
 		{name: "select receive into a field", code: "select {\ncase s.v, ok = <-ch:\n\tuse()\n}",
 			want: []string{"case _laness1, _laness2 := <-ch:", "s.v, ok = _laness1, _laness2", "use()"}},
 		{name: "select receive into a variable left alone", code: "select {\ncase v = <-ch:\n}", not: []string{"_laness"}},
+		{name: "top-level defer runs at the end of the cell", code: "defer fmt.Println(\"x\", n)\nfunc() { defer g() }()",
+			want: []string{"_lanesa1 := n", "_lanesrt.Defer(", "fmt.Println(\"x\", _lanesa1)", "defer g()"}},
 		{name: "constant assigned to blank", code: "func() { _ = 8 * 5 }()", want: []string{"_ = 40"}, not: []string{"8 * 5"}},
 		{name: "composite literal among several values", code: "a, b := 1, T{}", want: []string{"a, b := 1, *&T{}"}},
 		{name: "positions name the cell", code: "x := 1\nfor i := range 2 {\n\tfmt.Println(i)\n}", want: []string{"//line cell1:2"}},
