@@ -11,6 +11,7 @@ import (
 func TestInterpreterFaults(t *testing.T) {
 	type step struct {
 		code, stdout, value string
+		errHas              string // the error, which names no name of Lanes
 	}
 	cases := []struct {
 		name  string
@@ -45,8 +46,22 @@ func TestInterpreterFaults(t *testing.T) {
 			{code: "func() { defer fmt.Println(\"inner\"); fmt.Println(\"outer\") }()\nfmt.Println(b.log)", stdout: "outer\ninner\n[first last]\n"},
 			{code: "fmt.Println(\"no deferred call runs again\")", stdout: "no deferred call runs again\n"},
 		}},
+		{name: "a loop variable shadowing an earlier cell's variable", steps: []step{
+			{code: "import \"fmt\"\nx := \"text\"\nfunc three() (int, string, bool) { return 1, \"b\", true }"},
+			{code: "for i := 0; i < 2; i++ {\n\tx := i * 2\n\tfmt.Print(x + 1)\n}\nfmt.Println(x)", stdout: "13text\n"},
+			{code: "for i := 0; i < 1; i++ {\n\ta, b, c := three()\n\tfmt.Println(a, b, c)\n}", stdout: "1 b true\n"},
+			{code: "y := 1\nif true {\n\ty := 5\n\t_ = y\n}\nfor y := 0; y < 2; y++ {\n}\ny", value: "1"},
+			{code: "m := map[string]int{\"k\": 3}\nch := make(chan int, 1)\nch <- 4\nvar got [2]int\nvar oks [2]bool\nfor i := 0; i < 1; i++ {\n\tv, ok := m[\"k\"]\n\tselect {\n\tcase got[0], oks[0] = <-ch:\n\t}\n\tfmt.Println(v, ok, got, oks)\n}", stdout: "3 true [4 0] [true false]\n"},
+			{code: "for i := 0; i < 1; i++ {\n\tz := 1\n\tz.Foo()\n}", errHas: "cell 6, line 3: undefined selector: Foo"},
+		}},
+		{name: "goroutines after an earlier cell's three-clause loop", steps: []step{
+			{code: "import (\"fmt\"; \"sync\")\nfor i := 0; i < 3; i++ {\n}"},
+			{code: "out := make([]int, 3)\nvar wg sync.WaitGroup\nfor i := 0; i < 3; i++ {\n\twg.Add(1)\n\tgo func() { defer wg.Done(); out[i] = i * 5 }()\n}\nwg.Wait()\nfmt.Println(out)", stdout: "[0 5 10]\n"},
+		}},
 		{name: "a function literal with three results", steps: []step{
 			{code: "import (\"fmt\"; \"time\")\nf := func() (time.Duration, int64, int) { return time.Second, 2, 3 }\nd, n, k := f()\nfmt.Println(d, n, k)", stdout: "1s 2 3\n"},
+			{code: "for i := 0; i < 2; i++ {\n\td, n, k := f()\n\tfmt.Println(d*time.Duration(i), n, k)\n}", stdout: "0s 2 3\n1s 2 3\n"},
+			{code: "go func() { d, n, k := f(); fmt.Println(d, n, k) }()\ntime.Sleep(50 * time.Millisecond)", stdout: "1s 2 3\n"},
 		}},
 		{name: "min of variables and a constant expression in a literal", steps: []step{
 			{code: "import \"fmt\"\na, b := 3, 9\nlo := min(a, b)\nvar hi = max(a, b)\nfmt.Println(lo, hi)", stdout: "3 9\n"},
@@ -60,6 +75,12 @@ func TestInterpreterFaults(t *testing.T) {
 			e := newTestEngine(t)
 			for i, s := range c.steps {
 				res, r := run(t, e, s.code)
+				if s.errHas != "" {
+					if res.Err == nil || !strings.Contains(res.Err.Message, s.errHas) || strings.Contains(res.Err.Message, "_lanes") {
+						t.Errorf("step %d %q: error %+v, want one with %q", i, s.code, res.Err, s.errHas)
+					}
+					continue
+				}
 				if res.Err != nil {
 					t.Fatalf("step %d %q: %s\n%s", i, s.code, res.Err.Message, strings.Join(res.Traceback(), "\n"))
 				}

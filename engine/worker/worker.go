@@ -747,7 +747,7 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		place(e, raw)
 		return e
 	}
-	msg := cellPos(err.Error())
+	msg := cellPos(rewrite.UserNames(err.Error()))
 	e := &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	place(e, err.Error())
 	return e

@@ -31,7 +31,7 @@ type Session interface {
 // type count as integers (a retry after the interpreter failed on one).
 func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) string {
 	orig := source.LineDirective(cell, code, c.Start) + c.Text(code)
-	if c.Kind == source.KindImport || !MayRewrite(c.Text(code)) {
+	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || c.Kind == source.KindStmt && nestedDecl(c.Text(code))) {
 		return orig
 	}
 	fset := token.NewFileSet()
@@ -52,7 +52,9 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 	if c.Kind == source.KindStmt {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 		r.markCellDefers(body)
+		r.renameNested(body)
 		r.rewrite(body)
+		r.inFuncs(body.List)
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]

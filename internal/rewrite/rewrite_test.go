@@ -30,8 +30,13 @@ func TestChunk(t *testing.T) {
 		{name: "loop variable per iteration when captured",
 			code: "for i := 0; i < 3; i++ {\n\tgo func() { fmt.Println(i) }()\n}",
 			want: []string{"for _lanesv1 := 0; _lanesv1 < 3; _lanesv1++", "i := _lanesv1", `GoStart(1, 2, "func literal")`}},
-		{name: "loop variable not captured stays", code: "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}",
-			want: []string{"for i := 0; i < 3; i++"}, not: []string{"_lanesv"}},
+		{name: "loop variable not captured gets a name of its own", code: "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}",
+			want: []string{"for _lanesb1_1_5_i := 0; _lanesb1_1_5_i < 3; _lanesb1_1_5_i++", "fmt.Println(_lanesb1_1_5_i)"}, not: []string{"_lanesv"}},
+		{name: "several variables from one value in a nested scope run in a function", code: "for i := 0; i < 1; i++ {\n\ta, b := f()\n\tuse(a, b)\n}",
+			want: []string{"func() {", "_lanesb1_2_2_a, _lanesb1_2_5_b := f()", "}()"}},
+		{name: "a return keeps the statement at the top level", code: "for i := 0; i < 1; i++ {\n\ta, b := f()\n\tif a { return }\n}", not: []string{"func() {"}},
+		{name: "nested declarations get names of their own", code: "x := 1\nif y := x; y > 0 {\n\tx := y\n\tfunc() { z := x; _ = z }()\n}",
+			want: []string{"x := 1", "if _lanesb1_2_4_y := x; _lanesb1_2_4_y > 0", "_lanesb1_3_2_x := _lanesb1_2_4_y", "z := _lanesb1_3_2_x"}},
 		{name: "range over an integer", code: "for i := range 3 {\n\tfmt.Println(i)\n}",
 			want: []string{"_lanesn1 := 3", "_lanesi2 < _lanesn1", "i := _lanesi2"}},
 		{name: "min of constants", code: "m := min(1, 2)", want: []string{"m := func() int {", "return 1"}},
@@ -158,5 +163,19 @@ func TestProgram(t *testing.T) {
 	f, _ = parser.ParseFile(fset, source.FileName(2), "package main\nfunc main() {}\n", parser.SkipObjectResolution)
 	if _, ok := Program(fset, 2, f); ok {
 		t.Error("a program with nothing to rewrite was rewritten")
+	}
+}
+
+func TestUserNames(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"cell3:2:5: undefined: _lanesb3_2_5_a", "cell3:2:5: undefined: a"},
+		{"cannot use _lanesb12_10_1_total (variable of type int)", "cannot use total (variable of type int)"},
+		{"undefined: _lanesv1", "undefined: _lanesv1"},
+		{"plain message", "plain message"},
+	}
+	for _, c := range cases {
+		if got := UserNames(c.in); got != c.want {
+			t.Errorf("UserNames(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }
