@@ -45,6 +45,9 @@ func TestInterpreterFaults(t *testing.T) {
 			{code: "type B struct{ log []string }\nfunc (b *B) Add(s string) { b.log = append(b.log, s) }\nvar b B\ndefer b.Add(\"last\")\nb.Add(\"first\")"},
 			{code: "func() { defer fmt.Println(\"inner\"); fmt.Println(\"outer\") }()\nfmt.Println(b.log)", stdout: "outer\ninner\n[first last]\n"},
 			{code: "fmt.Println(\"no deferred call runs again\")", stdout: "no deferred call runs again\n"},
+			{code: "defer fmt.Println(\"cleanup\")\npanic(\"boom\")", stdout: "cleanup\n", errHas: "boom"},
+			{code: "defer func() { panic(\"in a deferred call\") }()\nfmt.Println(\"body\")", stdout: "body\n", errHas: "in a deferred call"},
+			{code: "fmt.Println(\"the session goes on\")", stdout: "the session goes on\n"},
 		}},
 		{name: "a loop variable shadowing an earlier cell's variable", steps: []step{
 			{code: "import \"fmt\"\nx := \"text\"\nfunc three() (int, string, bool) { return 1, \"b\", true }"},
@@ -78,6 +81,9 @@ func TestInterpreterFaults(t *testing.T) {
 				if s.errHas != "" {
 					if res.Err == nil || !strings.Contains(res.Err.Message, s.errHas) || strings.Contains(res.Err.Message, "_lanes") {
 						t.Errorf("step %d %q: error %+v, want one with %q", i, s.code, res.Err, s.errHas)
+					}
+					if got := r.text("stdout"); s.stdout != "" && got != s.stdout {
+						t.Errorf("step %d %q: stdout %q, want %q", i, s.code, got, s.stdout)
 					}
 					continue
 				}

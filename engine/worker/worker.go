@@ -282,9 +282,12 @@ func (w *worker) exec(m *wire.Message) {
 	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, m.Code)
 	if ctx.Err() != nil {
 		cellrt.DropDeferred()
-	} else if p, ok := cellrt.RunDeferred(); ok && evalErr == nil {
-		// The cell's top-level defers (see cellrt.RunDeferred).
-		evalErr = interp.Panic{Value: p}
+	} else if cellrt.HasDeferred() {
+		// The cell's top-level defers (see cellrt.RunDeferred), run as
+		// its code; a panic in one is the cell's.
+		if _, err := ip.EvalWithContext(ctx, source.RuntimeName+".RunDeferred()"); err != nil && evalErr == nil {
+			evalErr = err
+		}
 	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
@@ -737,7 +740,7 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	case errors.As(err, &p):
-		raw := cellrt.PanicText(p.Value)
+		raw := rewrite.UserNames(cellrt.PanicText(p.Value))
 		msg := cellPos(raw)
 		at := cellrt.LastPanicAt()
 		frames := w.panicLines(withPanicLine(traces, at), msg)

@@ -36,6 +36,23 @@ func RunDeferred() (value any, panicked bool) {
 	return value, panicked
 }
 
+// HasDeferred reports whether the running cell deferred a call.
+func HasDeferred() bool {
+	deferred.mu.Lock()
+	defer deferred.mu.Unlock()
+	return len(deferred.calls) > 0
+}
+
+// runDeferred is RunDeferred for the interpreter: the worker evaluates
+// _lanesrt.RunDeferred() at the end of a cell, so that the calls run as
+// the cell's code (the deadlock detector and an interrupt see them), and
+// the first panic is panicked again, as the cell's.
+func runDeferred() {
+	if v, ok := RunDeferred(); ok {
+		panic(v)
+	}
+}
+
 // DropDeferred forgets the deferred calls of a cell that was stopped:
 // they do not run.
 func DropDeferred() {

@@ -444,9 +444,9 @@ func (r *rewriter) method(sel *ast.SelectorExpr) *methodInfo {
 func goroutineName(fun ast.Expr) string {
 	switch f := ast.Unparen(fun).(type) {
 	case *ast.Ident:
-		return f.Name
+		return UserNames(f.Name)
 	case *ast.SelectorExpr:
-		return types.ExprString(f)
+		return UserNames(types.ExprString(f))
 	case *ast.FuncLit:
 		return "func literal"
 	}
