@@ -20,6 +20,9 @@ func TestInterpreterFaults(t *testing.T) {
 		{name: "a final call without results shows nothing", steps: []step{
 			{code: "import (\"fmt\"; \"sync\")\nn := 41\nn + 1", value: "42"},
 			{code: "func() {}()", value: "<none>"},
+			{code: "sync.NewCond(&sync.Mutex{}).Broadcast()", value: "<none>"},
+			{code: "(&sync.WaitGroup{}).Wait()", value: "<none>"},
+			{code: "wgs := []*sync.WaitGroup{{}}\nwgs[0].Wait()", value: "<none>"},
 			{code: "n", value: "41"},
 			{code: "var mu sync.Mutex\nmu.Lock()\nmu.Unlock()", value: "<none>"},
 			{code: "\"workload\"", value: `"workload"`},
