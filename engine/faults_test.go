@@ -67,6 +67,7 @@ func TestInterpreterFaults(t *testing.T) {
 		{name: "a function literal with three results", steps: []step{
 			{code: "import (\"fmt\"; \"time\")\nf := func() (time.Duration, int64, int) { return time.Second, 2, 3 }\nd, n, k := f()\nfmt.Println(d, n, k)", stdout: "1s 2 3\n"},
 			{code: "for i := 0; i < 2; i++ {\n\td, n, k := f()\n\tfmt.Println(d*time.Duration(i), n, k)\n}", stdout: "0s 2 3\n1s 2 3\n"},
+			{code: "k := \"an earlier k\"\nfor i := 0; i < 1; i++ {\n\td, n, k := f()\n\tfmt.Println(d, n, k)\n}\nk", stdout: "1s 2 3\n", value: `"an earlier k"`},
 			{code: "go func() { d, n, k := f(); fmt.Println(d, n, k) }()\ntime.Sleep(50 * time.Millisecond)", stdout: "1s 2 3\n"},
 		}},
 		{name: "min of variables and a constant expression in a literal", steps: []step{
