@@ -96,7 +96,18 @@
 //   - comma-ok definitions at the top level (v, ok := <-ch, m[k], x.(T))
 //     define the zero values, then assign; method expressions ((*T).M,
 //     T.M) become function literals; %T of a cell-defined type prints its
-//     name (main.T) where its static type is known.
+//     name (main.T) where its static type is known;
+//   - a variable declared in a nested scope at a cell's top level (a loop's
+//     clause or body, an if, a block) gets a name of its own, unique in the
+//     session (the interpreter takes it for a session variable of the same
+//     name); errors show the user's name;
+//   - a top-level statement that defines several variables from one value
+//     in a nested scope (a, b := f() in a loop body) runs in a function
+//     literal called at once (the interpreter leaves them undefined);
+//   - a defer at a cell's top level runs when the cell ends, last in, first
+//     out (the interpreter runs it at once and at every later evaluation);
+//   - a select case that receives into a field or an element receives into
+//     fresh variables first; a constant assigned to _ becomes its value.
 //
 // A cell holding package main and func main runs as a whole program in an
 // interpreter of its own, as go run would: it does not touch the session,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
 	"go/token"
 	"io"
 	"log"
@@ -368,6 +367,7 @@ func (w *worker) exec(m *wire.Message) {
 
 	start := time.Now()
 	cpu0 := cpuTime()
+	cellrt.DropDeferred() // a cell stopped before its end left them
 	var val any
 	var decls []wire.Decl
 	var vars []string
@@ -385,6 +385,15 @@ func (w *worker) exec(m *wire.Message) {
 		}
 	} else {
 		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, m.Code)
+	}
+	if ctx.Err() != nil {
+		cellrt.DropDeferred()
+	} else if cellrt.HasDeferred() {
+		// The cell's top-level defers (see cellrt.RunDeferred), run as
+		// its code; a panic in one is the cell's.
+		if _, err := ip.EvalWithContext(ctx, source.RuntimeName+".RunDeferred()"); err != nil && evalErr == nil {
+			evalErr = err
+		}
 	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
@@ -681,21 +690,23 @@ type cellRun struct {
 // parsed once for every question asked of it.
 func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	p := source.Parse(r.cell, r.code, c)
-	var final ast.Expr // the final expression, when it is to be shown
-	wrapped := false
+	// plain is the chunk as written, kept while its final expression is
+	// wrapped: the wrapped code does not compile when the final call
+	// turns out to have no result, and then the chunk runs as written.
+	plainCode, plainChunk, wrapped := r.code, c, false
 	if last && c.Kind == source.KindStmt {
 		if x, lo, hi, ok := p.FinalExpr(); ok && source.Shown(x) {
-			final = x
 			// The final expression hands its value to _lanesrt.Result
-			// when it surely has one (decided now, once the cell's
-			// declarations are known): what the interpreter returns
-			// for a call without results is not reliable, and only a
-			// call of a compiled function lets cell-defined types show
-			// themselves.
-			if has, known := r.w.callResults(x); has && known {
+			// unless it surely has none. What the interpreter itself
+			// returns for an expression statement is not reliable (for
+			// a call without results it may be an earlier cell's
+			// value), so a value is only ever shown through
+			// _lanesrt.Result; and only a call of a compiled function
+			// lets cell-defined types show themselves.
+			if has, known := r.w.callResults(x); has || !known {
+				wrapped = true
 				r.code = r.code[:lo] + source.RuntimeName + ".Result(" + r.code[lo:hi] + ")" + r.code[hi:]
 				c.End += len(source.RuntimeName + ".Result()")
-				wrapped = true
 				cellrt.TakeResult() // forget anything left over
 			}
 		}
@@ -721,7 +732,14 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 			return err
 		}
 	}
-	src, v, err := r.eval(c)
+	src, _, err := r.eval(c)
+	if err != nil && wrapped && notCompiled(err) {
+		// The final call has no result (it was not known before): run
+		// the chunk as written, and show nothing.
+		r.code, c, wrapped = plainCode, plainChunk, false
+		p = source.Parse(r.cell, r.code, c)
+		src, _, err = r.eval(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -741,16 +759,9 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		sv := p.StmtVars()
 		r.vars = append(r.vars, sv...)
 		r.w.learn("", c, sv)
-		switch {
-		case !last:
-		case wrapped:
+		if wrapped {
 			if rv, ok := cellrt.TakeResult(); ok && rv != nil {
 				r.result = rv
-			}
-		case final != nil && hasValue(v):
-			// Not wrapped: a call whose results could not be told.
-			if has, known := r.w.callResults(final); has || !known {
-				r.result = v.Interface()
 			}
 		}
 	}
@@ -767,12 +778,14 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = notFuncFirst(src)
 	}
 	v, err := ip.EvalWithContext(ctx, src)
-	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+	if c.Kind == source.KindVar && err != nil && definitionLoop(err) {
 		// See rewrite.VarStatements.
 		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
 			err = nil
 			for i, p := range parts {
-				parts[i] = w.generic(ip, p)
+				// Each statement is rewritten as a statement chunk of
+				// its own (min and max, say); it names its cell line.
+				parts[i] = w.generic(ip, rewrite.Chunk(r.cell, p, source.Chunk{Kind: source.KindStmt, End: len(p)}, w, false))
 				if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
 					break
 				}
@@ -802,21 +815,14 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 	return src, v, err
 }
 
-// hasValue tells a value worth showing from what the interpreter returns
-// for an expression without one: an invalid value, the function itself (a
-// call of a compiled function with no result), or a pointer to an empty
-// interface (a call of an interpreted one). Nil interfaces (a nil error)
-// and func values (an address) have nothing to see either.
-func hasValue(v reflect.Value) bool {
-	switch {
-	case !v.IsValid() || !v.CanInterface():
-		return false
-	case v.Kind() == reflect.Interface && v.IsNil(), v.Kind() == reflect.Func:
-		return false
-	case v.Kind() == reflect.Pointer && v.Type() == reflect.TypeFor[*any]():
+// notCompiled tells an error of the interpreter's compilation (nothing
+// of the chunk ran) from one of its run (a panic, an interruption).
+func notCompiled(err error) bool {
+	var p interp.Panic
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	return true
+	return !errors.As(err, &p) || compilePanic(err)
 }
 
 // evalQuiet evaluates src for the worker's own purposes (replay, looking
@@ -914,7 +920,7 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	case errors.As(err, &p):
-		raw := cellrt.PanicText(p.Value)
+		raw := rewrite.UserNames(cellrt.PanicText(p.Value))
 		msg := cellPos(raw)
 		at := cellrt.LastPanicAt()
 		frames := w.panicLines(withPanicLine(traces, at), msg)
@@ -924,7 +930,7 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		place(e, raw)
 		return e
 	}
-	msg := cellPos(err.Error())
+	msg := cellPos(rewrite.UserNames(err.Error()))
 	e := &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	place(e, err.Error())
 	return e
@@ -1069,3 +1075,11 @@ func fmtDur(d time.Duration) string {
 // (most specific first). A front end that exports its own display
 // functions to cells registers them with these in yaegi's MapTypes.
 func DisplayInterfaces() []reflect.Type { return cellrt.DisplayInterfaces() }
+
+// definitionLoop tells the interpreter's refusal of a var declaration
+// whose initializer names a variable of an earlier evaluation (see
+// rewrite.VarStatements). It says "constant" when the initializer is a
+// function literal called at once, as the rewrite makes of min and max.
+func definitionLoop(err error) bool {
+	return strings.Contains(err.Error(), "variable definition loop") || strings.Contains(err.Error(), "constant definition loop")
+}

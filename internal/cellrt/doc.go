@@ -2,8 +2,9 @@
 // worker process: the registry of the goroutines go statements start
 // (with their cell, line and name), the labelling of what they print
 // after their cell ended, the deadlock detector, the print and println
-// builtins, recover and panic with Go's wording, and the slot through
-// which a cell hands over its final value. Symbols is the table the worker
+// builtins, recover and panic with Go's wording, the deferred calls of a
+// cell's top level, and the slot through which a cell hands over its final
+// value. Symbols is the table the worker
 // gives the interpreter under source.RuntimePath.
 //
 // The state here is per process, on purpose: code in the interpreter

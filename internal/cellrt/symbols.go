@@ -20,16 +20,18 @@ import (
 // Symbols is the helper package rewritten cells import as rtName.
 func Symbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
-		"GoStart":   reflect.ValueOf(goStart),
-		"GoEnter":   reflect.ValueOf(goEnter),
-		"GoRun":     reflect.ValueOf(goRun),
-		"GoExit":    reflect.ValueOf(goExit),
-		"Clear":     reflect.ValueOf(clearValue),
-		"Print":     reflect.ValueOf(printArgs),
-		"Println":   reflect.ValueOf(printlnArgs),
-		"Recovered": reflect.ValueOf(recovered),
-		"At":        reflect.ValueOf(panicAt),
-		"Result":    reflect.ValueOf(setResult),
+		"GoStart":     reflect.ValueOf(goStart),
+		"GoEnter":     reflect.ValueOf(goEnter),
+		"GoRun":       reflect.ValueOf(goRun),
+		"GoExit":      reflect.ValueOf(goExit),
+		"Clear":       reflect.ValueOf(clearValue),
+		"Print":       reflect.ValueOf(printArgs),
+		"Println":     reflect.ValueOf(printlnArgs),
+		"Recovered":   reflect.ValueOf(recovered),
+		"At":          reflect.ValueOf(panicAt),
+		"Result":      reflect.ValueOf(setResult),
+		"Defer":       reflect.ValueOf(deferCall),
+		"RunDeferred": reflect.ValueOf(runDeferred),
 		// A range-over-func loop whose iterator breaks the protocol
 		// (internal/rangefunc).
 		"RangeCheck": reflect.ValueOf(rangefunc.Check),

@@ -9,7 +9,12 @@
 // print and println, function literals in frames of their own, range over
 // a slice of channels by index, recover and panic with Go's wording and
 // line, go statements registered with the run-time helpers, parenthesized
-// receives, var declarations as statements (VarStatements); before them,
+// receives, var declarations as statements (VarStatements), select cases
+// that receive into fields or elements, constants assigned to the blank
+// identifier as their values, top-level defers run when the cell ends,
+// names of their own for the variables of nested scopes at a cell's top
+// level (UserNames turns them back), and top-level statements that define
+// several variables from one value in a function literal; before them,
 // range over functions (internal/rangefunc, see rangefunc.go), and after
 // them the top-level init clauses in blocks of their own (scopeInits).
 //

@@ -32,7 +32,7 @@ type Session interface {
 // type count as integers (a retry after the interpreter failed on one).
 func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) string {
 	orig := source.LineDirective(cell, code, c.Start) + c.Text(code)
-	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || callsGeneric(c.Text(code), s)) {
+	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || callsGeneric(c.Text(code), s) || c.Kind == source.KindStmt && nestedDecl(c.Text(code))) {
 		return orig
 	}
 	fset := token.NewFileSet()
@@ -56,7 +56,10 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 		r.changed = r.rangeFuncs(body, pkg, members)
 		r.methodExprs(body)
+		r.markCellDefers(body)
+		r.renameNested(body)
 		r.rewrite(body)
+		r.inFuncs(body.List)
 		if scopeInits(body.List) {
 			r.changed = true
 		}
@@ -133,8 +136,8 @@ var rewriteBuiltins = map[string]bool{
 // MayRewrite reports whether the rewriter could change src: every rewrite
 // starts at a loop, a go or defer statement, a function literal, a call
 // of one of rewriteBuiltins or a method named Go or AfterFunc, a receive
-// assigned or returned, or an assignment of several values with a
-// composite literal among them. Most cells have none, and are spared parsing
+// assigned or returned, an assignment to the blank identifier, or an
+// assignment of several values with a composite literal among them. Most cells have none, and are spared parsing
 // and type-checking the whole session's declarations (which grows with
 // the session: 2.5 ms per cell after 200 declarations).
 func MayRewrite(src string) bool {
@@ -156,6 +159,10 @@ func MayRewrite(src string) bool {
 			}
 		case token.IDENT:
 			if rewriteBuiltins[t.Lit] {
+				return true
+			}
+			// _ = 8 * 5: see rewriter.blankConsts.
+			if t.Lit == "_" && i+1 < len(toks) && toks[i+1].Tok == token.ASSIGN {
 				return true
 			}
 			// x.Go(…, f) and x.AfterFunc(…, f) run f in a goroutine:

@@ -31,6 +31,7 @@ type rewriter struct {
 	done       map[ast.Node]bool   // nodes made by the rewrite, not to be rewritten again
 	labels     map[ast.Stmt]string // labels of labelled statements
 	loopDefers map[*ast.DeferStmt]bool
+	cellDefers map[*ast.DeferStmt]bool // defers at a cell's top level (markCellDefers)
 	fset       *token.FileSet
 }
 
@@ -77,10 +78,12 @@ func (r *rewriter) rewrite(root ast.Node) {
 			r.nameParams(x.Type, x.Recv)
 		case *ast.CommClause:
 			x.Body = r.stmts(x.Body)
+			r.selectAssign(x)
 			if x.Comm != nil {
 				r.done[x.Comm] = true // a select's receive stays as written
 			}
 		case *ast.AssignStmt:
+			r.blankConsts(x)
 			r.litValues(x.Rhs)
 			if len(x.Lhs) == 1 {
 				r.parenRecv(x.Rhs)
@@ -108,6 +111,60 @@ func (r *rewriter) parenRecv(vals []ast.Expr) {
 		if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.ARROW && !r.done[u] {
 			r.done[u] = true
 			vals[i] = &ast.ParenExpr{Lparen: u.Pos(), X: u, Rparen: u.End()}
+			r.changed = true
+		}
+	}
+}
+
+// selectAssign works around the interpreter's select case that assigns
+// a receive to anything but a variable ("case s.v = <-ch:", "case a[0],
+// ok = <-ch:" panic with "reflect.Select: invalid Dir"): the case defines
+// fresh variables, and its body assigns them first.
+func (r *rewriter) selectAssign(cc *ast.CommClause) {
+	as, ok := cc.Comm.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN || r.done[as] {
+		return
+	}
+	plain := true
+	for _, l := range as.Lhs {
+		if _, ok := ast.Unparen(l).(*ast.Ident); !ok {
+			plain = false
+		}
+	}
+	if plain {
+		return
+	}
+	r.changed = true
+	tmps := make([]ast.Expr, len(as.Lhs))
+	for i := range as.Lhs {
+		tmps[i] = &ast.Ident{NamePos: as.Pos(), Name: r.newName("s")}
+	}
+	set := &ast.AssignStmt{Lhs: as.Lhs, Tok: token.ASSIGN, TokPos: as.TokPos, Rhs: tmps}
+	cc.Comm = &ast.AssignStmt{Lhs: tmps, Tok: token.DEFINE, TokPos: as.TokPos, Rhs: as.Rhs}
+	cc.Body = append([]ast.Stmt{set}, cc.Body...)
+}
+
+// blankConsts works around the interpreter's assignment of a constant
+// expression to the blank identifier: "_ = 8 * 5" panics while it
+// compiles ("CFG post-order panic"), while "_ = 40" works. The expression
+// becomes its value.
+func (r *rewriter) blankConsts(as *ast.AssignStmt) {
+	if as.Tok != token.ASSIGN || r.info == nil {
+		return
+	}
+	for i, v := range as.Rhs {
+		if i >= len(as.Lhs) || !isBlank(as.Lhs[i]) {
+			continue
+		}
+		if _, ok := ast.Unparen(v).(*ast.BasicLit); ok {
+			continue
+		}
+		tv, ok := r.info.Types[v]
+		if !ok || tv.Value == nil {
+			continue
+		}
+		if lit := constLit(tv.Value); lit != nil {
+			as.Rhs[i] = lit
 			r.changed = true
 		}
 	}
@@ -157,6 +214,15 @@ func (r *rewriter) stmts(list []ast.Stmt) []ast.Stmt {
 		if lab != nil {
 			s = lab.Stmt
 			r.labels[s] = lab.Label.Name
+		}
+		if d, ok := s.(*ast.DeferStmt); ok && r.cellDefers[d] {
+			ns := r.cellDefer(d)
+			if lab != nil {
+				lab.Stmt = ns
+			} else {
+				list[i] = ns
+			}
+			continue
 		}
 		if d, ok := s.(*ast.DeferStmt); ok && !r.done[d] && r.loopDefers[d] {
 			// In a loop, the interpreter shares the variables a deferred
@@ -378,9 +444,9 @@ func (r *rewriter) method(sel *ast.SelectorExpr) *methodInfo {
 func goroutineName(fun ast.Expr) string {
 	switch f := ast.Unparen(fun).(type) {
 	case *ast.Ident:
-		return f.Name
+		return UserNames(f.Name)
 	case *ast.SelectorExpr:
-		return types.ExprString(f)
+		return UserNames(types.ExprString(f))
 	case *ast.FuncLit:
 		return "func literal"
 	}

@@ -30,8 +30,13 @@ func TestChunk(t *testing.T) {
 		{name: "loop variable per iteration when captured",
 			code: "for i := 0; i < 3; i++ {\n\tgo func() { fmt.Println(i) }()\n}",
 			want: []string{"for _lanesv1 := 0; _lanesv1 < 3; _lanesv1++", "i := _lanesv1", `GoStart(1, 2, "func literal")`}},
-		{name: "loop variable not captured stays", code: "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}",
-			want: []string{"for i := 0; i < 3; i++"}, not: []string{"_lanesv"}},
+		{name: "loop variable not captured gets a name of its own", code: "for i := 0; i < 3; i++ {\n\tfmt.Println(i)\n}",
+			want: []string{"for _lanesb1_1_5_i := 0; _lanesb1_1_5_i < 3; _lanesb1_1_5_i++", "fmt.Println(_lanesb1_1_5_i)"}, not: []string{"_lanesv"}},
+		{name: "several variables from one value in a nested scope run in a function", code: "for i := 0; i < 1; i++ {\n\ta, b := f()\n\tuse(a, b)\n}",
+			want: []string{"func() {", "_lanesb1_2_2_a, _lanesb1_2_5_b := f()", "}()"}},
+		{name: "a return keeps the statement at the top level", code: "for i := 0; i < 1; i++ {\n\ta, b := f()\n\tif a { return }\n}", not: []string{"func() {"}},
+		{name: "nested declarations get names of their own", code: "x := 1\nif y := x; y > 0 {\n\tx := y\n\tfunc() { z := x; _ = z }()\n}",
+			want: []string{"x := 1", "if _lanesb1_2_4_y := x; _lanesb1_2_4_y > 0", "_lanesb1_3_2_x := _lanesb1_2_4_y", "z := _lanesb1_3_2_x"}},
 		{name: "range over an integer", code: "for i := range 3 {\n\tfmt.Println(i)\n}",
 			want: []string{"_lanesn1 := 3", "_lanesi2 < _lanesn1", "i := _lanesi2"}},
 		{name: "min of constants", code: "m := min(1, 2)", want: []string{"m := func() int {", "return 1"}},
@@ -39,6 +44,12 @@ func TestChunk(t *testing.T) {
 		{name: "panic notes its line", code: "\n\npanic(\"boom\")", want: []string{`panic(_lanesrt.At("boom", 1, 3))`}},
 		{name: "receive parenthesized", code: "v := <-ch", want: []string{"v := (<-ch)"}},
 		{name: "two-value receive left alone", code: "v, ok := <-ch", not: []string{"(<-ch)"}},
+		{name: "select receive into a field", code: "select {\ncase s.v, ok = <-ch:\n\tuse()\n}",
+			want: []string{"case _laness1, _laness2 := <-ch:", "s.v, ok = _laness1, _laness2", "use()"}},
+		{name: "select receive into a variable left alone", code: "select {\ncase v = <-ch:\n}", not: []string{"_laness"}},
+		{name: "top-level defer runs at the end of the cell", code: "defer fmt.Println(\"x\", n)\nfunc() { defer g() }()",
+			want: []string{"_lanesa1 := n", "_lanesrt.Defer(", "fmt.Println(\"x\", _lanesa1)", "defer g()"}},
+		{name: "constant assigned to blank", code: "func() { _ = 8 * 5 }()", want: []string{"_ = 40"}, not: []string{"8 * 5"}},
 		{name: "composite literal among several values", code: "a, b := 1, T{}", want: []string{"a, b := 1, *&T{}"}},
 		{name: "positions name the cell", code: "x := 1\nfor i := range 2 {\n\tfmt.Println(i)\n}", want: []string{"//line cell1:2"}},
 		{name: "declarations", code: "func f() { go g() }", want: []string{"func f() {", `GoStart(1, 1, "g")`}},
@@ -152,5 +163,19 @@ func TestProgram(t *testing.T) {
 	f, _ = parser.ParseFile(fset, source.FileName(2), "package main\nfunc main() {}\n", parser.SkipObjectResolution)
 	if _, ok := Program(fset, 2, f, nil); ok {
 		t.Error("a program with nothing to rewrite was rewritten")
+	}
+}
+
+func TestUserNames(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"cell3:2:5: undefined: _lanesb3_2_5_a", "cell3:2:5: undefined: a"},
+		{"cannot use _lanesb12_10_1_total (variable of type int)", "cannot use total (variable of type int)"},
+		{"undefined: _lanesv1", "undefined: _lanesv1"},
+		{"plain message", "plain message"},
+	}
+	for _, c := range cases {
+		if got := UserNames(c.in); got != c.want {
+			t.Errorf("UserNames(%q) = %q, want %q", c.in, got, c.want)
+		}
 	}
 }
