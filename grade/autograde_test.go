@@ -55,6 +55,14 @@ func TestAutogradeCourse(t *testing.T) {
 		"escape":          {0, Graded, `import "os" is not allowed`, `import "net" is not allowed: the network`},
 		"escape-file":     {2, Graded, "SaveChromeTrace is not available", ""},
 		"shadowed-lanes":  {2, Graded, "lanes may only be used as the package", ""},
+		// Each of these scored points it had not earned, or named a
+		// follow-on error as the reason.
+		"added-graded":             {3, Graded, "", `added graded code cell "bonus" (submission cell 28, 100.0 points) was kept and not scored`},
+		"goexit":                   {2, Graded, "l08-ex1-test: IncompleteTest: the test did not run to its end", ""},
+		"shadowed-builtins":        {2, Graded, "len is one of Go's predeclared names", ""},
+		"unimported-os":            {2, Graded, "undefined: os", ""},
+		"crash-then-lost-variable": {2, Graded, "l08-ex1-test: fatal error: out of memory", "were run again in a fresh worker"},
+		"runaway-answer":           {2, Graded, "l08-ex1-test: could not run: cell 11 (l08-ex1-answer) did not finish within 6s", ""},
 	}
 	if len(files) != len(cases) {
 		t.Fatalf("%d submissions in testdata, %d cases", len(files), len(cases))
