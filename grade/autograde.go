@@ -37,6 +37,8 @@ type Options struct {
 	// the Shard-th (1-based) of the submissions sorted by path; 0 grades
 	// all.
 	Shard, Shards int
+	// Student names a batch of one submission (default: StudentNames).
+	Student string
 	// CellTimeout limits each cell (0: DefaultCellTimeout).
 	CellTimeout time.Duration
 	// NotebookTimeout limits a whole submission (0: no limit beyond
@@ -146,12 +148,63 @@ func ReadSource(file string) (*Source, error) {
 	return NewSource(file, nb)
 }
 
-// StudentNames names submissions by the nearest directory level whose
-// names tell them apart: nbgrader's submitted/STUDENT/ASSIGNMENT/NB.ipynb
-// gives STUDENT, STUDENT/NB.ipynb gives STUDENT, and files side by side
+// StudentNames names submissions, uniquely: nbgrader's layout
+// .../submitted/STUDENT/ASSIGNMENT/NB.ipynb (or autograded/, feedback/)
+// gives STUDENT; otherwise the nearest directory level whose names tell
+// the files apart: STUDENT/NB.ipynb gives STUDENT, and files side by side
 // (alice.ipynb, bob.ipynb) give their names without .ipynb. Names still
-// repeated get "-2", "-3", ….
+// repeated get "-2", "-3", … in the order of files. Autograde names the
+// whole batch before it takes a shard, so every shard of a batch agrees.
 func StudentNames(files []string) []string {
+	names := make([]string, len(files))
+	var rest []int
+	for i, f := range files {
+		if n, ok := nbgraderStudent(f); ok {
+			names[i] = n
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	if len(rest) > 0 {
+		sub := make([]string, len(rest))
+		for k, i := range rest {
+			sub[k] = files[i]
+		}
+		for k, n := range layoutNames(sub) {
+			names[rest[k]] = n
+		}
+	}
+	seen := map[string]int{}
+	for i, n := range names {
+		seen[n]++
+		if seen[n] > 1 {
+			names[i] = fmt.Sprintf("%s-%d", n, seen[n])
+		}
+	}
+	return names
+}
+
+// nbgraderStudent finds STUDENT in nbgrader's
+// submitted/STUDENT/ASSIGNMENT/NB.ipynb.
+func nbgraderStudent(file string) (string, bool) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		abs = file
+	}
+	p := strings.Split(filepath.ToSlash(abs), "/")
+	if len(p) < 4 {
+		return "", false
+	}
+	switch p[len(p)-4] {
+	case "submitted", "autograded", "feedback":
+		return p[len(p)-3], p[len(p)-3] != ""
+	}
+	return "", false
+}
+
+// layoutNames names files by the nearest directory level that tells them
+// apart, else by their file names.
+func layoutNames(files []string) []string {
 	parts := make([][]string, len(files))
 	for i, f := range files {
 		abs, err := filepath.Abs(f)
@@ -182,14 +235,8 @@ func StudentNames(files []string) []string {
 		}
 	}
 	names := make([]string, len(files))
-	seen := map[string]int{}
 	for i, f := range files {
-		n := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
-		seen[n]++
-		if seen[n] > 1 {
-			n = fmt.Sprintf("%s-%d", n, seen[n])
-		}
-		names[i] = n
+		names[i] = strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 	}
 	return names
 }
@@ -213,14 +260,29 @@ func Shard(files []string, k, n int) []string {
 
 // Autograde grades the submissions against src, each in a fresh worker in
 // grading mode, opts.Workers at a time. Every submission gets a Result,
-// in the order of files (after sharding); a broken one is scored 0 with
-// its reason. Cancelling ctx stops the batch: submissions not graded yet
+// in the order of files (after sharding: sorted by path); a broken one is
+// scored 0 with its reason. Students are named over the whole batch
+// (StudentNames of the files sorted by path), so the names of a shard are
+// those it has in the whole batch. Cancelling ctx stops the batch: submissions not graded yet
 // are Broken with the reason "grading was interrupted".
 func Autograde(ctx context.Context, src *Source, files []string, opts Options) []*Result {
+	sorted := append([]string(nil), files...)
+	sort.Strings(sorted)
+	all := StudentNames(sorted)
+	if opts.Student != "" && len(sorted) == 1 {
+		all[0] = opts.Student
+	}
+	byFile := map[string]string{}
+	for i, f := range sorted {
+		byFile[f] = all[i]
+	}
 	if opts.Shards > 1 {
 		files = Shard(files, opts.Shard, opts.Shards)
 	}
-	names := StudentNames(files)
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = byFile[f]
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()

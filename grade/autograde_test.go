@@ -62,6 +62,7 @@ func TestAutogradeCourse(t *testing.T) {
 		"shadowed-builtins":        {2, Graded, "len is one of Go's predeclared names", ""},
 		"unimported-os":            {2, Graded, "undefined: os", ""},
 		"crash-then-lost-variable": {2, Graded, "l08-ex1-test: fatal error: out of memory", "were run again in a fresh worker"},
+		"hostile-markdown":         {3, Graded, "", "an added markdown cell"},
 		"runaway-answer":           {2, Graded, "l08-ex1-test: could not run: cell 11 (l08-ex1-answer) did not finish within 6s", ""},
 	}
 	if len(files) != len(cases) {
@@ -119,6 +120,19 @@ func TestAutogradeCourse(t *testing.T) {
 	}
 	if strings.Contains(string(html), "safeCount(50, 20)") || strings.Contains(string(html), "<script") {
 		t.Error("feedback reveals a hidden test or has a script")
+	}
+	// Markdown is rendered (tables, lists), a submission's HTML, scripts,
+	// dangerous links and remote images are not.
+	hostile, _ := os.ReadFile(filepath.Join(dir, "feedback/hostile-markdown.html"))
+	for _, want := range []string{"<h3>My notes</h3>", "<td><strong>two</strong> steps</td>", "<li>second</li>", "[image: tracker]", "Content-Security-Policy"} {
+		if !strings.Contains(string(hostile), want) {
+			t.Errorf("hostile-markdown feedback lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "onerror", "javascript:", "evil.example", "<img src=x"} {
+		if strings.Contains(string(hostile), bad) {
+			t.Errorf("hostile-markdown feedback has %q", bad)
+		}
 	}
 	csv, _ := os.ReadFile(filepath.Join(dir, "grades.csv"))
 	if lines := strings.Count(string(csv), "\n"); lines != len(files)+1 {

@@ -21,7 +21,7 @@ const gradeHelp = `Usage:
   lanes grade release SOURCE.ipynb... -o DIR
   lanes grade autograde --source SOURCE.ipynb SUBMISSION.ipynb... -o DIR
         [-j N] [--shard K/N] [--timeout PER_CELL] [--notebook-timeout D]
-        [--memory SIZE] [--goroutines N]
+        [--memory SIZE] [--goroutines N] [--student NAME]
   lanes grade merge DIR/grades.json... -o DIR
 
 release writes the student version of each instructor notebook into DIR:
@@ -151,12 +151,17 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 	mem := sizeFlag(sandbox.DefaultMemory)
 	fs.Var(&mem, "memory", "memory limit of each worker (`SIZE`, such as 512M or 2G)")
 	goroutines := fs.Int("goroutines", sandbox.DefaultGoroutines, "goroutine limit of each worker")
+	student := fs.String("student", "", "name the student of a single submission `NAME` (default: from the path)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	if *source == "" || *out == "" || len(pos) == 0 {
 		fs.Usage()
+		return errUsage
+	}
+	if *student != "" && len(pos) != 1 {
+		fmt.Fprintln(stderr, "lanes grade autograde: --student names a single submission; a batch is named by its paths")
 		return errUsage
 	}
 	src, err := grade.ReadSource(*source)
@@ -170,6 +175,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 		Workers:         *jobs,
 		Shard:           shard.k,
 		Shards:          shard.n,
+		Student:         *student,
 		CellTimeout:     time.Duration(cellTimeout),
 		NotebookTimeout: time.Duration(nbTimeout),
 		Limits:          sandbox.Limits{Memory: int64(mem), Goroutines: *goroutines},
@@ -181,7 +187,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	results := grade.Autograde(ctx, src, pos, opts)
 	bar.finish()
-	rep, err := grade.WriteResults(*out, src, results)
+	rep, err := grade.WriteShardResults(*out, src, results, shard.k, shard.n)
 	if err != nil {
 		return err
 	}

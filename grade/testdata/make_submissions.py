@@ -168,3 +168,10 @@ write("crash-then-lost-variable", nb)
 nb = solved()
 answer(nb, "l08-ex1-answer", "spin := 0\nfor {\n\tspin++\n}\n\n" + SAFE % "\treturn goroutines * perG")
 write("runaway-answer", nb)
+
+nb = solved()
+nb["cells"].append({"cell_type": "markdown", "id": "hostile-markdown", "metadata": {}, "source":
+    "## My notes\n\n<script>alert('feedback')</script>\n\n<img src=x onerror=\"alert('img')\">\n\n"
+    "[click me](javascript:alert('link'))\n\n![tracker](http://evil.example/t.png)\n\n"
+    "| answer | why |\n|---|---|\n| mutex | **two** steps |\n\n- first\n- second\n"})
+write("hostile-markdown", nb)
