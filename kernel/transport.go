@@ -206,5 +206,10 @@ func (f *frameReader) nextHeader() error {
 	return nil
 }
 
-// mib writes a size in MiB.
-func mib(n int64) string { return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB" }
+// mib writes a size in MiB (in bytes below one).
+func mib(n int64) string {
+	if n < 1<<20 {
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+}

@@ -327,6 +327,50 @@ class BadMessages(KernelCase):
         self.assertEqual(reply["status"], "error", "a rejected message was executed")
 
 
+def peak_rss_mib(pid):
+    """The peak resident set of a process, in MiB (VmHWM)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM for pid %d" % pid)
+
+
+class OversizedMessages(unittest.TestCase):
+    """Frames over the kernel's message limit are refused from their
+    header, before the kernel allocates them, and the log says so."""
+
+    def test_oversized_frames_refused(self):
+        import tempfile
+        log = tempfile.TemporaryFile(mode="w+")
+        km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes", stderr=log)
+        try:
+            pid = km.provisioner.process.pid
+            before = peak_rss_mib(pid)
+            info = km.get_connection_info()
+            big = b"x" * (80 << 20)  # over the 64 MiB default
+            ctx = zmq.Context.instance()
+            for port in ("shell_port", "shell_port", "control_port", "stdin_port"):
+                sock = ctx.socket(zmq.DEALER)
+                sock.connect("%s://%s:%d" % (info["transport"], info["ip"], info[port]))
+                sock.send_multipart([b"<IDS|MSG>", b"unsigned", b"{}", b"{}", b"{}", big])
+                time.sleep(0.5)
+                sock.close(linger=0)
+            reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+            grown = peak_rss_mib(pid) - before
+            self.assertLess(grown, 40, "the kernel's peak memory grew by %.0f MiB" % grown)
+            log.seek(0)
+            text = log.read()
+            self.assertIn("messages larger than 64.0 MiB are refused", text)
+            self.assertIn("refused a message of more than 80.0 MiB on the shell socket", text)
+            self.assertIn("on the control socket", text)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            log.close()
+
+
 class Restart(unittest.TestCase):
     def test_shutdown_restart(self):
         km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
