@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,3 +232,71 @@ func (discard) Stream(string, string)                       {}
 func (discard) Display(b displayBundle, id string, up bool) {}
 func (discard) ClearOutput(bool)                            {}
 func (discard) Input(string, bool) (string, error)          { return "", os.ErrClosed }
+
+// TestOSLayer gets past the allow-list on purpose (a worker that keeps the
+// whole standard library, through the test-only hook) and is still
+// stopped by the kernel: no file written, no program run, no TCP
+// connection, no signal to the supervisor.
+func TestOSLayer(t *testing.T) {
+	if !strings.HasPrefix(sandbox.OSLayer(), "sandbox: Landlock ABI") || strings.Contains(sandbox.OSLayer(), "ABI 1:") ||
+		strings.Contains(sandbox.OSLayer(), "ABI 2:") || strings.Contains(sandbox.OSLayer(), "ABI 3:") {
+		t.Skipf("this kernel cannot hold a grading worker: %s", sandbox.OSLayer())
+	}
+	dir := t.TempDir()
+	target := filepath.Join(dir, "escaped")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	env := append(sandbox.Limits{}.Env(), sandbox.EnvTestUnfiltered+"=1")
+	eng, err := engine.New(engine.Options{Command: workerCmd(), Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	cases := []struct{ name, code, want string }{
+		{"past the allow-list", `import "os"` + "\nfmt.Println(os.Getpid() > 0)", "true\n"},
+		{"file write", `fmt.Println(os.WriteFile("` + target + `", []byte("x"), 0o644))`, "permission denied"},
+		{"file create in /tmp", `_, err := os.CreateTemp("", "escape")` + "\nfmt.Println(err)", "permission denied"},
+		{"file read", `_, err := os.ReadFile("/proc/self/status")` + "\nfmt.Println(err)", "<nil>"},
+		{"process", `import "os/exec"` + "\nfmt.Println(exec.Command(\"/bin/true\").Run())", "permission denied"},
+		{"network", `import "net"` + "\n_, err := net.Dial(\"tcp\", \"" + ln.Addr().String() + "\")\nfmt.Println(err)", "permission denied"},
+		// Signal 0 checks the permission and sends nothing (should the
+		// layer fail, the test process lives on).
+		{"signal to the supervisor", `import "syscall"` + "\np, _ := os.FindProcess(os.Getppid())\nfmt.Println(p.Signal(syscall.Signal(0)))", "operation not permitted"},
+	}
+	run := func(code string) (string, *engine.Error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var out collect
+		res := eng.Execute(ctx, engine.Cell{Code: code}, &out)
+		return out.String(), res.Err
+	}
+	if _, err := run(`import "fmt"`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := run(c.code)
+			if err != nil || !strings.Contains(out, c.want) {
+				t.Errorf("output %q, error %v; want %q", out, err, c.want)
+			}
+		})
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("a cell wrote", target)
+	}
+}
+
+// collect keeps a cell's standard output.
+type collect struct {
+	discard
+	strings.Builder
+}
+
+func (c *collect) Stream(name, text string) {
+	if name == "stdout" {
+		c.WriteString(text)
+	}
+}

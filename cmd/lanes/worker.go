@@ -26,7 +26,9 @@ func runWorker() error {
 		return err
 	}
 	if grading {
-		syms = sandbox.Filter(syms)
+		if os.Getenv(sandbox.EnvTestUnfiltered) != "1" {
+			syms = sandbox.Filter(syms)
+		}
 		if err := sandbox.Enter(limits); err != nil {
 			return err
 		}

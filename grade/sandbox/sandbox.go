@@ -65,6 +65,23 @@
 // Go stops with "fatal error: runtime: out of memory", which the engine
 // reports as well.
 //
+// # The operating system's layer
+//
+// The allow-list is the sandbox; on Linux the kernel backs it up, so that
+// a way past the allow-list (a bug in the interpreter, a package that can
+// do more than it seems) still meets a wall. Enter puts the worker, all
+// its threads and for good, into a Landlock domain (the maintained
+// binding github.com/landlock-lsm/go-landlock, best effort up to ABI 7):
+// files may be read but not written, created, removed or executed
+// anywhere (the worker's scratch directory is its deleted working
+// directory, where nothing can be created either); with ABI 4 TCP bind and connect are refused; with ABI 6
+// signals to processes outside the domain (the supervisor, the kernel)
+// and abstract Unix sockets are refused. Landlock needs no privileges. On
+// a kernel without it the worker runs as before and the grader prints a
+// note (OSLayer). The grader's tests prove the layer with a worker that
+// keeps the whole standard library (EnvTestUnfiltered, a test-only hook)
+// and is still stopped.
+//
 // Goroutines: the same watchdog checks runtime.NumGoroutine and stops the
 // worker with "fatal error: goroutine limit of … exceeded". A flood
 // overshoots the limit by what it starts in one sampling period, which is
@@ -92,6 +109,12 @@ const (
 	EnvMemory = "LANES_GRADING_MEMORY"
 	// EnvGoroutines is the goroutine limit.
 	EnvGoroutines = "LANES_GRADING_GOROUTINES"
+	// EnvTestUnfiltered set to "1" keeps the whole standard library in a
+	// grading worker: a test-only hook, to prove that the operating
+	// system's layer stops what gets past the allow-list. Only the
+	// grader's tests set it; a cell cannot (it has no os.Setenv, and the
+	// worker reads its environment once, at start).
+	EnvTestUnfiltered = "LANES_GRADING_TEST_UNFILTERED"
 )
 
 // Default limits.
@@ -229,8 +252,10 @@ func Missing[T ~map[string]map[string]reflect.Value](syms T) []string {
 	return miss
 }
 
-// Enter puts the running worker under the limits: it moves into a deleted
-// directory, sets the Go memory limit and starts the watchdog.
+// Enter puts the running worker under the limits: it moves into a
+// directory that it then deletes, on Linux enters a Landlock domain
+// (restrictOS) in which it can write no file, sets the Go memory limit
+// and starts the watchdog.
 func Enter(l Limits) error {
 	l = l.withDefaults()
 	dir, err := os.MkdirTemp("", "lanes-grading-")
@@ -242,6 +267,9 @@ func Enter(l Limits) error {
 	}
 	if err := os.Remove(dir); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
+	}
+	if err := restrictOS(); err != nil {
+		return fmt.Errorf("sandbox: Landlock: %w", err)
 	}
 	debug.SetMemoryLimit(l.Memory)
 	if err := limitAddressSpace(l.Memory); err != nil {

@@ -1,0 +1,47 @@
+package sandbox
+
+import (
+	"fmt"
+
+	"github.com/landlock-lsm/go-landlock/landlock"
+	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
+)
+
+// landlockConfig is the newest Landlock ABI the worker asks for; with
+// BestEffort it gets what the running kernel has of it.
+var landlockConfig = landlock.V7.BestEffort()
+
+// readOnly is what the worker may do with files: read them and list
+// directories (the Go runtime reads /proc, time zones, …), not execute
+// them.
+const readOnly = llsys.AccessFSReadFile | llsys.AccessFSReadDir
+
+// restrictOS puts the process in a Landlock domain, for all its threads
+// and for good: files can be read, not written, created, removed or
+// executed; TCP bind and connect are refused (ABI 4); signals to
+// processes outside the domain, the supervisor included, and abstract
+// Unix sockets are refused (ABI 6). Where the kernel has no Landlock it
+// does nothing (OSLayer says so on the grader's side).
+func restrictOS() error {
+	abi, err := llsys.LandlockGetABIVersion()
+	if err != nil || abi < 1 {
+		return nil
+	}
+	return landlockConfig.Restrict(landlock.PathAccess(readOnly, "/"))
+}
+
+// OSLayer describes the operating system's part of the sandbox on this
+// machine: what Landlock enforces for grading workers, or that it is not
+// available and only the allow-list and the limits hold.
+func OSLayer() string {
+	abi, err := llsys.LandlockGetABIVersion()
+	switch {
+	case err != nil || abi < 1:
+		return fmt.Sprintf("note: Landlock is not available on this kernel (%v): grading workers are held by the allow-list and the limits only", err)
+	case abi < 4:
+		return fmt.Sprintf("sandbox: Landlock ABI %d: grading workers cannot write or execute files; note: the network is not restricted by the kernel (Landlock ABI 4 or later does that), only by the allow-list", abi)
+	case abi < 6:
+		return fmt.Sprintf("sandbox: Landlock ABI %d: grading workers cannot write or execute files or use TCP", abi)
+	}
+	return fmt.Sprintf("sandbox: Landlock ABI %d: grading workers cannot write or execute files, use TCP, or signal other processes", abi)
+}
