@@ -34,9 +34,13 @@ hidden tests are restored from SOURCE, the notebook is run, and each test
 cell scores its points unless it fails (nbgrader's rules). DIR receives
 grades.csv, grades.json, feedback/STUDENT.html and autograded/STUDENT/.
 A submission that cannot be graded gets a row with the reason and the
-batch goes on. --shard K/N grades every N-th submission (sorted by path)
-starting with the K-th, for batch systems; merge combines the shards'
-grades.json.
+batch goes on. Students are named by nbgrader's layout
+(submitted/STUDENT/ASSIGNMENT/NB.ipynb), else by the paths, or by
+--student for a single submission. --shard K/N grades every N-th
+submission (sorted by path) starting with the K-th, for the tasks of an
+array job (Slurm, Kubernetes: see docs/grading.md); merge combines the
+shards' grades.json and refuses a student graded twice or a missing
+shard.
 
 Flags:
 `
