@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // corpusModes are the ways a corpus program runs through the engine: as
@@ -192,7 +194,7 @@ func splitAtBlankLines(src string) []string {
 			cur.Reset()
 			continue
 		}
-		for _, t := range scanTokens(l) {
+		for _, t := range source.Scan(l) {
 			switch t.Tok.String() {
 			case "(", "[", "{":
 				depth++

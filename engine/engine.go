@@ -143,6 +143,8 @@ import (
 	"time"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/internal/source"
+	"github.com/lanes-dev/lanes/internal/wire"
 )
 
 // WorkerArg is the hidden subcommand that makes the lanes binary a worker.
@@ -202,14 +204,15 @@ type Result struct {
 	LatePanics int
 }
 
-// Error is a failed cell, in the shape front ends show.
-type Error struct {
-	Name      string   `json:"name"`
-	Message   string   `json:"message"`
-	Traceback []string `json:"traceback,omitempty"`
-}
+// Error is a failed cell, in the shape front ends show. It is the
+// worker's report as it crossed the process boundary, completed by the
+// supervisor after a restart.
+type Error = wire.Error
 
-func (e *Error) Error() string { return e.Name + ": " + e.Message }
+// BlankMagics returns the Go code of a cell: src with the %-lines at its
+// top blanked, so that line numbers are unchanged. Unlike running the
+// cell, it does not check the magics.
+func BlankMagics(src string) string { return source.BlankMagics(src) }
 
 // Engine supervises one worker at a time and runs cells in it.
 type Engine struct {
@@ -219,7 +222,7 @@ type Engine struct {
 
 	mu          sync.Mutex // guards the fields below
 	p           *proc
-	decls       []Decl
+	decls       []wire.Decl
 	vars        map[string]int // variable → cell that defined it
 	cells       int
 	interrupted bool
@@ -272,18 +275,18 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	e.interrupted = false
 	e.mu.Unlock()
 
-	ms, _, err := parseMagics(cell.Code)
+	ms, _, err := source.ParseMagics(cell.Code)
 	if err != nil {
 		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
 	}
 	for _, m := range ms {
 		switch {
-		case m.name == "reset":
+		case m.Name == "reset":
 			if _, err := e.swap(false); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
 			}
 			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
-		case m.name == "goroutines" && m.args == "stop":
+		case m.Name == "goroutines" && m.Args == "stop":
 			// Go cannot stop a goroutine from outside: a fresh worker,
 			// with the session's declarations replayed, is the only way.
 			if _, err := e.swap(true); err != nil {
@@ -305,7 +308,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 			p.setSink(sink)
 		}
 	}
-	m, err := p.call(ctx, &message{Op: "exec", Code: cell.Code, Cell: cell.Number}, e.Interrupt)
+	m, err := p.call(ctx, &wire.Message{Op: "exec", Code: cell.Code, Cell: cell.Number}, e.Interrupt)
 	if err != nil {
 		return e.crashed(p, sink, err)
 	}
@@ -458,10 +461,10 @@ func (e *Engine) swap(replay bool) (*proc, error) {
 		e.decls = nil
 		e.vars = map[string]int{}
 	}
-	decls := append([]Decl(nil), e.decls...)
+	decls := append([]wire.Decl(nil), e.decls...)
 	e.mu.Unlock()
 	if len(decls) > 0 {
-		m, err := p.call(context.Background(), &message{Op: "replay", Decls: decls}, nil)
+		m, err := p.call(context.Background(), &wire.Message{Op: "replay", Decls: decls}, nil)
 		if err != nil {
 			return p, fmt.Errorf("engine: replaying declarations: %w", err)
 		}
@@ -490,7 +493,7 @@ func (e *Engine) Interrupt() {
 	if p == nil || !p.busy.Load() {
 		return
 	}
-	p.c.send(&message{Op: "interrupt"})
+	p.c.Send(&wire.Message{Op: "interrupt"})
 	grace := e.opts.InterruptGrace
 	go func() {
 		select {
@@ -507,7 +510,7 @@ func (e *Engine) Interrupt() {
 // Complete returns the completions of code at cursor (in code points): the
 // replaced range and the candidates.
 func (e *Engine) Complete(code string, cursor int) (matches []string, start, end int) {
-	m, err := e.query(&message{Op: "complete", Code: code, Cursor: cursor})
+	m, err := e.query(&wire.Message{Op: "complete", Code: code, Cursor: cursor})
 	if err != nil {
 		return nil, cursor, cursor
 	}
@@ -518,7 +521,7 @@ func (e *Engine) Complete(code string, cursor int) (matches []string, start, end
 // signature and doc for package members, the definition for names defined
 // in cells, type and value for variables.
 func (e *Engine) Inspect(code string, cursor, detail int) (text string, found bool) {
-	m, err := e.query(&message{Op: "inspect", Code: code, Cursor: cursor, Detail: detail})
+	m, err := e.query(&wire.Message{Op: "inspect", Code: code, Cursor: cursor, Detail: detail})
 	if err != nil {
 		return "", false
 	}
@@ -528,10 +531,10 @@ func (e *Engine) Inspect(code string, cursor, detail int) (text string, found bo
 // IsComplete reports whether code is ready to run: "complete",
 // "incomplete" (with the indentation of the next line) or "invalid".
 func (e *Engine) IsComplete(code string) (status, indent string) {
-	return isComplete(code)
+	return source.IsComplete(code)
 }
 
-func (e *Engine) query(m *message) (*message, error) {
+func (e *Engine) query(m *wire.Message) (*wire.Message, error) {
 	p := e.current()
 	if p == nil || p.busy.Load() {
 		return nil, errors.New("engine: worker busy")
@@ -591,7 +594,7 @@ func (e *Engine) start() (*proc, error) {
 		return nil, fmt.Errorf("engine: pipe: %w", err)
 	}
 	cmd := exec.Command(e.opts.Command[0], e.opts.Command[1:]...)
-	cmd.Env = append(append(os.Environ(), e.opts.Env...), markerEnv+"="+marker)
+	cmd.Env = append(append(os.Environ(), e.opts.Env...), wire.MarkerEnv+"="+marker)
 	cmd.Stdout = outW
 	cmd.Stderr = errW
 	cmd.ExtraFiles = []*os.File{toWorkerR, fromWorkerW}
@@ -608,7 +611,7 @@ func (e *Engine) start() (*proc, error) {
 		}
 		return nil, fmt.Errorf("engine: starting worker %q: %w", e.opts.Command[0], startErr)
 	}
-	p := newProc(cmd, newConn(fromWorkerR, toWorkerW), marker, e.opts.FlushInterval, e.opts.Log)
+	p := newProc(cmd, wire.NewConn(fromWorkerR, toWorkerW), marker, e.opts.FlushInterval, e.opts.Log)
 	p.closers = []io.Closer{toWorkerW, fromWorkerR, outR, errR}
 	p.run(outR, errR)
 	return p, nil

@@ -16,12 +16,13 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/engine/worker"
 )
 
 // The test binary doubles as the worker.
 func TestMain(m *testing.M) {
 	if os.Getenv("LANES_ENGINE_TEST_WORKER") == "1" {
-		if err := RunWorker(testSymbols()); err != nil {
+		if err := worker.Run(testSymbols()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

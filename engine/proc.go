@@ -15,12 +15,14 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lanes-dev/lanes/internal/wire"
 )
 
 // proc is one worker process and the goroutines that relay its output.
 type proc struct {
 	cmd     *exec.Cmd
-	c       *conn
+	c       *wire.Conn
 	marker  []byte
 	flush   time.Duration
 	log     io.Writer
@@ -31,7 +33,7 @@ type proc struct {
 
 	mu        sync.Mutex // guards the fields below
 	sink      Sink
-	waiting   map[uint64]chan *message
+	waiting   map[uint64]chan *wire.Message
 	execDone  chan struct{}
 	traces    []string
 	crash     []byte // Go's crash dump, kept out of the cell's stderr
@@ -48,14 +50,14 @@ type event struct {
 	stream int // 0 stdout, 1 stderr, 2 control
 	data   []byte
 	mark   uint64
-	msg    *message
+	msg    *wire.Message
 	eof    bool
 }
 
-func newProc(cmd *exec.Cmd, c *conn, marker string, flush time.Duration, log io.Writer) *proc {
+func newProc(cmd *exec.Cmd, c *wire.Conn, marker string, flush time.Duration, log io.Writer) *proc {
 	return &proc{
-		cmd: cmd, c: c, marker: []byte("\x1e" + marker), flush: flush, log: log,
-		events: make(chan event, 256), waiting: map[uint64]chan *message{},
+		cmd: cmd, c: c, marker: wire.MarkerPrefix(marker), flush: flush, log: log,
+		events: make(chan event, 256), waiting: map[uint64]chan *wire.Message{},
 		done: make(chan struct{}),
 	}
 }
@@ -90,9 +92,9 @@ func (p *proc) idle() <-chan struct{} {
 // call sends a request and waits for its reply. When ctx ends, onCancel (if
 // any) is called once and the wait goes on; without onCancel the call
 // returns ctx's error.
-func (p *proc) call(ctx context.Context, m *message, onCancel func()) (*message, error) {
+func (p *proc) call(ctx context.Context, m *wire.Message, onCancel func()) (*wire.Message, error) {
 	m.ID = nextID.Add(1)
-	ch := make(chan *message, 1)
+	ch := make(chan *wire.Message, 1)
 	p.mu.Lock()
 	p.waiting[m.ID] = ch
 	if m.Op == "exec" {
@@ -111,7 +113,7 @@ func (p *proc) call(ctx context.Context, m *message, onCancel func()) (*message,
 		}
 		p.mu.Unlock()
 	}()
-	if err := p.c.send(m); err != nil {
+	if err := p.c.Send(m); err != nil {
 		return nil, errDied
 	}
 	for {
@@ -227,7 +229,7 @@ func (p *proc) splitMarkers(stream int, b []byte) []byte {
 		if i < 0 {
 			// Hold back a tail that could be the start of a marker.
 			hold := 0
-			if j := bytes.LastIndexByte(b, 0x1e); j >= 0 && bytes.HasPrefix(p.marker, b[j:]) {
+			if j := bytes.LastIndexByte(b, wire.MarkStart); j >= 0 && bytes.HasPrefix(p.marker, b[j:]) {
 				hold = len(b) - j
 			}
 			if len(b) > hold {
@@ -239,21 +241,19 @@ func (p *proc) splitMarkers(stream int, b []byte) []byte {
 			p.events <- event{stream: stream, data: append([]byte(nil), b[:i]...)}
 		}
 		rest := b[i+len(p.marker):]
-		end := bytes.IndexByte(rest, 0x1f)
-		if end < 0 {
+		seq, n, ok := wire.ParseSeq(rest)
+		if !ok {
 			return b[i:]
 		}
-		var seq uint64
-		fmt.Sscan(string(rest[:end]), &seq)
 		p.events <- event{stream: stream, mark: seq}
-		b = rest[end+1:]
+		b = rest[n:]
 	}
 	return nil
 }
 
 func (p *proc) readControl() {
 	for {
-		m, err := p.c.recv()
+		m, err := p.c.Recv()
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, os.ErrClosed) {
 				fmt.Fprintf(p.log, "engine: control channel: %v\n", err)
@@ -269,7 +269,7 @@ func (p *proc) readControl() {
 	}
 }
 
-func (p *proc) reply(m *message) {
+func (p *proc) reply(m *wire.Message) {
 	p.mu.Lock()
 	ch := p.waiting[m.ID]
 	p.mu.Unlock()
@@ -298,7 +298,7 @@ func (p *proc) pump() {
 	var segs []seg
 	var seqs [2]uint64   // markers seen per stream
 	var delivered uint64 // seq of the last ordered message delivered
-	var held []*message
+	var held []*wire.Message
 	var timer *time.Timer
 	var timerC <-chan time.Time
 	eofs := 0
@@ -334,7 +334,7 @@ func (p *proc) pump() {
 		}
 		segs = append(segs[:0], segs[n:]...)
 	}
-	deliver := func(m *message) {
+	deliver := func(m *wire.Message) {
 		flush()
 		p.mu.Lock()
 		sink := p.sink
@@ -353,7 +353,7 @@ func (p *proc) pump() {
 				sink.ClearOutput(m.Wait)
 			}
 		case "input":
-			r := &message{Op: "input_reply"}
+			r := &wire.Message{Op: "input_reply"}
 			if sink == nil {
 				r.Status = "error"
 			} else if text, err := sink.Input(m.Text, m.Password); err != nil {
@@ -361,7 +361,7 @@ func (p *proc) pump() {
 			} else {
 				r.Text = text
 			}
-			p.c.send(r)
+			p.c.Send(r)
 		case "done":
 			if capturing && p.cmd.ProcessState == nil {
 				// Not a crash after all: the text was the cell's own.

@@ -19,7 +19,9 @@ import (
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
+	"github.com/lanes-dev/lanes/internal/source"
 	"github.com/lanes-dev/lanes/notebook"
+	"github.com/lanes-dev/lanes/notebook/runner"
 )
 
 // Defaults of Options.
@@ -408,7 +410,7 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 	}
 	funcResults(codes, x.results)
 	x.undefined = Undefined(codes)
-	_, runErr := notebook.Run(runCtx, nb, x, notebook.RunOptions{Timeout: cellTimeout, AllowErrors: true})
+	_, runErr := runner.Run(runCtx, nb, x, runner.RunOptions{Timeout: cellTimeout, AllowErrors: true})
 	defer func() { x.eng.Close() }()
 	r.Executed = nb
 	notRun := "not run"
@@ -520,7 +522,7 @@ func followOn(reason string, n int, causes []cause) (string, bool) {
 		if c.count >= n {
 			break
 		}
-		for _, t := range scan(engine.BlankMagics(c.code)) {
+		for _, t := range scan(source.BlankMagics(c.code)) {
 			if t.Tok == token.IDENT && t.Lit == m[1] {
 				return c.text, true
 			}

@@ -8,9 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
-	"github.com/lanes-dev/lanes/internal/gotok"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // Forbidden names the members of allowed packages that a graded cell may
@@ -45,7 +44,7 @@ func (e *SourceError) Error() string { return fmt.Sprintf("line %d: %s", e.Line,
 // tokens, which a cell always has. Magic lines (%time, …) at the top are
 // skipped.
 func CheckSource(src string, protected map[string]bool) []*SourceError {
-	src = engine.BlankMagics(src)
+	src = source.BlankMagics(src)
 	toks := scan(src)
 	var errs []*SourceError
 	for i := 0; i < len(toks); i++ {
@@ -105,8 +104,8 @@ var predeclared = func() map[string]bool {
 // or not), and the left side of := . Parameters, methods and the
 // declarations inside function bodies and blocks are local and not
 // returned.
-func topLevelNames(toks []gotok.Token) []gotok.Token {
-	var out []gotok.Token
+func topLevelNames(toks []source.Token) []source.Token {
+	var out []source.Token
 	brace, paren := 0, 0
 	stmtStart := 0 // index of the first token of the current top-level statement
 	for i := 0; i < len(toks); i++ {
@@ -174,8 +173,8 @@ func topLevelNames(toks []gotok.Token) []gotok.Token {
 
 // leadingNames returns the identifiers of a list "a, b, c" at the start
 // of toks.
-func leadingNames(toks []gotok.Token) []gotok.Token {
-	var out []gotok.Token
+func leadingNames(toks []source.Token) []source.Token {
+	var out []source.Token
 	for k := 0; k < len(toks) && toks[k].Tok == token.IDENT; k += 2 {
 		out = append(out, toks[k])
 		if k+1 >= len(toks) || toks[k+1].Tok != token.COMMA {
@@ -205,7 +204,7 @@ var deniedNames = []string{
 func Undefined(cells []string) map[string]bool {
 	qualified, plain, imported := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, code := range cells {
-		toks := scan(engine.BlankMagics(code))
+		toks := scan(source.BlankMagics(code))
 		for i := 0; i < len(toks); i++ {
 			t := toks[i]
 			switch {
@@ -256,7 +255,7 @@ func checkUndefined(src string, undefined map[string]bool) []*SourceError {
 	if len(undefined) == 0 {
 		return nil
 	}
-	toks := scan(engine.BlankMagics(src))
+	toks := scan(source.BlankMagics(src))
 	var errs []*SourceError
 	seen := map[string]bool{}
 	for i, t := range toks {
@@ -270,7 +269,7 @@ func checkUndefined(src string, undefined map[string]bool) []*SourceError {
 	return errs
 }
 
-func checkImport(t gotok.Token) []*SourceError {
+func checkImport(t source.Token) []*SourceError {
 	path, err := strconv.Unquote(t.Lit)
 	if err != nil || sandbox.IsAllowed(path) {
 		return nil
@@ -297,7 +296,7 @@ func allowedList() string {
 }
 
 // scan returns the tokens of src (scanning goes on past errors).
-func scan(src string) []gotok.Token { return gotok.Scan(src) }
+func scan(src string) []source.Token { return source.Scan(src) }
 
 // packagesUsed returns the allow-listed package names that src uses as
 // qualifiers (the X of X.Y).
@@ -306,7 +305,7 @@ func packagesUsed(src string, into map[string]bool) {
 	for _, p := range sandbox.Allowed {
 		names[p[strings.LastIndexByte(p, '/')+1:]] = true
 	}
-	toks := scan(engine.BlankMagics(src))
+	toks := scan(source.BlankMagics(src))
 	for i, t := range toks {
 		if t.Tok == token.IDENT && names[t.Lit] && i+1 < len(toks) && toks[i+1].Tok == token.PERIOD &&
 			(i == 0 || toks[i-1].Tok != token.PERIOD) {

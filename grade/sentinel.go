@@ -7,8 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 
-	"github.com/lanes-dev/lanes/engine"
-	"github.com/lanes-dev/lanes/internal/gotok"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // A test cell passes only if it ran to its end. A cell can end early
@@ -56,7 +55,7 @@ func newSentinel() sentinel {
 // wrap returns the test cell code with the sentinel; results are the
 // result counts of the notebook's functions (see funcResults).
 func (s sentinel) wrap(code string, results map[string]int) string {
-	blank := engine.BlankMagics(code)
+	blank := source.BlankMagics(code)
 	if lo, hi, ok := finalExpr(blank, results); ok && blank == code {
 		return code[:lo] + s.value + " := " + code[lo:hi] + "\n" + s.done + " := true\n" + s.value + code[hi:]
 	}
@@ -66,7 +65,7 @@ func (s sentinel) wrap(code string, results map[string]int) string {
 // finalExpr finds the cell's last top-level statement and reports its
 // range when it is an expression with surely one value.
 func finalExpr(code string, results map[string]int) (lo, hi int, ok bool) {
-	toks := gotok.Scan(code)
+	toks := source.Scan(code)
 	depth, start, end := 0, -1, -1
 	atStart := true
 	for _, t := range toks {
@@ -104,7 +103,7 @@ func finalExpr(code string, results map[string]int) (lo, hi int, ok bool) {
 }
 
 // tokenText is the source text of a token.
-func tokenText(t gotok.Token) string {
+func tokenText(t source.Token) string {
 	if t.Lit != "" {
 		return t.Lit
 	}
@@ -115,8 +114,8 @@ func tokenText(t gotok.Token) string {
 // at the top level of the cells (-1 where two cells disagree).
 func funcResults(cells []string, into map[string]int) {
 	for _, code := range cells {
-		code = engine.BlankMagics(code)
-		toks := gotok.Scan(code)
+		code = source.BlankMagics(code)
+		toks := source.Scan(code)
 		depth := 0
 		for i, t := range toks {
 			switch t.Tok {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 )
 
 // Cell types.
@@ -432,3 +433,51 @@ func WriteFileAtomic(file string, data []byte) error {
 
 // deepEqual compares decoded outputs.
 var deepEqual = reflect.DeepEqual
+
+// Runnable reports whether a notebook run (notebook/runner) executes the cell: a code cell with a
+// non-blank source and without the "skip-execution" tag, as nbclient
+// decides.
+func (c *Cell) Runnable() bool {
+	return c.Type == Code && strings.TrimSpace(c.Source) != "" && !c.HasTag("skip-execution")
+}
+
+// HasTag reports whether the cell's metadata.tags contain tag.
+func (c *Cell) HasTag(tag string) bool {
+	var m struct {
+		Tags []string `json:"tags"`
+	}
+	json.Unmarshal(c.Metadata, &m)
+	for _, t := range m.Tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// SetMetadata sets key in the notebook's metadata to v, keeping the
+// other members' bytes.
+func (nb *Notebook) SetMetadata(key string, v any) error {
+	meta, err := setKey(nb.Metadata, key, v)
+	if err != nil {
+		return fmt.Errorf("notebook metadata: %w", err)
+	}
+	nb.Metadata = meta
+	return nil
+}
+
+// setKey sets key in a raw JSON object, keeping the other members' bytes.
+func setKey(obj json.RawMessage, key string, v any) (json.RawMessage, error) {
+	if obj == nil {
+		obj = json.RawMessage("{}")
+	}
+	ms, ok, err := decodeObject(obj)
+	if err != nil || !ok {
+		return nil, errors.New("not a JSON object")
+	}
+	val, err := encode(v)
+	if err != nil {
+		return nil, err
+	}
+	return appendObject(nil, set(ms, key, val)), nil
+}

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lanes-dev/lanes/internal/gotok"
+	"github.com/lanes-dev/lanes/internal/source"
 	"github.com/lanes-dev/lanes/notebook"
 )
 
@@ -247,7 +247,7 @@ func endsWithDecl(src string) bool {
 	depth := 0
 	var first, second token.Token
 	atStart := true
-	for _, t := range gotok.Scan(src) {
+	for _, t := range source.Scan(src) {
 		switch t.Tok {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++

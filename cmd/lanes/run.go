@@ -14,6 +14,7 @@ import (
 
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/notebook"
+	"github.com/lanes-dev/lanes/notebook/runner"
 )
 
 const runHelp = `Usage: lanes run NOTEBOOK.ipynb [-o OUT.ipynb] [--timeout PER_CELL] [--allow-errors]
@@ -81,7 +82,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	progress := func(p notebook.Progress) {
+	progress := func(p runner.Progress) {
 		status := "ok"
 		switch {
 		case p.TimedOut:
@@ -96,7 +97,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	st, runErr := notebook.Run(ctx, nb, eng, notebook.RunOptions{
+	st, runErr := runner.Run(ctx, nb, eng, runner.RunOptions{
 		Timeout:      time.Duration(timeout),
 		AllowErrors:  *allowErrors,
 		LanguageInfo: languageInfo(),
@@ -126,7 +127,7 @@ func runCmd(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, summary)
 
-	var ce *notebook.CellError
+	var ce *runner.CellError
 	switch {
 	case errors.As(runErr, &ce):
 		fmt.Fprintf(stderr, "lanes run: stopped at cell %d (%s); --allow-errors runs every cell\n", ce.Count, ce.Output.EName)

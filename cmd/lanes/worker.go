@@ -7,8 +7,8 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
-	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/engine/symbols"
+	"github.com/lanes-dev/lanes/engine/worker"
 	"github.com/lanes-dev/lanes/grade/sandbox"
 	lanesrt "github.com/lanes-dev/lanes/runtime"
 	"github.com/lanes-dev/lanes/runtime/export"
@@ -33,7 +33,7 @@ func runWorker() error {
 			return err
 		}
 	}
-	return engine.RunWorker(syms)
+	return worker.Run(syms)
 }
 
 // workerSymbols is what cells can import: the standard library and the
@@ -67,7 +67,7 @@ func workerSymbols() interp.Exports {
 		}
 	}
 	for _, f := range []any{lanesrt.Display, lanesrt.NewDisplay, lanesrt.UpdateDisplay} {
-		mapTypes[reflect.ValueOf(f)] = engine.DisplayInterfaces()
+		mapTypes[reflect.ValueOf(f)] = worker.DisplayInterfaces()
 	}
 	override(".", map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)})
 	override("os/os", map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)})

@@ -1,7 +1,4 @@
-// Package gotok scans Go source that need not be a whole file (a cell
-// mixing imports, declarations and statements, or one that does not parse
-// yet) into tokens with their positions.
-package gotok
+package source
 
 import (
 	"go/scanner"

@@ -1,4 +1,4 @@
-package engine
+package worker
 
 import (
 	"fmt"
@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 var goKeywords = []string{"break", "case", "chan", "const", "continue", "default", "defer", "else",
@@ -117,7 +118,7 @@ func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 			cands = append(cands, n)
 		}
 		// Names in the text being edited, which has not run yet.
-		for _, t := range scanTokens(code) {
+		for _, t := range source.Scan(code) {
 			if t.Tok == token.IDENT && t.Pos+len(t.Lit) != off {
 				cands = append(cands, t.Lit)
 			}
@@ -369,62 +370,6 @@ func loadDoc(path string) *doc.Package {
 	return nil
 }
 
-// isComplete decides whether code can be run as it is: "incomplete" while a
-// block, call or string is still open, with the indentation of the next
-// line; "invalid" for a syntax error that more lines cannot fix.
-func isComplete(code string) (status, indent string) {
-	_, rest, err := parseMagics(code)
-	if err != nil {
-		return "invalid", ""
-	}
-	if strings.TrimSpace(rest) == "" {
-		return "complete", ""
-	}
-	depth := 0
-	toks := scanTokens(rest)
-	for _, t := range toks {
-		switch t.Tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
-		case token.RPAREN, token.RBRACK, token.RBRACE:
-			depth--
-		}
-	}
-	if strings.Count(rest, "`")%2 == 1 || depth > 0 {
-		lastLine := rest[strings.LastIndexByte(rest, '\n')+1:]
-		lead := lastLine[:len(lastLine)-len(strings.TrimLeft(lastLine, " \t"))]
-		if t := strings.TrimSpace(lastLine); strings.HasSuffix(t, "{") || strings.HasSuffix(t, "(") || strings.HasSuffix(t, "[") {
-			lead += "    "
-		}
-		return "incomplete", lead
-	}
-	if depth < 0 {
-		return "invalid", ""
-	}
-	// A label on its own (loop:) waits for the statement it labels.
-	if n := len(toks); n >= 2 && toks[n-1].Tok == token.COLON && toks[n-2].Tok == token.IDENT &&
-		(n == 2 || toks[n-3].Tok == token.SEMICOLON) {
-		return "incomplete", ""
-	}
-	// Balanced: does it parse as declarations and statements?
-	for _, c := range splitCell(rest) {
-		src := rest[c.start:c.last.end]
-		var err error
-		if c.kind == kindStmt {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+src+"\n}", 0)
-		} else {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, 0)
-		}
-		if err != nil {
-			if strings.Contains(err.Error(), "EOF") {
-				return "incomplete", ""
-			}
-			return "invalid", ""
-		}
-	}
-	return "complete", ""
-}
-
 // callResults reports, for a final expression, whether it yields a value
 // when it is a call, as far as that can be told from the symbol tables and
 // the cells' own declarations (known is false otherwise). The
@@ -510,8 +455,8 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 // operand, an operation, a composite literal) or a call known to have
 // results. ok is false for anything else, which is then evaluated as it is.
 func (w *worker) finalValueRange(stmts string) (lo, hi int, ok bool) {
-	x, lo, hi, ok := finalStmt(stmts)
-	if !ok || !shown(x) {
+	x, lo, hi, ok := source.FinalStmt(stmts)
+	if !ok || !source.Shown(x) {
 		return 0, 0, false
 	}
 	if has, known := w.callResults(x); !has || !known {

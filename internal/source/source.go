@@ -1,4 +1,4 @@
-package engine
+package source
 
 import (
 	"fmt"
@@ -7,83 +7,71 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
-
-	"github.com/lanes-dev/lanes/internal/gotok"
 )
 
-// chunkKind classifies a run of top-level items of a cell. The interpreter
+// ChunkKind classifies a run of top-level items of a cell. The interpreter
 // evaluates declarations and statements in separate calls, so a cell is cut
 // into runs of one kind, evaluated in order.
-type chunkKind int
+type ChunkKind int
 
 const (
-	kindImport chunkKind = iota
-	kindDecl             // type, func, const
-	kindVar              // var declarations
-	kindStmt             // statements, including short variable declarations
+	KindImport ChunkKind = iota // import declarations
+	KindDecl                    // type, func, const
+	KindVar                     // var declarations
+	KindStmt                    // statements, including short variable declarations
 )
 
-func (k chunkKind) String() string {
+// String names the kind: import, decl, var or stmt.
+func (k ChunkKind) String() string {
 	return [...]string{"import", "decl", "var", "stmt"}[k]
 }
 
 // item is one top-level declaration or statement of a cell.
 type item struct {
-	kind       chunkKind
+	kind       ChunkKind
 	start, end int // byte offsets in the cell source
 }
 
-// chunk is a run of items of the same kind, ready for the interpreter: Src is
-// padded with newlines and spaces so that positions the interpreter reports
-// are positions in the cell.
-type chunk struct {
-	kind  chunkKind
-	Src   string
-	start int // byte offset of the first item in the cell
-	last  item
+// Chunk is a run of top-level items of the same kind: the bytes
+// [Start, End) of the cell.
+type Chunk struct {
+	Kind       ChunkKind
+	Start, End int // byte offsets in the cell source
 }
 
-// splitCell cuts a cell into chunks of imports, declarations, var
+// Text returns the source of c in the cell code.
+func (c Chunk) Text(code string) string { return code[c.Start:c.End] }
+
+// Split cuts a cell into chunks of imports, declarations, var
 // declarations and statements, in source order. It uses only the scanner,
 // so it works on cells that do not parse; the interpreter reports the
 // errors.
-func splitCell(src string) []chunk {
+func Split(src string) []Chunk {
 	items := scanItems(src)
-	var chunks []chunk
+	var chunks []Chunk
 	for _, it := range items {
 		// Each var declaration stays its own chunk so that replay can keep
 		// or drop it on its own.
-		if n := len(chunks); n > 0 && chunks[n-1].kind == it.kind && it.kind != kindVar {
-			chunks[n-1].last = it
+		if n := len(chunks); n > 0 && chunks[n-1].Kind == it.kind && it.kind != KindVar {
+			chunks[n-1].End = it.end
 			continue
 		}
-		chunks = append(chunks, chunk{kind: it.kind, start: it.start, last: it})
-	}
-	for i := range chunks {
-		c := &chunks[i]
-		c.Src = pad(src, c.start) + src[c.start:c.last.end]
+		chunks = append(chunks, Chunk{Kind: it.kind, Start: it.start, End: it.end})
 	}
 	return chunks
 }
 
-// pad returns the newlines and spaces that put the text at offset off of
+// Pad returns the newlines and spaces that put the text at offset off of
 // src at the same line and column when evaluated alone.
-func pad(src string, off int) string {
+func Pad(src string, off int) string {
 	line := strings.Count(src[:off], "\n")
 	col := off - (strings.LastIndexByte(src[:off], '\n') + 1)
 	return strings.Repeat("\n", line) + strings.Repeat(" ", col)
 }
 
-// tok is a token of a cell, with its byte offset.
-type tok = gotok.Token
-
-// scanTokens returns the tokens of src, with automatic semicolons and
-// without comments; scanning errors are ignored.
-func scanTokens(src string) []tok { return gotok.Scan(src) }
-
 // scanItems finds the top-level items of src.
 func scanItems(src string) []item {
-	toks := scanTokens(src)
+	toks := Scan(src)
 	var items []item
 	depth := 0
 	start := -1
@@ -115,7 +103,7 @@ func scanItems(src string) []item {
 	return items
 }
 
-func tokLen(t tok) int {
+func tokLen(t Token) int {
 	if t.Lit != "" {
 		return len(t.Lit)
 	}
@@ -123,17 +111,17 @@ func tokLen(t tok) int {
 }
 
 // classify tells a declaration from a statement by its first tokens.
-func classify(ts []tok) chunkKind {
+func classify(ts []Token) ChunkKind {
 	switch ts[0].Tok {
 	case token.IMPORT:
-		return kindImport
+		return KindImport
 	case token.TYPE, token.CONST:
-		return kindDecl
+		return KindDecl
 	case token.VAR:
-		return kindVar
+		return KindVar
 	case token.FUNC:
 		if len(ts) > 1 && ts[1].Tok == token.IDENT {
-			return kindDecl // func Name(
+			return KindDecl // func Name(
 		}
 		if len(ts) > 1 && ts[1].Tok == token.LPAREN {
 			// A method has a receiver, then a name, then "(" or "[".
@@ -148,20 +136,20 @@ func classify(ts []tok) chunkKind {
 				if depth == 0 {
 					if j+2 < len(ts) && ts[j+1].Tok == token.IDENT &&
 						(ts[j+2].Tok == token.LPAREN || ts[j+2].Tok == token.LBRACK) {
-						return kindDecl
+						return KindDecl
 					}
 					break
 				}
 			}
 		}
 	}
-	return kindStmt
+	return KindStmt
 }
 
-// finalStmt parses a statement chunk and returns the expression of its
+// FinalStmt parses a statement chunk and returns the expression of its
 // last statement, when that is an expression statement, with the
 // expression's byte range in stmts.
-func finalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
+func FinalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
 	const prefix = "package p;func _(){\n"
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
@@ -181,10 +169,10 @@ func finalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
 	return es.X, lo, hi, lo >= 0 && hi <= len(stmts)
 }
 
-// shown reports whether the user wants to see the value of a final
+// Shown reports whether the user wants to see the value of a final
 // expression: not a call to a printing or writing function (those return
 // byte counts that no one asked for) or to a builtin without a result.
-func shown(x ast.Expr) bool {
+func Shown(x ast.Expr) bool {
 	call, ok := ast.Unparen(x).(*ast.CallExpr)
 	if !ok {
 		return true
@@ -208,9 +196,9 @@ func shown(x ast.Expr) bool {
 	return true
 }
 
-// declNames returns the names a declaration chunk defines, for replay
+// DeclNames returns the names a declaration chunk defines, for replay
 // messages and for inspection.
-func declNames(src string) []string {
+func DeclNames(src string) []string {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil
@@ -254,10 +242,10 @@ func recvType(e ast.Expr) string {
 	return "?"
 }
 
-// replayableVar reports whether a var declaration can be evaluated again
+// ReplayableVar reports whether a var declaration can be evaluated again
 // after a restart without repeating side effects: its initial values call
 // nothing but the allocation builtins and conversions of literals.
-func replayableVar(src string) bool {
+func ReplayableVar(src string) bool {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
 	if err != nil {
 		return false
@@ -280,9 +268,9 @@ func replayableVar(src string) bool {
 	return ok
 }
 
-// stmtVars returns the names that top-level short variable declarations of
+// StmtVars returns the names that top-level short variable declarations of
 // a statement chunk define.
-func stmtVars(stmts string) []string {
+func StmtVars(stmts string) []string {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
 	if err != nil {
 		return nil
@@ -300,15 +288,15 @@ func stmtVars(stmts string) []string {
 	return names
 }
 
-// magic is one %-command on the first lines of a cell.
-type magic struct {
-	name string
-	args string
-	line int
+// Magic is one %-command on the first lines of a cell.
+type Magic struct {
+	Name string // without the %
+	Args string // the rest of the line, trimmed
+	Line int    // 1-based line in the cell
 }
 
-// magicHelp documents the magics shared by every front end.
-const magicHelp = `Magics (on the first lines of a cell):
+// MagicHelp documents the magics shared by every front end.
+const MagicHelp = `Magics (on the first lines of a cell):
   %help              this text
   %time              report the wall and CPU time of the rest of the cell
   %gomaxprocs N      set runtime.GOMAXPROCS to N (N >= 1) for this session
@@ -322,11 +310,11 @@ const magicHelp = `Magics (on the first lines of a cell):
 
 var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true}
 
-// parseMagics takes the %-lines off the top of a cell. The returned code has
+// ParseMagics takes the %-lines off the top of a cell. The returned code has
 // those lines blanked, so line numbers are unchanged.
-func parseMagics(src string) ([]magic, string, error) {
+func ParseMagics(src string) ([]Magic, string, error) {
 	lines := strings.Split(src, "\n")
-	var ms []magic
+	var ms []Magic
 	for _, i := range magicLines(lines) {
 		t := strings.TrimSpace(lines[i])
 		name, args, _ := strings.Cut(t[1:], " ")
@@ -337,7 +325,7 @@ func parseMagics(src string) ([]magic, string, error) {
 		if err := checkMagic(name, args); err != nil {
 			return nil, "", fmt.Errorf("line %d: %%%s: %w", i+1, name, err)
 		}
-		ms = append(ms, magic{name: name, args: args, line: i + 1})
+		ms = append(ms, Magic{Name: name, Args: args, Line: i + 1})
 		lines[i] = ""
 	}
 	return ms, strings.Join(lines, "\n"), nil
@@ -397,23 +385,23 @@ func checkMagic(name, args string) error {
 	return nil
 }
 
-// importSpec is one imported package of an import chunk.
-type importSpec struct {
-	key  string // name and path, to recognise a repeated import
-	text string // the spec as written: [name] "path"
-	off  int    // byte offset in the cell
+// ImportSpec is one imported package of an import chunk.
+type ImportSpec struct {
+	Key  string // name and path, to recognise a repeated import
+	Text string // the spec as written: [name] "path"
+	Off  int    // byte offset in the cell
 }
 
-// importSpecs lists the packages an import chunk imports.
-func importSpecs(code string, c chunk) []importSpec {
-	src := code[c.start:c.last.end]
+// ImportSpecs lists the packages an import chunk imports.
+func ImportSpecs(code string, c Chunk) []ImportSpec {
+	src := c.Text(code)
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.ImportsOnly)
 	if err != nil {
 		return nil
 	}
 	base := len("package p;")
-	var specs []importSpec
+	var specs []ImportSpec
 	for _, s := range f.Imports {
 		path, _ := strconv.Unquote(s.Path.Value)
 		name := ""
@@ -422,7 +410,7 @@ func importSpecs(code string, c chunk) []importSpec {
 		}
 		lo := fset.Position(s.Pos()).Offset - base
 		hi := fset.Position(s.End()).Offset - base
-		specs = append(specs, importSpec{key: name + " " + path, text: src[lo:hi], off: c.start + lo})
+		specs = append(specs, ImportSpec{Key: name + " " + path, Text: src[lo:hi], Off: c.Start + lo})
 	}
 	return specs
 }

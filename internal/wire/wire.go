@@ -1,4 +1,12 @@
-package engine
+// Package wire is the protocol between the supervisor (engine) and the
+// worker process (engine/worker): the operations, the one message type
+// they share, the length-prefixed JSON framing, the order markers, and the
+// types that cross the process boundary (Error, Frame, Decl).
+//
+// It owns the shape of what the two processes say to each other, nothing
+// of what they do with it. It must never import the interpreter (yaegi),
+// the engine or the worker.
+package wire
 
 import (
 	"bufio"
@@ -11,15 +19,15 @@ import (
 	"github.com/lanes-dev/lanes/display"
 )
 
-// maxFrame bounds one protocol frame, so a corrupted length cannot make the
+// MaxFrame bounds one protocol frame, so a corrupted length cannot make the
 // reader allocate without limit.
-const maxFrame = 256 << 20
+const MaxFrame = 256 << 20
 
-// message is one frame of the supervisor–worker protocol. It is a single
+// Message is one frame of the supervisor–worker protocol. It is a single
 // flat struct, tagged by Op, because the protocol is small and private to
-// this package; unused fields are omitted from the JSON.
-type message struct {
-	Op string `json:"op"`
+// the two processes; unused fields are omitted from the JSON.
+type Message struct {
+	Op Op `json:"op"`
 	// ID pairs a request with its reply.
 	ID uint64 `json:"id,omitempty"`
 	// Seq orders a worker message after the stdout/stderr bytes written
@@ -71,18 +79,21 @@ type Decl struct {
 	Names []string `json:"names,omitempty"`
 }
 
-// conn reads and writes length-prefixed JSON frames.
-type conn struct {
+// Conn reads and writes length-prefixed JSON frames.
+type Conn struct {
 	r  *bufio.Reader
 	mu sync.Mutex // serialises writers
 	w  io.Writer
 }
 
-func newConn(r io.Reader, w io.Writer) *conn {
-	return &conn{r: bufio.NewReaderSize(r, 64<<10), w: w}
+// NewConn returns a connection that reads frames from r and writes them
+// to w.
+func NewConn(r io.Reader, w io.Writer) *Conn {
+	return &Conn{r: bufio.NewReaderSize(r, 64<<10), w: w}
 }
 
-func (c *conn) send(m *message) error {
+// Send writes one frame; it is safe for concurrent use.
+func (c *Conn) Send(m *Message) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", m.Op, err)
@@ -98,20 +109,21 @@ func (c *conn) send(m *message) error {
 	return nil
 }
 
-func (c *conn) recv() (*message, error) {
+// Recv reads one frame. It is not safe for concurrent use.
+func (c *Conn) Recv() (*Message, error) {
 	var hdr [4]byte
 	if _, err := io.ReadFull(c.r, hdr[:]); err != nil {
 		return nil, err
 	}
 	n := binary.BigEndian.Uint32(hdr[:])
-	if n > maxFrame {
+	if n > MaxFrame {
 		return nil, fmt.Errorf("frame of %d bytes exceeds limit", n)
 	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(c.r, b); err != nil {
 		return nil, fmt.Errorf("read frame: %w", err)
 	}
-	m := new(message)
+	m := new(Message)
 	if err := json.Unmarshal(b, m); err != nil {
 		return nil, fmt.Errorf("decode frame: %w", err)
 	}

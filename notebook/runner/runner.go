@@ -1,16 +1,15 @@
-package notebook
+package runner
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine"
+	"github.com/lanes-dev/lanes/notebook"
 )
 
 // Executor runs cells; *engine.Engine is one.
@@ -45,7 +44,7 @@ type Progress struct {
 	// Elapsed is how long the cell ran.
 	Elapsed time.Duration
 	// Err is the cell's error output, nil when it succeeded.
-	Err *Output
+	Err *notebook.Output
 	// TimedOut is set when the cell exceeded RunOptions.Timeout.
 	TimedOut bool
 	// Restarted is set when the engine had to start a fresh worker.
@@ -58,7 +57,7 @@ type CellError struct {
 	// execution count.
 	Index, Count int
 	// Output is the cell's error output.
-	Output *Output
+	Output *notebook.Output
 	// TimedOut is set when the cell exceeded its time limit.
 	TimedOut bool
 }
@@ -81,41 +80,17 @@ type Stats struct {
 // input): a notebook run has no one to type.
 var ErrNoInput = errors.New("notebook: no standard input when running a notebook")
 
-// Runnable reports whether Run executes the cell: a code cell with a
-// non-blank source and without the "skip-execution" tag, as nbclient
-// decides.
-func (c *Cell) Runnable() bool {
-	return c.Type == Code && strings.TrimSpace(c.Source) != "" && !c.HasTag("skip-execution")
-}
-
-// HasTag reports whether the cell's metadata.tags contain tag.
-func (c *Cell) HasTag(tag string) bool {
-	var m struct {
-		Tags []string `json:"tags"`
-	}
-	json.Unmarshal(c.Metadata, &m)
-	for _, t := range m.Tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
-}
-
 // Run executes the notebook's code cells in order through x, replacing
 // their outputs and execution counts as Jupyter's nbclient does (see the
 // package documentation). It returns a *CellError for the first failing
 // cell unless opts.AllowErrors is set; the cells after it are left with no
 // outputs. Cancelling ctx interrupts the running cell and stops the run
 // with ctx's error.
-func Run(ctx context.Context, nb *Notebook, x Executor, opts RunOptions) (st Stats, err error) {
+func Run(ctx context.Context, nb *notebook.Notebook, x Executor, opts RunOptions) (st Stats, err error) {
 	if opts.LanguageInfo != nil {
-		var meta json.RawMessage
-		meta, err = setKey(nb.Metadata, "language_info", opts.LanguageInfo)
-		if err != nil {
-			return st, fmt.Errorf("notebook metadata: %w", err)
+		if err = nb.SetMetadata("language_info", opts.LanguageInfo); err != nil {
+			return st, err
 		}
-		nb.Metadata = meta
 	}
 	total := 0
 	for _, c := range nb.Cells {
@@ -155,26 +130,10 @@ func Run(ctx context.Context, nb *Notebook, x Executor, opts RunOptions) (st Sta
 	return st, stop
 }
 
-// setKey sets key in a raw JSON object, keeping the other members' bytes.
-func setKey(obj json.RawMessage, key string, v any) (json.RawMessage, error) {
-	if obj == nil {
-		obj = json.RawMessage("{}")
-	}
-	ms, ok, err := decodeObject(obj)
-	if err != nil || !ok {
-		return nil, errors.New("not a JSON object")
-	}
-	val, err := encode(v)
-	if err != nil {
-		return nil, err
-	}
-	return appendObject(nil, set(ms, key, val)), nil
-}
-
 // runner holds what outlives a cell: the display ids of outputs, which a
 // later update_display_data in any cell replaces, as in nbclient.
 type runner struct {
-	nb   *Notebook
+	nb   *notebook.Notebook
 	exec Executor
 	mu   sync.Mutex
 	ids  map[string]map[int][]int // display id → cell index → output indices
@@ -209,7 +168,7 @@ func (r *runner) runCell(ctx context.Context, index, count int, timeout time.Dur
 		if res.Err != nil {
 			tb = append(tb, res.Err.Traceback...)
 		}
-		p.Err = &Output{Type: Error, EName: "CellTimeoutError",
+		p.Err = &notebook.Output{Type: notebook.Error, EName: "CellTimeoutError",
 			EValue: fmt.Sprintf("cell %d did not finish within %v and was interrupted", count, timeout), Traceback: tb}
 		p.TimedOut = true
 	case res.Err != nil:
@@ -217,9 +176,9 @@ func (r *runner) runCell(ctx context.Context, index, count int, timeout time.Dur
 		if len(tb) == 0 {
 			tb = []string{res.Err.Name + ": " + res.Err.Message}
 		}
-		p.Err = &Output{Type: Error, EName: res.Err.Name, EValue: res.Err.Message, Traceback: tb}
+		p.Err = &notebook.Output{Type: notebook.Error, EName: res.Err.Name, EValue: res.Err.Message, Traceback: tb}
 	case res.Value != nil:
-		sink.append(&Output{Type: ExecuteResult, Data: res.Value.Data,
+		sink.append(&notebook.Output{Type: notebook.ExecuteResult, Data: res.Value.Data,
 			Metadata: res.Value.Metadata, ExecutionCount: &n}, "")
 	}
 	if p.Err != nil {
@@ -239,7 +198,7 @@ func (r *runner) forgetCell(index int) {
 // cellSink turns the engine's output events into the cell's outputs.
 type cellSink struct {
 	r            *runner
-	cell         *Cell
+	cell         *notebook.Cell
 	index        int
 	clearPending bool // clear_output(wait=True) seen, no output since
 	done         bool
@@ -249,7 +208,7 @@ var _ engine.Sink = (*cellSink)(nil)
 
 // append adds an output (under r.mu), first doing a pending clear, and
 // records its display id.
-func (s *cellSink) append(o *Output, displayID string) {
+func (s *cellSink) append(o *notebook.Output, displayID string) {
 	if s.clearPending {
 		s.cell.Outputs = nil
 		s.r.forgetCell(s.index)
@@ -275,12 +234,12 @@ func (s *cellSink) Stream(name, text string) {
 		return
 	}
 	if !s.clearPending && len(s.cell.Outputs) > 0 {
-		if last := s.cell.Outputs[len(s.cell.Outputs)-1]; last.Type == Stream && last.Name == name {
+		if last := s.cell.Outputs[len(s.cell.Outputs)-1]; last.Type == notebook.Stream && last.Name == name {
 			last.Text += text
 			return
 		}
 	}
-	s.append(&Output{Type: Stream, Name: name, Text: text}, "")
+	s.append(&notebook.Output{Type: notebook.Stream, Name: name, Text: text}, "")
 }
 
 // Display appends display_data; with an id, it also replaces the data of
@@ -304,7 +263,7 @@ func (s *cellSink) Display(b display.Bundle, id string, update bool) {
 	if update {
 		return
 	}
-	s.append(&Output{Type: DisplayData, Data: b.Data, Metadata: b.Metadata}, id)
+	s.append(&notebook.Output{Type: notebook.DisplayData, Data: b.Data, Metadata: b.Metadata}, id)
 }
 
 // ClearOutput clears the cell's outputs now, or with wait at the next

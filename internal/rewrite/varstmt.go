@@ -1,13 +1,15 @@
-package engine
+package rewrite
 
 import (
 	"go/ast"
 	"go/printer"
 	"go/token"
 	"strings"
+
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
-// varStatements rewrites a var declaration chunk as statements, for the
+// VarStatements rewrites a var declaration chunk as statements, for the
 // interpreter's "variable definition loop": it refuses a var declaration
 // whose initializer names a variable of an earlier evaluation ("var total
 // = len(results)" after "results := ..." in another cell), while the same
@@ -17,9 +19,9 @@ import (
 // T" without values. It returns nil when the chunk does not parse. (The
 // statements are what the cell does at its top level, where variables are
 // the session's either way.)
-func varStatements(cell int, code string, c chunk) []string {
+func VarStatements(cell int, code string, c source.Chunk) []string {
 	fset := token.NewFileSet()
-	f, err := parseChunk(fset, cell, code, c, nil)
+	f, err := source.ParseChunk(fset, cell, code, c, nil)
 	if err != nil {
 		return nil
 	}
@@ -42,7 +44,7 @@ func varStatements(cell int, code string, c chunk) []string {
 			}
 			lhs := strings.Join(names, ", ")
 			pos := fset.Position(vs.Pos())
-			at := lineDirective(cell, code, offsetOf(code, pos.Line, pos.Column))
+			at := source.LineDirective(cell, code, source.OffsetOf(code, pos.Line, pos.Column))
 			var vals []string
 			for _, v := range vs.Values {
 				vals = append(vals, text(v))
@@ -64,18 +66,4 @@ func varStatements(cell int, code string, c chunk) []string {
 		}
 	}
 	return parts
-}
-
-// offsetOf converts a line and column of code (both from 1) to a byte
-// offset.
-func offsetOf(code string, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(code[off:], '\n')
-		if i < 0 {
-			return len(code)
-		}
-		off += i + 1
-	}
-	return min(off+col-1, len(code))
 }

@@ -1,4 +1,4 @@
-package engine
+package cellrt
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,18 +23,19 @@ import (
 	"github.com/lanes-dev/lanes/internal/cellstop"
 )
 
-// gor is a goroutine started by a go statement of a cell (or by a Go
-// function such as sync.WaitGroup.Go given a function literal).
-type gor struct {
+// Goroutine is a goroutine started by a go statement of a cell (or by a
+// Go function such as sync.WaitGroup.Go given a function literal).
+type Goroutine struct {
 	token int64  // from goStart, at the go statement
-	id    uint64 // the goroutine's id, once it runs (0 before)
-	cell  int
-	line  int
-	name  string
+	ID    uint64 // the goroutine's id, once it runs (0 before)
+	Cell  int    // the cell of the go statement
+	Line  int    // its line in the cell
+	Name  string // the function's name, or "func literal"
 }
 
-func (g *gor) String() string {
-	return fmt.Sprintf("%s (cell %d, line %d)", g.name, g.cell, g.line)
+// String names the goroutine for a person: "worker (cell 2, line 3)".
+func (g *Goroutine) String() string {
+	return fmt.Sprintf("%s (cell %d, line %d)", g.Name, g.Cell, g.Line)
 }
 
 // registry tracks the goroutines of cells, the frames the interpreter
@@ -42,9 +44,9 @@ func (g *gor) String() string {
 type registry struct {
 	mu     sync.Mutex
 	next   int64
-	live   map[int64]*gor      // by token
-	byID   map[uint64]*gor     // by goroutine id, once running
-	frames map[uint64][]string // goroutine → interpreted frames of its panic
+	live   map[int64]*Goroutine  // by token
+	byID   map[uint64]*Goroutine // by goroutine id, once running
+	frames map[uint64][]string   // goroutine → interpreted frames of its panic
 	// background counts live goroutines whose cell has ended; while it is
 	// zero, printing needs no goroutine lookup.
 	background atomic.Int64
@@ -57,12 +59,12 @@ type registry struct {
 	tickers     atomic.Int64 // tickers made (a ticker may fire at any time)
 }
 
-var reg = &registry{live: map[int64]*gor{}, byID: map[uint64]*gor{}, frames: map[uint64][]string{}, at: map[uint64]string{}}
+var reg = &registry{live: map[int64]*Goroutine{}, byID: map[uint64]*Goroutine{}, frames: map[uint64][]string{}, at: map[uint64]string{}}
 
 // panicAt records where a cell calls panic and returns the value.
 func panicAt(v any, cell, line int) any {
 	pos := fmt.Sprintf("cell %d, line %d", cell, line)
-	id := goid()
+	id := GoID()
 	reg.mu.Lock()
 	reg.at[id] = pos
 	reg.lastAt = pos
@@ -70,9 +72,9 @@ func panicAt(v any, cell, line int) any {
 	return v
 }
 
-// withPanicLine puts the line of an explicit panic into the innermost
+// WithPanicLine puts the line of an explicit panic into the innermost
 // interpreted frame.
-func withPanicLine(frames []string, at string) []string {
+func WithPanicLine(frames []string, at string) []string {
 	if at == "" {
 		return frames
 	}
@@ -83,8 +85,8 @@ func withPanicLine(frames []string, at string) []string {
 	return append([]string{name + "\n\t" + at}, frames[1:]...)
 }
 
-// goid returns the id of the calling goroutine.
-func goid() uint64 {
+// GoID returns the id of the calling Stack.
+func GoID() uint64 {
 	var buf [64]byte
 	b := buf[:runtime.Stack(buf[:], false)]
 	b = bytes.TrimPrefix(b, []byte("goroutine "))
@@ -102,7 +104,7 @@ func goStart(cell, line int, name string) int64 {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	reg.next++
-	g := &gor{token: reg.next, cell: cell, line: line, name: name}
+	g := &Goroutine{token: reg.next, Cell: cell, Line: line, Name: name}
 	reg.live[g.token] = g
 	if cell != reg.running {
 		reg.background.Add(1)
@@ -112,34 +114,34 @@ func goStart(cell, line int, name string) int64 {
 
 // goEnter binds a registered goroutine to its id.
 func goEnter(token int64) {
-	id := goid()
+	id := GoID()
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	if g := reg.live[token]; g != nil {
-		g.id = id
+		g.ID = id
 		reg.byID[id] = g
 	}
 }
 
-// goRun registers the calling goroutine when it starts (a function
+// goRun registers the calling Stack when it starts (a function
 // literal that a Go function such as time.AfterFunc runs).
 func goRun(cell, line int, name string) { goEnter(goStart(cell, line, name)) }
 
-// goExit unregisters the calling goroutine; r is what it recovered from
+// goExit unregisters the calling Stack; r is what it recovered from
 // a panic, reported to the cell.
 func goExit(r any) {
 	r = unwrapPanic(r)
-	id := goid()
+	id := GoID()
 	reg.mu.Lock()
 	g := reg.byID[id]
 	delete(reg.byID, id)
 	if g != nil {
 		delete(reg.live, g.token)
 	}
-	if g != nil && g.cell != reg.running {
+	if g != nil && g.Cell != reg.running {
 		reg.background.Add(-1)
 	}
-	frames := withPanicLine(reg.frames[id], reg.at[id])
+	frames := WithPanicLine(reg.frames[id], reg.at[id])
 	delete(reg.frames, id)
 	delete(reg.at, id)
 	reg.mu.Unlock()
@@ -147,10 +149,10 @@ func goExit(r any) {
 		return
 	}
 	if g == nil {
-		g = &gor{id: id, name: "goroutine"}
+		g = &Goroutine{ID: id, Name: "goroutine"}
 	}
-	if theWorker != nil {
-		theWorker.goroutinePanic(g, r, frames)
+	if h := panicHandler.Load(); h != nil {
+		(*h)(g, r, frames)
 	}
 }
 
@@ -173,12 +175,12 @@ func (rg *registry) cellEnded() {
 
 // of returns the live goroutines, oldest first; with cell > 0 only those
 // that cell started.
-func (rg *registry) of(cell int) []*gor {
+func (rg *registry) of(cell int) []*Goroutine {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
-	var gs []*gor
+	var gs []*Goroutine
 	for _, g := range rg.live {
-		if cell == 0 || g.cell == cell {
+		if cell == 0 || g.Cell == cell {
 			gs = append(gs, g)
 		}
 	}
@@ -188,11 +190,11 @@ func (rg *registry) of(cell int) []*gor {
 
 // backgroundOf returns the registered goroutine the caller is, when it
 // belongs to a cell that has ended.
-func (rg *registry) backgroundOf(id uint64) *gor {
+func (rg *registry) backgroundOf(id uint64) *Goroutine {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
 	g := rg.byID[id]
-	if g == nil || g.cell == rg.running {
+	if g == nil || g.Cell == rg.running {
 		return nil
 	}
 	return g
@@ -230,8 +232,8 @@ func (rg *registry) timersPending() bool {
 	return rg.tickers.Load() > 0 || time.Now().UnixNano() <= rg.timersUntil.Load()+int64(50*time.Millisecond)
 }
 
-// rtSymbols is the helper package rewritten cells import as rtName.
-func rtSymbols() map[string]reflect.Value {
+// Symbols is the helper package rewritten cells import as rtName.
+func Symbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"GoStart":   reflect.ValueOf(goStart),
 		"GoEnter":   reflect.ValueOf(goEnter),
@@ -249,7 +251,7 @@ func rtSymbols() map[string]reflect.Value {
 // The final value of the running cell, handed over by the rewritten final
 // expression (_lanesrt.Result(expr)). Calling a compiled function lets the
 // interpreter wrap values of cell-defined types into the display
-// interfaces (see resultMapTypes), so that their MIME, HTML, ... methods
+// interfaces (see MapTypes), so that their MIME, HTML, ... methods
 // are seen.
 var (
 	resultMu  sync.Mutex
@@ -271,9 +273,9 @@ func setResult(vs ...any) {
 	}
 }
 
-// takeResult returns the value handed over by setResult, if any, and
+// TakeResult returns the value handed over by setResult, if any, and
 // forgets it.
-func takeResult() (any, bool) {
+func TakeResult() (any, bool) {
 	resultMu.Lock()
 	defer resultMu.Unlock()
 	v, ok := resultVal, resultSet
@@ -289,10 +291,10 @@ func (t tuple) String() string {
 	return strings.TrimSuffix(fmt.Sprintln([]any(t)...), "\n")
 }
 
-// resultMapTypes registers, for setResult and the display functions cells
+// MapTypes registers, for setResult and the display functions cells
 // can call, the interfaces values are wrapped into when their cell-defined
 // type has the methods.
-func resultMapTypes() map[reflect.Value][]reflect.Type {
+func MapTypes() map[reflect.Value][]reflect.Type {
 	ifaces := DisplayInterfaces()
 	m := map[reflect.Value][]reflect.Type{}
 	for _, f := range []any{setResult, display.Show, display.ShowID, display.Update, display.Render, display.Rich} {
@@ -469,8 +471,8 @@ func goRuntimeError(r any) (string, bool) {
 	return "", false
 }
 
-// panicText is the headline Go prints for a panic value.
-func panicText(v any) string {
+// PanicText is the headline Go prints for a panic value.
+func PanicText(v any) string {
 	v = unwrapPanic(v)
 	if msg, ok := goRuntimeError(v); ok {
 		return "runtime error: " + msg
@@ -488,19 +490,19 @@ func panicText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// writeLabelled writes text for the calling goroutine: a goroutine of a
+// writeLabelled writes text for the calling Stack: a goroutine of a
 // cell that has ended gets each line labelled with its cell and name.
 func writeLabelled(w io.Writer, text string) (int, error) {
 	if reg.background.Load() > 0 {
-		if g := reg.backgroundOf(goid()); g != nil {
+		if g := reg.backgroundOf(GoID()); g != nil {
 			return io.WriteString(w, labelLines(g, text))
 		}
 	}
 	return io.WriteString(w, text)
 }
 
-func labelLines(g *gor, text string) string {
-	label := fmt.Sprintf("[cell %d %s] ", g.cell, g.name)
+func labelLines(g *Goroutine, text string) string {
+	label := fmt.Sprintf("[cell %d %s] ", g.Cell, g.Name)
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(text, "\n") {
 		if l != "" {
@@ -510,17 +512,17 @@ func labelLines(g *gor, text string) string {
 	return b.String()
 }
 
-// goroutine is one goroutine of a stack dump.
-type goroutine struct {
-	id     uint64
-	state  string // "chan receive", "select", "sleep", ...
-	frames []string
+// Stack is one goroutine of a stack dump.
+type Stack struct {
+	ID     uint64
+	State  string   // "chan receive", "select", "sleep", ...
+	Frames []string // the function line of each frame, innermost first
 }
 
 var goHeader = regexp.MustCompile(`^goroutine (\d+) (?:gp=\S+ m=\S+ (?:mp=\S+ )?)?\[([^\]]*)\]:`)
 
-// stacks parses runtime.Stack(all).
-func stacks() []goroutine {
+// Stacks parses runtime.Stack(all).
+func Stacks() []Stack {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -530,7 +532,7 @@ func stacks() []goroutine {
 		}
 		buf = make([]byte, 2*len(buf))
 	}
-	var gs []goroutine
+	var gs []Stack
 	for _, block := range bytes.Split(buf, []byte("\n\n")) {
 		lines := strings.Split(string(block), "\n")
 		m := goHeader.FindStringSubmatch(lines[0])
@@ -546,16 +548,10 @@ func stacks() []goroutine {
 		for i := 1; i < len(lines); i += 2 {
 			frames = append(frames, lines[i])
 		}
-		gs = append(gs, goroutine{id: id, state: goState(state, frames), frames: frames})
+		gs = append(gs, Stack{ID: id, State: goState(state, frames), Frames: frames})
 	}
 	return gs
 }
-
-const interpPkg = "github.com/traefik/yaegi/interp."
-
-// sleepFrame is how cellstop.Sleep, the cells' time.Sleep and the
-// runtime's, appears in a goroutine's stack.
-const sleepFrame = "github.com/lanes-dev/lanes/internal/cellstop.Sleep("
 
 // goState names what a goroutine waits for as Go would: the interpreter
 // makes channel operations selects (so that they can be cancelled), and
@@ -589,10 +585,10 @@ func goState(state string, frames []string) string {
 
 // interpreted reports whether a goroutine runs cell code, and is not one
 // of the worker's own.
-func (g goroutine) interpreted() bool {
+func (g Stack) interpreted() bool {
 	has := false
-	for _, f := range g.frames {
-		if strings.Contains(f, "lanes/engine.(*worker)") || strings.Contains(f, "lanes/engine.(*inputReader)") || strings.Contains(f, "lanes/engine.(*registry)") {
+	for _, f := range g.Frames {
+		if ownFrame(f) {
 			return false
 		}
 		if strings.HasPrefix(f, interpPkg) {
@@ -606,14 +602,14 @@ func (g goroutine) interpreted() bool {
 // another goroutine of the program can release: a channel, a select, a
 // lock, a wait group or a condition, reached from interpreted code (not
 // from a library waiting on the network or a process).
-func (g goroutine) blockedForGood() bool {
+func (g Stack) blockedForGood() bool {
 	switch {
-	case strings.HasPrefix(g.state, "chan "), strings.HasPrefix(g.state, "select"),
-		strings.HasPrefix(g.state, "sync."), g.state == "semacquire":
+	case strings.HasPrefix(g.State, "chan "), strings.HasPrefix(g.State, "select"),
+		strings.HasPrefix(g.State, "sync."), g.State == "semacquire":
 	default:
 		return false
 	}
-	for _, f := range g.frames {
+	for _, f := range g.Frames {
 		switch {
 		case strings.HasPrefix(f, "runtime."), strings.HasPrefix(f, "reflect."),
 			strings.HasPrefix(f, "sync."), strings.HasPrefix(f, "internal/"):
@@ -626,8 +622,8 @@ func (g goroutine) blockedForGood() bool {
 	return false
 }
 
-// waitWord says in words what a goroutine state waits for.
-func waitWord(state string) string {
+// WaitWord says in words what a goroutine state waits for.
+func WaitWord(state string) string {
 	switch {
 	case strings.HasPrefix(state, "chan receive"):
 		return "blocked on receive"
@@ -659,7 +655,7 @@ func busy() bool {
 	var n uint64
 	for _, x := range s {
 		if x.Value.Kind() != metrics.KindUint64 {
-			return false // metric unavailable: always look at the stacks
+			return false // metric unavailable: always look at the Stacks
 		}
 		n += x.Value.Uint64()
 	}
@@ -669,13 +665,14 @@ func busy() bool {
 // deadlock looks for a deadlock of the running cell: every goroutine
 // running cell code is blocked on channels, locks, wait groups or
 // select{}, the cell's own among them, and no timer a cell made is
-// pending. It returns Go's report, or nil.
-func deadlock(cell int) *Error {
+// pending. It returns Go's report (DeadlockMessage, then one line per
+// goroutine), or nil.
+func deadlock(cell int) []string {
 	if busy() || reg.timersPending() {
 		return nil
 	}
-	gs := stacks()
-	var blocked []goroutine
+	gs := Stacks()
+	var blocked []Stack
 	main := false
 	for _, g := range gs {
 		if !g.interpreted() {
@@ -685,8 +682,8 @@ func deadlock(cell int) *Error {
 			return nil
 		}
 		blocked = append(blocked, g)
-		for _, f := range g.frames {
-			if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+		for _, f := range g.Frames {
+			if IsEvalFrame(f) {
 				main = true
 			}
 		}
@@ -694,36 +691,39 @@ func deadlock(cell int) *Error {
 	if !main || len(blocked) == 0 {
 		return nil
 	}
-	tb := []string{"fatal error: all goroutines are asleep - deadlock!", ""}
+	tb := []string{"fatal error: " + DeadlockMessage, ""}
 	for _, g := range blocked {
-		tb = append(tb, fmt.Sprintf("goroutine %d [%s]:", g.id, g.state))
-		tb = append(tb, "\t"+describeGoroutine(g, cell)+" — "+waitWord(g.state))
+		tb = append(tb, fmt.Sprintf("goroutine %d [%s]:", g.ID, g.State))
+		tb = append(tb, "\t"+describeGoroutine(g, cell)+" — "+WaitWord(g.State))
 	}
-	return &Error{Name: "fatal error", Message: "all goroutines are asleep - deadlock!", Traceback: tb}
+	return tb
 }
 
 // describeGoroutine names a goroutine of a stack dump for a person.
-func describeGoroutine(g goroutine, cell int) string {
+func describeGoroutine(g Stack, cell int) string {
 	reg.mu.Lock()
-	r := reg.byID[g.id]
+	r := reg.byID[g.ID]
 	reg.mu.Unlock()
 	if r != nil {
 		return r.String()
 	}
-	for _, f := range g.frames {
-		if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+	for _, f := range g.Frames {
+		if IsEvalFrame(f) {
 			return fmt.Sprintf("the code of cell %d", cell)
 		}
 	}
 	return "a goroutine started by a library"
 }
 
-// watchDeadlock checks the running cell for a deadlock until ctx ends;
-// found is called once with the report.
-func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
+// DeadlockMessage is Go's own words for a deadlock.
+const DeadlockMessage = "all goroutines are asleep - deadlock!"
+
+// WatchDeadlock checks the running cell for a deadlock until ctx ends;
+// found is called once with the report (see deadlock).
+func WatchDeadlock(ctx context.Context, cell int, found func(traceback []string)) {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
-	var prev *Error
+	var prev []string
 	for {
 		select {
 		case <-ctx.Done():
@@ -731,7 +731,7 @@ func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
 		case <-t.C:
 		}
 		d := deadlock(cell)
-		if d != nil && prev != nil && strings.Join(d.Traceback, "\n") == strings.Join(prev.Traceback, "\n") {
+		if d != nil && prev != nil && slices.Equal(d, prev) {
 			found(d)
 			return
 		}
@@ -739,10 +739,10 @@ func watchDeadlock(ctx context.Context, cell int, found func(*Error)) {
 	}
 }
 
-// timeSymbols wraps the functions that make timers so that the deadlock
+// TimeSymbols wraps the functions that make timers so that the deadlock
 // detector knows a timer may still wake a goroutine, and makes Sleep
 // return when the cell is stopped (cellstop.Sleep).
-func timeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+func TimeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))
 	for k, v := range orig {
 		m[k] = v
@@ -756,8 +756,8 @@ func timeSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	return m
 }
 
-// contextSymbols does the same for contexts with deadlines.
-func contextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+// ContextSymbols does the same for contexts with deadlines.
+func ContextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))
 	for k, v := range orig {
 		m[k] = v
@@ -781,13 +781,14 @@ func contextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	return m
 }
 
-// labelWriter is the interpreter's standard output (fmt.Print* and
+// LabelWriter is the interpreter's standard output (fmt.Print* and
 // friends write there): it labels the lines of goroutines whose cell has
 // ended.
-type labelWriter struct{ w io.Writer }
+type LabelWriter struct{ W io.Writer }
 
-func (l labelWriter) Write(p []byte) (int, error) {
-	if _, err := writeLabelled(l.w, string(p)); err != nil {
+// Write writes p, labelled when the caller is a goroutine of an ended cell.
+func (l LabelWriter) Write(p []byte) (int, error) {
+	if _, err := writeLabelled(l.W, string(p)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -795,13 +796,13 @@ func (l labelWriter) Write(p []byte) (int, error) {
 
 // forget drops a goroutine that is gone without unregistering (stopped by
 // an interrupt).
-func (rg *registry) forget(g *gor) {
+func (rg *registry) forget(g *Goroutine) {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
 	if _, ok := rg.live[g.token]; ok {
 		delete(rg.live, g.token)
-		delete(rg.byID, g.id)
-		if g.cell != rg.running {
+		delete(rg.byID, g.ID)
+		if g.Cell != rg.running {
 			rg.background.Add(-1)
 		}
 	}
@@ -814,21 +815,21 @@ func (rg *registry) registered(id uint64) bool {
 	return ok
 }
 
-// listGoroutines describes the live goroutines of cells, for %goroutines.
-func listGoroutines() string {
+// List describes the live goroutines of cells, for %goroutines.
+func List() string {
 	gs := reg.of(0)
 	if len(gs) == 0 {
 		return "No goroutine started by a cell is running.\n"
 	}
 	states := map[uint64]string{}
-	for _, g := range stacks() {
-		states[g.id] = g.state
+	for _, g := range Stacks() {
+		states[g.ID] = g.State
 	}
 	var b strings.Builder
 	n := 0
 	for _, g := range gs {
-		st, ok := states[g.id]
-		if g.id == 0 {
+		st, ok := states[g.ID]
+		if g.ID == 0 {
 			st, ok = "starting", true
 		}
 		if !ok {
@@ -836,7 +837,7 @@ func listGoroutines() string {
 			continue
 		}
 		n++
-		fmt.Fprintf(&b, "goroutine %d: %s, %s\n", g.id, g, waitWord(st))
+		fmt.Fprintf(&b, "goroutine %d: %s, %s\n", g.ID, g, WaitWord(st))
 	}
 	if n == 0 {
 		return "No goroutine started by a cell is running.\n"

@@ -1,4 +1,4 @@
-package engine
+package worker
 
 import (
 	"context"
@@ -23,43 +23,39 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine/displaysym"
+	"github.com/lanes-dev/lanes/internal/cellrt"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/rewrite"
+	"github.com/lanes-dev/lanes/internal/source"
+	"github.com/lanes-dev/lanes/internal/wire"
 )
 
-// Worker file descriptors, as the supervisor sets them up.
-const (
-	fdIn  = 3 // supervisor → worker frames
-	fdOut = 4 // worker → supervisor frames
-)
-
-// markerEnv names the environment variable that carries the stream marker.
-const markerEnv = "LANES_WORKER_MARKER"
-
-// RunWorker is the body of the hidden worker subcommand: it serves the
+// Run is the body of the hidden worker subcommand: it serves the
 // supervisor on file descriptors 3 and 4 until its input closes. symbols is
 // the table of compiled packages cells may import, in yaegi's format
 // ("import/path/name" → name → value); the caller chooses it so that this
 // package depends on neither the standard library tables nor the runtime.
-func RunWorker(symbols interp.Exports) error {
-	marker := os.Getenv(markerEnv)
+func Run(symbols interp.Exports) error {
+	marker := os.Getenv(wire.MarkerEnv)
 	if marker == "" {
 		return errors.New("lanes worker: not started by a supervisor (no marker)")
 	}
-	in := os.NewFile(fdIn, "lanes-in")
-	out := os.NewFile(fdOut, "lanes-out")
+	in := os.NewFile(wire.FdIn, "lanes-in")
+	out := os.NewFile(wire.FdOut, "lanes-out")
 	if in == nil || out == nil {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
-	w := &worker{c: newConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *message, 1)}
+	w := &worker{c: wire.NewConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *wire.Message, 1)}
 	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
-	theWorker = w
+	cellrt.OwnFrames(cellrt.Receiver((*worker).serve), cellrt.Receiver((*inputReader).Read))
+	cellrt.OnPanic(w.goroutinePanic)
 	w.reset()
 	display.SetPublisher(w)
 	return w.serve()
 }
 
 type worker struct {
-	c       *conn
+	c       *wire.Conn
 	marker  string
 	symbols interp.Exports
 	seq     atomic.Uint64
@@ -77,19 +73,15 @@ type worker struct {
 	defs    map[string]string // name → source of its latest definition
 	imports map[string]bool   // "name path" of every import so far
 	stdin   *inputReader
-	inputs  chan *message
+	inputs  chan *wire.Message
 	// prelude holds, per name, Go source that declares what the session
 	// defined, for type-checking later cells.
 	prelude map[string]string
-	fatal   *Error // what ended the running cell early: a goroutine's panic, a deadlock
+	fatal   *wire.Error // what ended the running cell early: a goroutine's panic, a deadlock
 	typeSrc map[string]typeDef
 	later   []string       // reports of panics in goroutines of cells that had ended
 	cells   map[int]string // the source of every cell run, to place panics (panicLines)
 }
-
-// theWorker is the worker of this process, for the helpers rewritten cells
-// call.
-var theWorker *worker
 
 // reset makes a fresh interpreter.
 func (w *worker) reset() {
@@ -125,15 +117,15 @@ func (w *worker) newInterp() *interp.Interpreter {
 		syms["os/os"] = cp
 	}
 	if t, ok := syms["time/time"]; ok {
-		syms["time/time"] = timeSymbols(t)
+		syms["time/time"] = cellrt.TimeSymbols(t)
 	}
 	if c, ok := syms["context/context"]; ok {
-		syms["context/context"] = contextSymbols(c)
+		syms["context/context"] = cellrt.ContextSymbols(c)
 	}
-	syms[rtPath+"/"+rtName] = rtSymbols()
+	syms[source.RuntimePath+"/"+source.RuntimeName] = cellrt.Symbols()
 	ip := interp.New(interp.Options{
 		Stdin:  w.stdin,
-		Stdout: labelWriter{os.Stdout},
+		Stdout: cellrt.LabelWriter{W: os.Stdout},
 		Stderr: &traceFilter{w: w},
 		// Cells are Go programs run by their author: os.Exit, the real
 		// environment and the file system behave as in a compiled program.
@@ -147,11 +139,11 @@ func (w *worker) newInterp() *interp.Interpreter {
 	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
-	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(resultMapTypes())}}); err != nil {
+	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(cellrt.MapTypes())}}); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading display wrappers:", err)
 	}
 	// Every package is in scope without an import, the helpers too (as
-	// rtName, which no cell can declare).
+	// source.RuntimeName, which no cell can declare).
 	ip.ImportUsed()
 	return ip
 }
@@ -159,22 +151,22 @@ func (w *worker) newInterp() *interp.Interpreter {
 // newImports returns the import chunk c without the packages imported
 // before (the interpreter rejects a repeated import; Go users expect to be
 // able to repeat them in every cell), or "" when nothing is new.
-func (w *worker) newImports(cell int, code string, c chunk) string {
+func (w *worker) newImports(cell int, code string, c source.Chunk) string {
 	var b strings.Builder
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for _, spec := range importSpecs(code, c) {
-		if w.imports[spec.key] {
+	for _, spec := range source.ImportSpecs(code, c) {
+		if w.imports[spec.Key] {
 			continue
 		}
-		b.WriteString(lineDirective(cell, code, spec.off) + "import " + spec.text + "\n")
+		b.WriteString(source.LineDirective(cell, code, spec.Off) + "import " + spec.Text + "\n")
 	}
 	return b.String()
 }
 
 func (w *worker) serve() error {
 	for {
-		m, err := w.c.recv()
+		m, err := w.c.Recv()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
@@ -199,7 +191,7 @@ func (w *worker) serve() error {
 		case "complete", "inspect":
 			w.send(w.query(m))
 		case "ping":
-			w.send(&message{Op: "reply", ID: m.ID})
+			w.send(&wire.Message{Op: "reply", ID: m.ID})
 		}
 	}
 }
@@ -207,8 +199,8 @@ func (w *worker) serve() error {
 // query answers a completion or inspection request. A failure inside the
 // interpreter's introspection must not end the session: it becomes an
 // empty answer.
-func (w *worker) query(m *message) (r *message) {
-	r = &message{Op: "reply", ID: m.ID, Start: m.Cursor, End: m.Cursor}
+func (w *worker) query(m *wire.Message) (r *wire.Message) {
+	r = &wire.Message{Op: "reply", ID: m.ID, Start: m.Cursor, End: m.Cursor}
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(os.Stderr, "lanes worker: %s failed: %v\n", m.Op, p)
@@ -222,34 +214,30 @@ func (w *worker) query(m *message) (r *message) {
 	return r
 }
 
-func (w *worker) send(m *message) {
-	if err := w.c.send(m); err != nil {
+func (w *worker) send(m *wire.Message) {
+	if err := w.c.Send(m); err != nil {
 		// The supervisor is gone: nothing to report to.
 		os.Exit(3)
 	}
 }
 
 // sendOrdered sends m after everything written to stdout and stderr so far.
-func (w *worker) sendOrdered(m *message) {
+func (w *worker) sendOrdered(m *wire.Message) {
 	m.Seq = w.seq.Add(1)
-	mk := []byte(markerText(w.marker, m.Seq))
+	mk := []byte(wire.MarkerText(w.marker, m.Seq))
 	syscall.Write(1, mk)
 	syscall.Write(2, mk)
 	w.send(m)
 }
 
-func markerText(marker string, seq uint64) string {
-	return "\x1e" + marker + strconv.FormatUint(seq, 10) + "\x1f"
-}
-
 // Publish implements display.Publisher for values shown mid-cell.
 func (w *worker) Publish(b display.Bundle, id string, update bool) {
-	w.sendOrdered(&message{Op: "display", Bundle: &b, DisplayID: id, Update: update})
+	w.sendOrdered(&wire.Message{Op: "display", Bundle: &b, DisplayID: id, Update: update})
 }
 
 // Clear implements display.Publisher.
 func (w *worker) Clear(wait bool) {
-	w.sendOrdered(&message{Op: "clear", Wait: wait})
+	w.sendOrdered(&wire.Message{Op: "clear", Wait: wait})
 }
 
 // idleTrim is how long a worker waits after a cell before it returns
@@ -257,35 +245,35 @@ func (w *worker) Clear(wait bool) {
 const idleTrim = 250 * time.Millisecond
 
 // exec runs one cell and replies with its result.
-func (w *worker) exec(m *message) {
-	reply := &message{Op: "done", ID: m.ID}
+func (w *worker) exec(m *wire.Message) {
+	reply := &wire.Message{Op: "done", ID: m.ID}
 	w.idle.Stop()
 	defer func() {
 		w.sendOrdered(reply)
 		w.idle.Reset(idleTrim)
 	}()
 
-	ms, code, err := parseMagics(m.Code)
+	ms, code, err := source.ParseMagics(m.Code)
 	if err != nil {
-		reply.Error = &Error{Name: "MagicError", Message: err.Error()}
+		reply.Error = &wire.Error{Name: "MagicError", Message: err.Error()}
 		return
 	}
 	timed := false
 	for _, mg := range ms {
-		switch mg.name {
+		switch mg.Name {
 		case "help":
-			io.WriteString(os.Stdout, magicHelp)
+			io.WriteString(os.Stdout, source.MagicHelp)
 		case "time":
 			timed = true
 		case "gomaxprocs":
-			n, _ := strconv.Atoi(mg.args)
+			n, _ := strconv.Atoi(mg.Args)
 			old := runtime.GOMAXPROCS(n)
 			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
 		case "env":
-			envMagic(mg.args)
+			envMagic(mg.Args)
 		case "goroutines":
-			if mg.args == "" {
-				io.WriteString(os.Stdout, listGoroutines())
+			if mg.Args == "" {
+				io.WriteString(os.Stdout, cellrt.List())
 			}
 		}
 	}
@@ -303,14 +291,16 @@ func (w *worker) exec(m *message) {
 	ip := w.ip
 	w.mu.Unlock()
 	for _, l := range later {
-		w.sendOrdered(&message{Op: "stderr", Text: l})
+		w.sendOrdered(&wire.Message{Op: "stderr", Text: l})
 	}
 	reply.LatePanics = len(later)
-	reg.cellStarted(m.Cell)
-	defer reg.cellEnded()
+	cellrt.CellStarted(m.Cell)
+	defer cellrt.CellEnded()
 	watch, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go watchDeadlock(watch, m.Cell, func(d *Error) { w.endCell(m.Cell, d) })
+	go cellrt.WatchDeadlock(watch, m.Cell, func(tb []string) {
+		w.endCell(m.Cell, &wire.Error{Name: "fatal error", Message: cellrt.DeadlockMessage, Traceback: tb})
+	})
 
 	start := time.Now()
 	cpu0 := cpuTime()
@@ -352,13 +342,13 @@ func (w *worker) exec(m *message) {
 		reply.Bundle = &b
 	}
 	if note := outliving(m.Cell); note != "" {
-		w.sendOrdered(&message{Op: "stderr", Text: note})
+		w.sendOrdered(&wire.Message{Op: "stderr", Text: note})
 	}
 }
 
 // endCell ends the running cell early with err (a goroutine panicked, or
 // the cell deadlocked), as the program would have ended.
-func (w *worker) endCell(cell int, err *Error) {
+func (w *worker) endCell(cell int, err *wire.Error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.cell != cell || w.cancel == nil || w.fatal != nil {
@@ -382,21 +372,21 @@ func (w *worker) stopCell() {
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
 // whichever cell started the goroutine, ends with it, as the program would
 // have ended; when no cell runs it is reported at the top of the next cell.
-func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
-	msg := panicText(r)
-	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.id)}
+func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, frames []string) {
+	msg := cellrt.PanicText(r)
+	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.ID)}
 	tb = append(tb, w.panicLines(frames, msg)...)
-	if g.cell > 0 {
-		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.name, g.cell, g.line))
+	if g.Cell > 0 {
+		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.Name, g.Cell, g.Line))
 	}
 	w.mu.Lock()
 	running, cell := w.cancel != nil, w.cell
 	w.mu.Unlock()
 	if running {
-		w.endCell(cell, &Error{Name: "panic", Message: msg, Traceback: tb})
+		w.endCell(cell, &wire.Error{Name: "panic", Message: msg, Traceback: tb})
 		return
 	}
-	text := fmt.Sprintf("A goroutine of cell %d panicked after the cell ended (the goroutine stopped; the session goes on):\n%s\n", g.cell, strings.Join(tb, "\n"))
+	text := fmt.Sprintf("A goroutine of cell %d panicked after the cell ended (the goroutine stopped; the session goes on):\n%s\n", g.Cell, strings.Join(tb, "\n"))
 	w.mu.Lock()
 	w.later = append(w.later, text)
 	w.mu.Unlock()
@@ -405,33 +395,33 @@ func (w *worker) goroutinePanic(g *gor, r any, frames []string) {
 // outliving names the goroutines a cell started that are still running
 // when it ends.
 func outliving(cell int) string {
-	gs := reg.of(cell)
+	gs := cellrt.Of(cell)
 	for wait := 0; len(gs) > 0 && wait < 5; wait++ {
 		// Goroutines that are just returning get a moment to finish.
 		time.Sleep(2 * time.Millisecond)
-		gs = reg.of(cell)
+		gs = cellrt.Of(cell)
 	}
 	if len(gs) == 0 {
 		return ""
 	}
 	states := map[uint64]string{}
-	for _, g := range stacks() {
-		states[g.id] = g.state
+	for _, g := range cellrt.Stacks() {
+		states[g.ID] = g.State
 	}
 	var parts []string
 	alive := 0
 	for _, g := range gs {
-		st, ok := states[g.id]
-		if g.id == 0 {
+		st, ok := states[g.ID]
+		if g.ID == 0 {
 			st, ok = "starting", true
 		}
 		if !ok {
-			reg.forget(g)
+			cellrt.Forget(g)
 			continue
 		}
 		alive++
 		if len(parts) < 5 {
-			parts = append(parts, fmt.Sprintf("%s (line %d) %s", g.name, g.line, waitWord(st)))
+			parts = append(parts, fmt.Sprintf("%s (line %d) %s", g.Name, g.Line, cellrt.WaitWord(st)))
 		}
 	}
 	if alive == 0 {
@@ -451,65 +441,65 @@ func outliving(cell int) string {
 // evalCell evaluates the chunks of a cell in order. It returns the value to
 // show (nil for none), the declarations to replay after a restart and the
 // variables the cell defined.
-func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int, code string) (any, []Decl, []string, error) {
-	if usesPrefix(code) {
-		return nil, nil, nil, fmt.Errorf("cell%d:1:1: names starting with %s are reserved by Lanes", cell, tmpPfx)
+func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int, code string) (any, []wire.Decl, []string, error) {
+	if source.UsesReserved(code) {
+		return nil, nil, nil, fmt.Errorf("cell%d:1:1: names starting with %s are reserved by Lanes", cell, source.Reserved)
 	}
-	if prog, ok := program(code); ok {
+	if prog, ok := source.Program(code); ok {
 		return nil, nil, nil, w.runProgram(ctx, cell, code, prog)
 	}
-	code = blankPackage(code)
+	code = source.BlankPackage(code)
 	// As go run would: a cell that defines main runs it once, at its
 	// end. Renamed, so that the interpreter does not run it again at
 	// every later evaluation.
-	code, hasMain := renameMain(code)
-	chunks := splitCell(code)
+	code, hasMain := source.RenameMain(code)
+	chunks := source.Split(code)
 	wrapped := false
-	var decls []Decl
+	var decls []wire.Decl
 	var vars []string
 	var result any
 	for i, c := range chunks {
-		if i == len(chunks)-1 && c.kind == kindStmt {
+		if i == len(chunks)-1 && c.Kind == source.KindStmt {
 			// The final expression hands its value to _lanesrt.Result
 			// when it surely has one (decided now, once the cell's
 			// declarations are known): what the interpreter returns for
 			// a call without results is not reliable, and only a call of
 			// a compiled function lets cell-defined types show
 			// themselves.
-			if lo, hi, ok := w.finalValueRange(code[c.start:c.last.end]); ok {
-				lo, hi = lo+c.start, hi+c.start
-				code = code[:lo] + rtName + ".Result(" + code[lo:hi] + ")" + code[hi:]
-				c.last.end += len(rtName + ".Result()")
+			if lo, hi, ok := w.finalValueRange(code[c.Start:c.End]); ok {
+				lo, hi = lo+c.Start, hi+c.Start
+				code = code[:lo] + source.RuntimeName + ".Result(" + code[lo:hi] + ")" + code[hi:]
+				c.End += len(source.RuntimeName + ".Result()")
 				wrapped = true
-				takeResult() // forget anything left over
+				cellrt.TakeResult() // forget anything left over
 			}
 		}
 		var src string
-		if c.kind == kindImport {
+		if c.Kind == source.KindImport {
 			if src = w.newImports(cell, code, c); src == "" {
 				continue // every package was imported before
 			}
 		}
 		var names []string
-		if c.kind == kindDecl {
-			names = declNames(code[c.start:c.last.end])
+		if c.Kind == source.KindDecl {
+			names = source.DeclNames(code[c.Start:c.End])
 			if err := w.checkRedefinition(cell, code, c); err != nil {
 				return nil, nil, nil, err
 			}
 		}
 		var v reflect.Value
 		var err error
-		if c.kind == kindImport {
+		if c.Kind == source.KindImport {
 			v, err = ip.EvalWithContext(ctx, src)
 		} else {
-			src = w.prepare(cell, code, c, false)
-			if c.kind == kindStmt {
+			src = rewrite.Chunk(cell, code, c, w, false)
+			if c.Kind == source.KindStmt {
 				src = notFuncFirst(src)
 			}
 			v, err = ip.EvalWithContext(ctx, src)
-			if c.kind == kindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+			if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
 				// See varStatements.
-				if parts := varStatements(cell, code, c); len(parts) > 0 {
+				if parts := rewrite.VarStatements(cell, code, c); len(parts) > 0 {
 					err = nil
 					for _, p := range parts {
 						if _, err = ip.EvalWithContext(ctx, p); err != nil {
@@ -519,52 +509,52 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 					src = strings.Join(parts, "\n")
 				}
 			}
-			if compilePanic(err) && strings.Contains(code[c.start:c.last.end], "range") {
+			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
 				// The interpreter cannot range over an integer; nothing
 				// ran yet, so try again with unknown ranges as integers.
-				src = w.prepare(cell, code, c, true)
+				src = rewrite.Chunk(cell, code, c, w, true)
 				v, err = ip.EvalWithContext(ctx, src)
 			}
 		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		switch c.kind {
-		case kindImport:
-			decls = append(decls, Decl{Cell: cell, Src: src})
+		switch c.Kind {
+		case source.KindImport:
+			decls = append(decls, wire.Decl{Cell: cell, Src: src})
 			w.mu.Lock()
-			for _, spec := range importSpecs(code, c) {
-				w.imports[spec.key] = true
+			for _, spec := range source.ImportSpecs(code, c) {
+				w.imports[spec.Key] = true
 			}
 			w.mu.Unlock()
-		case kindDecl:
-			decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
+		case source.KindDecl:
+			decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
 			w.mu.Lock()
 			for _, n := range names {
-				w.defs[n] = code[c.start:c.last.end]
+				w.defs[n] = code[c.Start:c.End]
 			}
 			w.mu.Unlock()
-			w.learn(code[c.start:c.last.end], c, names)
-		case kindVar:
-			names := declNames(code[c.start:c.last.end])
+			w.learn(code[c.Start:c.End], c, names)
+		case source.KindVar:
+			names := source.DeclNames(code[c.Start:c.End])
 			vars = append(vars, names...)
-			if replayableVar(code[c.start:c.last.end]) {
-				decls = append(decls, Decl{Cell: cell, Src: src, Names: names})
+			if source.ReplayableVar(code[c.Start:c.End]) {
+				decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
 			}
-			w.learn(code[c.start:c.last.end], c, names)
-		case kindStmt:
-			sv := stmtVars(code[c.start:c.last.end])
+			w.learn(code[c.Start:c.End], c, names)
+		case source.KindStmt:
+			sv := source.StmtVars(code[c.Start:c.End])
 			vars = append(vars, sv...)
 			w.learn("", c, sv)
 			switch {
 			case i != len(chunks)-1:
 			case wrapped:
-				if rv, ok := takeResult(); ok && rv != nil {
+				if rv, ok := cellrt.TakeResult(); ok && rv != nil {
 					result = rv
 				}
 			case hasValue(v):
 				// Not wrapped: a call whose results could not be told.
-				if x, _, _, ok := finalStmt(code[c.start:c.last.end]); ok && shown(x) {
+				if x, _, _, ok := source.FinalStmt(code[c.Start:c.End]); ok && source.Shown(x) {
 					if has, known := w.callResults(x); has || !known {
 						result = v.Interface()
 					}
@@ -573,7 +563,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		}
 	}
 	if hasMain {
-		if _, err := ip.EvalWithContext(ctx, mainName+"()"); err != nil {
+		if _, err := ip.EvalWithContext(ctx, source.MainName+"()"); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -616,17 +606,10 @@ func evalQuiet(ip *interp.Interpreter, src string) (v reflect.Value, err error) 
 // then keeps, and runs the cell again at every later evaluation. An empty
 // statement in front takes the statement path.
 func notFuncFirst(src string) string {
-	if t, _ := firstToken(src); t == token.FUNC {
+	if t, _ := source.FirstToken(src); t == token.FUNC {
 		return ";" + src
 	}
 	return src
-}
-
-// lineDirective makes the interpreter report positions as "cellN:line:col".
-func lineDirective(cell int, src string, off int) string {
-	line := strings.Count(src[:off], "\n") + 1
-	col := off - (strings.LastIndexByte(src[:off], '\n') + 1) + 1
-	return fmt.Sprintf("/*line cell%d:%d:%d*/", cell, line, col)
 }
 
 // settle waits until the interrupted evaluation has really stopped. It
@@ -639,11 +622,11 @@ func (w *worker) settle(d time.Duration) bool {
 	poll := 100 * time.Microsecond
 	for {
 		running := false
-		for _, g := range stacks() {
-			for _, f := range g.frames {
-				if strings.HasPrefix(f, interpPkg+"(*Interpreter).EvalWithContext.func1") {
+		for _, g := range cellrt.Stacks() {
+			for _, f := range g.Frames {
+				if cellrt.IsEvalFrame(f) {
 					running = true
-					switch g.state {
+					switch g.State {
 					case "sleep", "running", "runnable", "syscall":
 						// Still making progress: a sleep or a compiled
 						// call ends by itself. Only a goroutine parked
@@ -674,28 +657,25 @@ func cellPos(s string) string {
 }
 
 // describe turns an evaluation error into a Go-flavoured report.
-func (w *worker) describe(err error, cell int, traces []string) *Error {
+func (w *worker) describe(err error, cell int, traces []string) *wire.Error {
 	var p interp.Panic
 	switch {
 	case errors.Is(err, context.Canceled):
-		return &Error{Name: "Interrupted", Message: "the cell was interrupted"}
+		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted"}
 	case compilePanic(err) && errors.As(err, &p):
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
 		if fmt.Sprint(p.Value) == "nil type" {
 			msg += ". Its known causes: ranging over a function (an iterator: call the function with a yield func instead), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
 		}
-		return &Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
+		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 	case errors.As(err, &p):
-		msg := cellPos(panicText(p.Value))
+		msg := cellPos(cellrt.PanicText(p.Value))
 		tb := []string{"panic: " + msg, "", "goroutine 1 [running]:"}
-		reg.mu.Lock()
-		at := reg.lastAt
-		reg.mu.Unlock()
-		tb = append(tb, w.panicLines(withPanicLine(traces, at), msg)...)
-		return &Error{Name: "panic", Message: msg, Traceback: tb}
+		tb = append(tb, w.panicLines(cellrt.WithPanicLine(traces, cellrt.LastPanicAt()), msg)...)
+		return &wire.Error{Name: "panic", Message: msg, Traceback: tb}
 	}
 	msg := cellPos(err.Error())
-	return &Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
+	return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
 }
 
 // traceFilter receives what the interpreter writes to its standard error:
@@ -709,15 +689,15 @@ var frameRE = regexp.MustCompile(`^cell(\d+):(\d+)(?::\d+)?: panic: (.*)\n?$`)
 func (t *traceFilter) Write(p []byte) (int, error) {
 	if m := frameRE.FindSubmatch(p); m != nil {
 		frame := fmt.Sprintf("%s\n\tcell %s, line %s", m[3], m[1], m[2])
-		if id := goid(); reg.registered(id) {
+		if id := cellrt.GoID(); cellrt.Registered(id) {
 			// A goroutine of a go statement: it recovers and reports.
-			reg.addFrame(id, frame)
+			cellrt.AddFrame(id, frame)
 			return len(p), nil
 		}
 		t.w.mu.Lock()
 		t.w.traces = append(t.w.traces, frame)
 		t.w.mu.Unlock()
-		t.w.send(&message{Op: "trace", Text: frame})
+		t.w.send(&wire.Message{Op: "trace", Text: frame})
 		return len(p), nil
 	}
 	return os.Stderr.Write(p)
@@ -732,7 +712,7 @@ type inputReader struct {
 
 func (r *inputReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 {
-		r.w.sendOrdered(&message{Op: "input"})
+		r.w.sendOrdered(&wire.Message{Op: "input"})
 		m := <-r.w.inputs
 		if m.Status == "error" {
 			return 0, io.EOF
@@ -751,7 +731,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 // What the worker knows of the session is rebuilt as the cells built it:
 // the imports (so that importing a package again is not an error), the
 // definitions, and their declarations for type-checking later cells.
-func (w *worker) replay(m *message) {
+func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
 		if _, err := evalQuiet(w.ip, d.Src); err != nil {
@@ -763,12 +743,12 @@ func (w *worker) replay(m *message) {
 			w.defs[n] = d.Src
 			w.prelude[n] = d.Src
 		}
-		for _, spec := range importSpecs(d.Src, chunk{kind: kindImport, last: item{end: len(d.Src)}}) {
-			w.imports[spec.key] = true
+		for _, spec := range source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}) {
+			w.imports[spec.Key] = true
 		}
 		w.mu.Unlock()
 	}
-	w.send(&message{Op: "reply", ID: m.ID, Lost: lost})
+	w.send(&wire.Message{Op: "reply", ID: m.ID, Lost: lost})
 }
 
 func envMagic(args string) {
@@ -804,3 +784,9 @@ func fmtDur(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.3f s", d.Seconds())
 }
+
+// DisplayInterfaces lists the interfaces a value of a cell-defined type is
+// wrapped into when it is passed to a compiled function that shows values
+// (most specific first). A front end that exports its own display
+// functions to cells registers them with these in yaegi's MapTypes.
+func DisplayInterfaces() []reflect.Type { return cellrt.DisplayInterfaces() }

@@ -1,9 +1,11 @@
-package notebook
+package runner
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine"
+	"github.com/lanes-dev/lanes/notebook"
 )
 
 // script is a fake engine: each cell's source names what it does.
@@ -100,30 +103,30 @@ func newScript() *script {
 
 // nbOf builds a notebook of code cells with the given sources (a source
 // starting with "#" is a Markdown cell).
-func nbOf(srcs ...string) *Notebook {
-	nb := New()
+func nbOf(srcs ...string) *notebook.Notebook {
+	nb := notebook.New()
 	for _, s := range srcs {
 		if strings.HasPrefix(s, "#") {
-			nb.Cells = append(nb.Cells, NewCell(Markdown, s))
+			nb.Cells = append(nb.Cells, notebook.NewCell(notebook.Markdown, s))
 		} else {
-			nb.Cells = append(nb.Cells, NewCell(Code, s))
+			nb.Cells = append(nb.Cells, notebook.NewCell(notebook.Code, s))
 		}
 	}
 	return nb
 }
 
 // summary renders a cell's outputs compactly: type[:name]=text.
-func summary(c *Cell) string {
+func summary(c *notebook.Cell) string {
 	var parts []string
 	for _, o := range c.Outputs {
 		switch o.Type {
-		case Stream:
+		case notebook.Stream:
 			parts = append(parts, o.Name+"="+o.Text)
-		case DisplayData:
+		case notebook.DisplayData:
 			parts = append(parts, "display="+o.DataText("text/plain"))
-		case ExecuteResult:
+		case notebook.ExecuteResult:
 			parts = append(parts, "result="+o.DataText("text/plain")+"@"+itoa(*o.ExecutionCount))
-		case Error:
+		case notebook.Error:
 			parts = append(parts, "error="+o.EName+": "+o.EValue)
 		}
 	}
@@ -190,11 +193,13 @@ func TestRunExecutionCounts(t *testing.T) {
 
 func itoaAll(v any) string { b, _ := json.Marshal(v); return string(b) }
 
+func itoa(n int) string { return strconv.Itoa(n) }
+
 func TestRunErrors(t *testing.T) {
 	t.Run("stops at the first error", func(t *testing.T) {
 		nb := nbOf("value", "fail", "value")
-		old := &Output{Type: Stream, Name: "stdout", Text: "stale\n"}
-		nb.Cells[2].Outputs = []*Output{old}
+		old := &notebook.Output{Type: notebook.Stream, Name: "stdout", Text: "stale\n"}
+		nb.Cells[2].Outputs = []*notebook.Output{old}
 		var progress []Progress
 		st, err := Run(context.Background(), nb, newScript(), RunOptions{Progress: func(p Progress) { progress = append(progress, p) }})
 		var ce *CellError
@@ -317,7 +322,7 @@ func TestRunLateOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _ := nb.Marshal()
-	if _, err := Parse(m); err != nil {
+	if _, err := notebook.Parse(m); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range nb.Cells[1:] {
@@ -328,7 +333,7 @@ func TestRunLateOutput(t *testing.T) {
 }
 
 func TestRunLanguageInfo(t *testing.T) {
-	nb, err := Parse(read(t, "testdata/minor4.ipynb"))
+	nb, err := notebook.Parse(read(t, "../testdata/minor4.ipynb"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,8 +365,35 @@ func TestRunWritesLikeJupyter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := read(t, "testdata/executed.ipynb")
+	want := read(t, "../testdata/executed.ipynb")
 	if string(got) != string(want) {
 		t.Errorf("executed notebook differs from nbformat's:\n%s", diff(string(want), string(got)))
 	}
+}
+
+func read(t testing.TB, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// diff names the first line where want and got differ.
+func diff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + itoa(i+1) + ":\nwant: " + w + "\ngot:  " + g
+		}
+	}
+	return "(same lines)"
 }

@@ -1,4 +1,4 @@
-package engine
+package worker
 
 import (
 	"context"
@@ -10,92 +10,22 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
+
+	"github.com/lanes-dev/lanes/internal/cellrt"
+	"github.com/lanes-dev/lanes/internal/rewrite"
+	"github.com/lanes-dev/lanes/internal/source"
 )
-
-// mainName is what a cell's func main is renamed to: the interpreter runs a
-// function called main at every evaluation once it exists.
-const mainName = tmpPfx + "main"
-
-// firstToken returns the first token of src and its offset.
-func firstToken(src string) (token.Token, int) {
-	toks := scanTokens(src)
-	if len(toks) == 0 {
-		return token.EOF, 0
-	}
-	return toks[0].Tok, toks[0].Pos
-}
-
-// program reports whether a cell is a whole program: a package clause and a
-// func main.
-func program(code string) (*ast.File, bool) {
-	if t, _ := firstToken(code); t != token.PACKAGE {
-		return nil, false
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), "", code, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, false
-	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
-			return f, true
-		}
-	}
-	return nil, false
-}
-
-// blankPackage removes a package clause from the top of a cell (a program
-// split into cells): the session is the package.
-func blankPackage(code string) string {
-	toks := scanTokens(code)
-	if len(toks) < 2 || toks[0].Tok != token.PACKAGE || toks[1].Tok != token.IDENT {
-		return code
-	}
-	end := toks[1].Pos + len(toks[1].Lit)
-	return code[:toks[0].Pos] + strings.Repeat(" ", end-toks[0].Pos) + code[end:]
-}
-
-// renameMain renames a top-level "func main" of a cell; every other line
-// keeps its offsets.
-func renameMain(code string) (string, bool) {
-	toks := scanTokens(code)
-	depth := 0
-	for i, t := range toks {
-		switch t.Tok {
-		case token.LBRACE, token.LPAREN, token.LBRACK:
-			depth++
-		case token.RBRACE, token.RPAREN, token.RBRACK:
-			depth--
-		case token.FUNC:
-			if depth == 0 && i+2 < len(toks) && toks[i+1].Tok == token.IDENT && toks[i+1].Lit == "main" && toks[i+2].Tok == token.LPAREN {
-				at := toks[i+1].Pos
-				return code[:at] + mainName + code[at+len("main"):], true
-			}
-		}
-	}
-	return code, false
-}
 
 // runProgram runs a whole program as go run would: in an interpreter of
 // its own, so that its declarations do not touch the session; its
 // goroutines stop when main returns.
 func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.File) error {
 	ip := w.newInterp()
-	src := lineDirective(cell, code, 0) + code
+	src := source.LineDirective(cell, code, 0) + code
 	fset := token.NewFileSet()
-	if pf, err := parser.ParseFile(fset, fmt.Sprintf("cell%d", cell), code, parser.SkipObjectResolution); err == nil {
-		r := &rewriter{
-			cell: cell, fset: fset, info: typeCheckFile(fset, pf), files: []*ast.File{pf},
-			isPkg:  func(name string) bool { return fileImports(pf, name) },
-			done:   map[ast.Node]bool{},
-			labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},
-		}
-		for _, d := range pf.Decls {
-			r.rewrite(d)
-		}
-		if r.changed {
-			if s, err := printNode(fset, pf); err == nil {
-				src = s
-			}
+	if pf, err := parser.ParseFile(fset, source.FileName(cell), code, parser.SkipObjectResolution); err == nil {
+		if s, ok := rewrite.Program(fset, cell, pf); ok {
+			src = s
 		}
 	}
 	_, err := ip.EvalWithContext(ctx, src)
@@ -107,8 +37,8 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 	// is the session's to list or report. The interpreter stops a running
 	// one at its next statement; one parked on a channel since before the
 	// stop never runs again (it waits on the evaluation that has ended).
-	for _, g := range reg.of(cell) {
-		reg.forget(g)
+	for _, g := range cellrt.Of(cell) {
+		cellrt.Forget(g)
 	}
 	return err
 }
@@ -134,17 +64,7 @@ func stopInterp(ip *interp.Interpreter) {
 
 // stopSrc is what stopInterp evaluates: a package of its own whose init
 // naps, so that the evaluation is still running when the context is seen.
-const stopSrc = "package " + tmpPfx + "stop\nimport \"time\"\nfunc init() { time.Sleep(20 * time.Millisecond) }\n"
-
-func fileImports(f *ast.File, name string) bool {
-	for _, im := range f.Imports {
-		p := strings.Trim(im.Path.Value, `"`)
-		if (im.Name != nil && im.Name.Name == name) || (im.Name == nil && p[strings.LastIndexByte(p, '/')+1:] == name) {
-			return true
-		}
-	}
-	return false
-}
+const stopSrc = "package " + source.Reserved + "stop\nimport \"time\"\nfunc init() { time.Sleep(20 * time.Millisecond) }\n"
 
 // compilePanic reports whether err is the interpreter panicking while
 // compiling (not the cell's code panicking while running).
@@ -169,8 +89,8 @@ func panicValue(err error) any {
 
 // checkRedefinition refuses a type declaration that changes a type the
 // session defined before: the interpreter would silently keep the old one.
-func (w *worker) checkRedefinition(cell int, code string, c chunk) error {
-	src := code[c.start:c.last.end]
+func (w *worker) checkRedefinition(cell int, code string, c source.Chunk) error {
+	src := code[c.Start:c.End]
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.SkipObjectResolution)
 	if err != nil {
@@ -193,7 +113,7 @@ func (w *worker) checkRedefinition(cell int, code string, c chunk) error {
 			lo, hi := fset.Position(ts.Pos()).Offset-base, fset.Position(ts.End()).Offset-base
 			text := strings.Join(strings.Fields(src[lo:hi]), " ")
 			if old, ok := w.typeSrc[ts.Name.Name]; ok && old.text != text {
-				line := strings.Count(code[:c.start+lo], "\n") + 1
+				line := strings.Count(code[:c.Start+lo], "\n") + 1
 				return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, line, ts.Name.Name, old.cell)
 			}
 			fresh = append(fresh, typeDef{name: ts.Name.Name, text: text, cell: cell})

@@ -1,25 +1,17 @@
-package engine
+package rewrite
 
 import (
 	"bytes"
 	"fmt"
 	"go/ast"
 	"go/constant"
-	"go/parser"
 	"go/printer"
 	"go/token"
 	"go/types"
 	"strconv"
 	"strings"
-)
 
-// rtName is the name under which rewritten cells refer to the worker's
-// helper package (rtPath). No Go program can declare it by accident: the
-// rewrite refuses cells that use the prefix.
-const (
-	rtName = "_lanesrt"
-	rtPath = "lanesinternal/_lanesrt"
-	tmpPfx = "_lanes"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // rewriter turns one parsed chunk of a cell into code that behaves under
@@ -44,13 +36,13 @@ type rewriter struct {
 
 func (r *rewriter) newName(what string) string {
 	r.tmp++
-	return fmt.Sprintf("%s%s%d", tmpPfx, what, r.tmp)
+	return fmt.Sprintf("%s%s%d", source.Reserved, what, r.tmp)
 }
 
 func ident(name string) *ast.Ident { return ast.NewIdent(name) }
 
 func rtCall(fn string, args ...ast.Expr) *ast.CallExpr {
-	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: ident(rtName), Sel: ident(fn)}, Args: args}
+	return &ast.CallExpr{Fun: &ast.SelectorExpr{X: ident(source.RuntimeName), Sel: ident(fn)}, Args: args}
 }
 
 func intLit(n int) *ast.BasicLit {
@@ -455,10 +447,10 @@ func (r *rewriter) call(c *ast.CallExpr) {
 				return
 			}
 		case "clear":
-			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Clear"}}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: source.RuntimeName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Clear"}}
 			r.changed = true
 		case "print", "println":
-			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: source.RuntimeName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: map[string]string{"print": "Print", "println": "Println"}[id.Name]}}
 			r.changed = true
 		case "panic":
 			// Note where the panic happens: the interpreter reports the
@@ -472,7 +464,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		case "recover":
 			inner := &ast.CallExpr{Fun: id, Lparen: c.Lparen, Rparen: c.Rparen}
 			r.done[inner] = true
-			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: rtName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Recovered"}}
+			c.Fun = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: source.RuntimeName}, Sel: &ast.Ident{NamePos: id.NamePos, Name: "Recovered"}}
 			c.Args = []ast.Expr{inner}
 			r.changed = true
 			return
@@ -1079,28 +1071,4 @@ func printNode(fset *token.FileSet, n any) (string, error) {
 		return "", fmt.Errorf("printing rewritten cell: %w", err)
 	}
 	return b.String(), nil
-}
-
-// parseChunk parses the source of a chunk at its position in the cell.
-// Statements are parsed as the body of a function.
-func parseChunk(fset *token.FileSet, cell int, code string, c chunk, imports []string) (*ast.File, error) {
-	var b strings.Builder
-	b.WriteString("package p;")
-	for _, im := range imports {
-		b.WriteString("import " + im + ";")
-	}
-	if c.kind == kindStmt {
-		b.WriteString("func _(){")
-	}
-	b.WriteString(pad(code, c.start))
-	b.WriteString(code[c.start:c.last.end])
-	if c.kind == kindStmt {
-		b.WriteString("\n}")
-	}
-	return parser.ParseFile(fset, fmt.Sprintf("cell%d", cell), b.String(), parser.SkipObjectResolution)
-}
-
-// usesPrefix reports whether code mentions the rewrite's reserved names.
-func usesPrefix(code string) bool {
-	return strings.Contains(code, tmpPfx)
 }

@@ -1,10 +1,12 @@
-package engine
+package worker
 
 import (
 	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
+
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // The interpreter places every frame of a stack at the first statement of
@@ -80,11 +82,11 @@ func (w *worker) onlyLine(f frame, match func(ast.Node) bool) int {
 	}
 	lines := map[int]bool{}
 	fset := token.NewFileSet()
-	for _, c := range splitCell(code) {
-		if c.kind == kindImport {
+	for _, c := range source.Split(code) {
+		if c.Kind == source.KindImport {
 			continue
 		}
-		file, err := parseChunk(fset, f.cell, code, c, nil)
+		file, err := source.ParseChunk(fset, f.cell, code, c, nil)
 		if err != nil {
 			continue
 		}

@@ -1,0 +1,14 @@
+// Package worker is the worker process of the engine: the child that the
+// supervisor (package engine) starts with the hidden worker subcommand,
+// and the only process in which cell code runs. It owns the yaegi
+// interpreter and the session it holds: what cells defined and imported,
+// the source of every cell (to place panics), completion and inspection,
+// whole programs in interpreters of their own, and the report of a failed
+// cell.
+//
+// It speaks to the supervisor only through internal/wire, turns cell text
+// into chunks with internal/source, rewrites them with internal/rewrite
+// and gives the interpreter the helpers of internal/cellrt. It must never
+// import the engine (the supervisor) nor any front end (kernel, repl,
+// notebook, grade, lessons).
+package worker

@@ -1,0 +1,17 @@
+// Package rewrite is the compatibility layer: it rewrites a chunk of a
+// cell (or a whole program) so that it behaves under the interpreter
+// (yaegi v0.16.0) as it would under the Go toolchain, with //line
+// directives so that errors still name "cell N, line L". Only chunks that
+// need it are rewritten (MayRewrite); the rest run as written.
+//
+// The rewrites (see the engine's package doc for the user's view):
+// per-iteration loop variables, range over an integer, min and max, clear,
+// print and println, function literals in frames of their own, range over
+// a slice of channels by index, recover and panic with Go's wording and
+// line, go statements registered with the run-time helpers, parenthesized
+// receives, var declarations as statements (VarStatements).
+//
+// It is pure: source in, source out. Rewritten code calls the helpers of
+// internal/cellrt by name (source.RuntimeName), but this package must
+// never import cellrt, the interpreter, the worker or the engine.
+package rewrite
