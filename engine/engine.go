@@ -220,6 +220,9 @@ type Engine struct {
 
 	execMu sync.Mutex // one Execute, Restart or Close at a time
 
+	memMu    sync.Mutex // guards memlimit
+	memlimit string     // the session's last %memlimit argument (memlimit.go)
+
 	mu          sync.Mutex // guards the fields below
 	p           *proc
 	decls       []wire.Decl
@@ -281,6 +284,8 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	}
 	for _, m := range ms {
 		switch {
+		case m.Name == "memlimit" && m.Args != "":
+			e.setMemLimit(m.Args)
 		case m.Name == "reset":
 			if _, err := e.swap(false); err != nil {
 				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
@@ -348,6 +353,7 @@ func (e *Engine) current() *proc {
 // crashed reports a worker that died (or had to be killed) during a cell,
 // starts a fresh one and replays the session's declarations.
 func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
+	dead := p.exited() // before the engine's own kill
 	p.kill()
 	<-p.done
 	summary, detail := p.crashReport()
@@ -370,6 +376,10 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 		msg = strings.TrimPrefix(summary, "panic: ")
 		tb = append(tb, detail...)
 		tb = append(tb, "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
+	case dead && p.killedBy(syscall.SIGKILL):
+		name = "WorkerKilled"
+		msg = "the worker was killed by a signal Lanes did not send (SIGKILL): most likely the machine ran out of memory and the system's out-of-memory killer chose it"
+		tb = append(tb, name+": "+msg, "", "A cell that needs more memory than the machine has cannot run here; %memlimit sets the limit at which Lanes stops the worker itself.")
 	default:
 		name = "WorkerDied"
 		msg = "the worker process ended: " + p.exitString()
@@ -595,6 +605,9 @@ func (e *Engine) start() (*proc, error) {
 	}
 	cmd := exec.Command(e.opts.Command[0], e.opts.Command[1:]...)
 	cmd.Env = append(append(os.Environ(), e.opts.Env...), wire.MarkerEnv+"="+marker)
+	if lim := e.memLimit(); lim != "" {
+		cmd.Env = append(cmd.Env, wire.EnvMemLimit+"="+lim)
+	}
 	cmd.Stdout = outW
 	cmd.Stderr = errW
 	cmd.ExtraFiles = []*os.File{toWorkerR, fromWorkerW}

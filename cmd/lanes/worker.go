@@ -17,7 +17,9 @@ import (
 // runWorker serves the supervisor: it is the process cells run in. In
 // grading mode (sandbox.EnvGrading in the environment, set by "lanes
 // grade") cells see only the allow-listed packages and the process runs
-// under the memory and goroutine limits of the environment.
+// under the memory and goroutine limits of the environment. Otherwise the
+// worker holds itself to its memory limit (worker.LimitMemory) and cannot
+// signal the supervisor (worker.ProtectSupervisor).
 func runWorker() error {
 	lanesrt.SetLive(true)
 	syms := workerSymbols()
@@ -32,6 +34,14 @@ func runWorker() error {
 		if err := sandbox.Enter(limits); err != nil {
 			return err
 		}
+		return worker.Run(syms)
+	}
+	// Outside grading: a memory limit, and no signals to the supervisor.
+	if err := worker.LimitMemory(os.Getenv); err != nil {
+		return err
+	}
+	if _, err := worker.ProtectSupervisor(); err != nil {
+		return err
 	}
 	return worker.Run(syms)
 }

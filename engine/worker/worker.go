@@ -271,6 +271,8 @@ func (w *worker) exec(m *wire.Message) {
 			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
 		case "env":
 			envMagic(mg.Args)
+		case "memlimit":
+			memlimitMagic(mg.Args)
 		case "goroutines":
 			if mg.Args == "" {
 				io.WriteString(os.Stdout, cellrt.List())

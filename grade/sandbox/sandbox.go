@@ -99,6 +99,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lanes-dev/lanes/internal/size"
 )
 
 // Environment variables of grading mode.
@@ -337,39 +339,8 @@ func (w *watchdog) rss() int64 {
 }
 
 // Bytes formats a size in binary units: 512 MiB, 10.0 GiB.
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	v := float64(n) / float64(div)
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	return s + " " + string("KMGTPE"[exp]) + "iB"
-}
+func Bytes(n int64) string { return size.Format(n) }
 
 // ParseBytes reads a size: a number of bytes, or with a unit (K, M, G,
 // KB, MB, GB, KiB, MiB, GiB; all binary).
-func ParseBytes(s string) (int64, error) {
-	t := strings.TrimSpace(strings.ToUpper(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suf string
-		m   int64
-	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suf) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suf)), u.m
-			break
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 {
-		return 0, fmt.Errorf("%q is not a size (such as 512M or 2G)", s)
-	}
-	return int64(f * float64(mult)), nil
-}
+func ParseBytes(s string) (int64, error) { return size.Parse(s) }
