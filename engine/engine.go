@@ -32,8 +32,17 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %gomaxprocs, %env, %reset) on the first
-// lines are shared by all front ends.
+// functions. Magics (%help, %time, %gomaxprocs, %env, %memlimit, %reset)
+// on the first lines are shared by all front ends.
+//
+// Outside grading the worker holds itself to a memory limit (half of the
+// machine's memory by default; LANES_MEMLIMIT, %memlimit) and stops with
+// "fatal error: the cell used more than …", which is reported like any
+// crash; the engine passes the session's last %memlimit on to the next
+// worker. A worker killed by a SIGKILL the engine did not send is
+// reported as most likely out of memory (the system's out-of-memory
+// killer). On Linux the worker is in a Landlock domain that keeps its
+// signals from the supervisor (worker.ProtectSupervisor).
 //
 // # Compatibility layer
 //
