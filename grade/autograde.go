@@ -411,7 +411,11 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 	funcResults(codes, x.results)
 	x.undefined = Undefined(codes)
 	_, runErr := runner.Run(runCtx, nb, x, runner.RunOptions{Timeout: cellTimeout, AllowErrors: true})
-	defer func() { x.eng.Close() }()
+	defer func() {
+		if x.eng != nil {
+			x.eng.Close()
+		}
+	}()
 	r.Executed = nb
 	notRun := "not run"
 	switch {
@@ -427,7 +431,7 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 	r.Status = Graded
 	causes := x.describeCauses(nb)
 	for _, c := range causes {
-		r.Notes = append(r.Notes, c.text+": the cells before it that succeeded were run again in a fresh worker without it, and grading went on")
+		r.Notes = append(r.Notes, c.text+": the cells before it were run again in a fresh worker without it, and grading went on")
 	}
 	refused := ""
 	for _, c := range nb.Cells {
@@ -537,8 +541,8 @@ const refusedName = "GradingError"
 // guard is the Executor of a graded run: it refuses cells that fail
 // CheckSource, caps each cell's output, checks that test cells ran to
 // their end (sentinel), and after a cell that timed out or lost its
-// worker, goes on in a fresh worker in which the earlier cells that
-// succeeded have been run again, without the failing one: later cells are
+// worker, goes on in a fresh worker in which the earlier cells have been
+// run again, without the ones that timed out or crashed: later cells are
 // graded on their own merits, not on the wreck the failing one left.
 type guard struct {
 	eng         *engine.Engine
@@ -554,7 +558,7 @@ type guard struct {
 	maxOutput   int
 	truncated   int
 
-	history []engine.Cell  // cells that succeeded, in order
+	history []engine.Cell  // cells that ran, but for those that timed out or crashed, in order
 	causes  map[int]string // execution count → why the cell failed the run
 	first   int            // execution count of the first such cell (0: none)
 	rerun   int            // how many times the earlier cells were run again
@@ -611,14 +615,16 @@ func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink)
 		if g.run.Err() == nil {
 			g.restart()
 		}
+		return res
 	case res.Err == nil && test && !g.ranToEnd(cell.Number):
 		res.Err = &engine.Error{Name: incompleteName,
 			Message:   "the test did not run to its end (runtime.Goexit, or something else, ended it early), so it does not pass",
 			Traceback: []string{fmt.Sprintf("cell %d: the test did not run to its end (runtime.Goexit, or something else, ended it early), so it does not pass", cell.Number)}}
 		res.Value = nil
-	case res.Err == nil:
-		g.history = append(g.history, cell)
 	}
+	// A cell that failed still defined what it declared before it failed:
+	// it is run again after a crash too.
+	g.history = append(g.history, cell)
 	return res
 }
 
@@ -635,7 +641,8 @@ func (g *guard) ranToEnd(number int) bool {
 }
 
 // restart replaces the worker with a fresh one in which the cells that
-// succeeded so far are run again (their output is dropped).
+// ran so far, but for those that timed out or crashed, are run again
+// (their output is dropped).
 func (g *guard) restart() {
 	g.eng.Close()
 	g.eng = nil

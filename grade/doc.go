@@ -55,9 +55,9 @@
 // would end a test without an error, so each test cell gets a completion
 // sentinel the student cannot forge (see sentinel.go). After a cell that
 // timed out or lost its worker (a crash, the memory or goroutine limit),
-// grading goes on in a fresh worker in which the cells that had succeeded
-// are run again, without the failing one, so later cells are graded on
-// their own merits; a test that then finds a name undefined that the
+// grading goes on in a fresh worker in which the earlier cells are run
+// again, without the ones that timed out or crashed, so later cells are
+// graded on their own merits; a test that then finds a name undefined that the
 // failing cell would have defined says "could not run: cell N (ID) …",
 // the first real cause, not the follow-on "undefined:".
 //
