@@ -8,8 +8,13 @@ cd "$(dirname "$0")"
 
 go vet ./...
 
-# Concurrent code is tested concurrently.
-race='/(engine|kernel|display|notebook|runtime|internal/cellstop)(/|$)'
+# go.mod and go.sum say exactly what the code imports.
+go mod tidy -diff
+
+# Concurrent code is tested concurrently: the supervisor and the worker,
+# the run-time helpers of cells and the protocol, the kernel, displays,
+# the notebook runner and the runtime.
+race='/(engine|kernel|display|notebook|runtime|internal/(cellstop|cellrt|wire))(/|$)'
 go test -race -count=1 $(go list ./... | grep -E "$race")
 
 # The rest: these drive the built binary and real clients, where the race

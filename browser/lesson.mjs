@@ -1,6 +1,7 @@
 // Opens a lesson in Debian's Jupyter Notebook server with the Lanes kernel,
 // runs all cells in headless Chromium, and checks that a timeline was
-// rendered and no cell failed. A screenshot is kept as an artifact.
+// rendered, every Markdown cell is rendered and no cell failed. A
+// screenshot is kept as an artifact.
 //
 // Usage: node lesson.mjs URL SCREENSHOT.png
 // (the Go test TestBrowserLesson in cmd/lanes starts the server and passes
@@ -39,8 +40,12 @@ try {
 
   const report = await page.evaluate(() => {
     const cells = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code");
+    const md = Jupyter.notebook.get_cells().filter((c) => c.cell_type === "markdown");
     return {
       cells: cells.length,
+      // Every Markdown cell must be rendered, not left as source.
+      markdown: md.length,
+      markdownRendered: md.filter((c) => c.rendered && c.element.find(".rendered_html").text().trim() !== "").length,
       errors: document.querySelectorAll(".output_error").length,
       errorText: Array.from(document.querySelectorAll(".output_error")).map((e) => e.innerText.slice(0, 300)),
       // A timeline renders as an SVG, alone or inside the HTML of a run or
@@ -56,6 +61,10 @@ try {
   await page.screenshot({ path: shot, fullPage: false });
   if (report.errors > 0) {
     console.error("cells failed:", report.errorText.join("\n---\n"));
+    failed = true;
+  }
+  if (report.markdownRendered !== report.markdown) {
+    console.error(`${report.markdown - report.markdownRendered} of ${report.markdown} Markdown cells not rendered`);
     failed = true;
   }
   if (report.timelines === 0) {

@@ -174,7 +174,7 @@ func engineRun(t *testing.T, src, mode string) (string, error) {
 		res := e.Execute(ctx, Cell{Code: c}, r)
 		cancel()
 		if res.Err != nil {
-			return r.text("stdout"), fmt.Errorf("cell %d: %s: %s\n%s", i+1, res.Err.Name, res.Err.Message, strings.Join(res.Err.Traceback, "\n"))
+			return r.text("stdout"), fmt.Errorf("cell %d: %s: %s\n%s", i+1, res.Err.Name, res.Err.Message, strings.Join(res.Traceback(), "\n"))
 		}
 	}
 	return r.text("stdout"), nil

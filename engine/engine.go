@@ -198,31 +198,6 @@ type Cell struct {
 	Number int
 }
 
-// Result is the outcome of Execute.
-type Result struct {
-	// Value is the rendered value of the cell's final expression, or nil.
-	Value *display.Bundle
-	// Err is non-nil when the cell failed.
-	Err *Error
-	// Restarted is set when the worker was restarted during this cell.
-	Restarted bool
-	// LatePanics counts goroutines of earlier cells that panicked after
-	// their cell had ended (no cell was running); their reports were
-	// written to this cell's stderr first. A script runner treats them as
-	// failures: the compiled program would have crashed.
-	LatePanics int
-}
-
-// Error is a failed cell, in the shape front ends show. It is the
-// worker's report as it crossed the process boundary, completed by the
-// supervisor after a restart.
-type Error = wire.Error
-
-// BlankMagics returns the Go code of a cell: src with the %-lines at its
-// top blanked, so that line numbers are unchanged. Unlike running the
-// cell, it does not check the magics.
-func BlankMagics(src string) string { return source.BlankMagics(src) }
-
 // Engine supervises one worker at a time and runs cells in it.
 type Engine struct {
 	opts Options
@@ -278,7 +253,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
-		return Result{Err: &Error{Name: "EngineClosed", Message: "the engine has been shut down"}}
+		return Result{Err: &Error{Name: "EngineClosed", Message: "the engine has been shut down", Kind: KindWorker}}
 	}
 	e.cells++
 	if cell.Number == 0 {
@@ -289,26 +264,30 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 
 	ms, _, err := source.ParseMagics(cell.Code)
 	if err != nil {
-		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
+		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}, Kind: KindMagic}}
 	}
+	var restart *Restart // a restart the cell asked for, or found necessary
 	for _, m := range ms {
 		switch {
 		case m.Name == "memlimit" && m.Args != "":
 			e.setMemLimit(m.Args)
 		case m.Name == "reset":
 			if _, err := e.swap(false); err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
+				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
 			}
+			restart = &Restart{Reason: RestartReset}
 			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
 		case m.Name == "goroutines" && m.Args == "stop":
 			// Go cannot stop a goroutine from outside: a fresh worker,
 			// with the session's declarations replayed, is the only way.
-			if _, err := e.swap(true); err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error()}}
+			p, err := e.swap(true)
+			if err != nil {
+				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
 			}
+			restart = &Restart{Reason: RestartStop, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
 			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
-			if lost := e.lostVars(); len(lost) > 0 {
-				msg += "These variables lost their values and are no longer defined: " + strings.Join(lost, ", ") + ".\n"
+			if len(restart.LostVars) > 0 {
+				msg += "These variables lost their values and are no longer defined: " + strings.Join(restart.LostVars, ", ") + ".\n"
 			}
 			sink.Stream("stdout", msg)
 		}
@@ -320,17 +299,17 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		if np, err := e.swap(true); err == nil {
 			p = np
 			p.setSink(sink)
+			restart = &Restart{Reason: RestartDied, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
 		}
 	}
-	m, err := p.call(ctx, &wire.Message{Op: "exec", Code: cell.Code, Cell: cell.Number}, e.Interrupt)
+	m, err := p.call(ctx, &wire.Message{Op: wire.OpExec, Code: cell.Code, Cell: cell.Number}, e.Interrupt)
 	if err != nil {
 		return e.crashed(p, sink, err)
 	}
 	if m.Error != nil {
-		res := Result{Err: m.Error, LatePanics: m.LatePanics}
 		if m.Stuck {
 			e.opts.Log.Write([]byte("engine: interrupted cell did not stop; restarting the worker\n"))
-			if m.Error.Name != "Interrupted" {
+			if m.Error.Kind != KindInterrupted {
 				// A deadlock or a goroutine's panic ended the cell, but
 				// its goroutines are stuck in locks or wait groups.
 				return e.crashedWith(p, m.Error)
@@ -340,7 +319,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		if len(m.Error.Traceback) == 0 {
 			m.Error.Traceback = []string{m.Error.Name + ": " + m.Error.Message}
 		}
-		return res
+		return Result{Err: m.Error, Restart: restart, LatePanics: m.LatePanics}
 	}
 	e.mu.Lock()
 	e.decls = append(e.decls, m.Decls...)
@@ -348,7 +327,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 		e.vars[v] = cell.Number
 	}
 	e.mu.Unlock()
-	return Result{Value: m.Bundle, LatePanics: m.LatePanics}
+	return Result{Value: m.Bundle, Restart: restart, LatePanics: m.LatePanics}
 }
 
 var errStuck = errors.New("the interrupted cell did not stop")
@@ -365,40 +344,51 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 	dead := p.exited() // before the engine's own kill
 	p.kill()
 	<-p.done
-	summary, detail := p.crashReport()
-	var name, msg string
-	var tb []string
-	switch {
-	case errors.Is(cause, errStuck) || (e.wasInterrupted() && summary == ""):
-		name = "Interrupted"
-		msg = "the cell did not stop when interrupted (it was blocked in a lock, a wait group or a system call), so its worker was stopped"
-	case p.exitCode() >= 0 && summary == "":
-		name = "Exit"
-		msg = fmt.Sprintf("the program called os.Exit(%d)", p.exitCode())
-		tb = append(tb, "exit status "+fmt.Sprint(p.exitCode()), "",
-			"os.Exit ends the whole program, as it would in a compiled program.")
-	case summary != "":
-		name = "fatal error"
-		if strings.HasPrefix(summary, "panic: ") {
-			name = "panic"
+	crash := p.crashReport()
+	if crash != nil && !p.crashExit() {
+		// Text that read like a crash dump, then a plain exit: the text
+		// was the cell's own.
+		if text := p.takeCrash(); text != "" {
+			sink.Stream("stderr", text)
 		}
-		msg = strings.TrimPrefix(summary, "panic: ")
-		tb = append(tb, detail...)
-		tb = append(tb, "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
+		crash = nil
+	}
+	reason := RestartCrash
+	var err *Error
+	switch {
+	case errors.Is(cause, errStuck) || (e.wasInterrupted() && crash == nil):
+		reason = RestartInterrupt
+		err = &Error{Name: "Interrupted", Kind: KindInterrupted,
+			Message: "the cell did not stop when interrupted (it was blocked in a lock, a wait group or a system call), so its worker was stopped"}
+	case p.exitCode() >= 0 && crash == nil:
+		code := p.exitCode()
+		err = &Error{Name: "Exit", Kind: KindExit, Message: fmt.Sprintf("the program called os.Exit(%d)", code),
+			Traceback: []string{"exit status " + fmt.Sprint(code), "",
+				"os.Exit ends the whole program, as it would in a compiled program."}}
+	case crash != nil:
+		err = &Error{Name: "fatal error", Kind: KindFatal, Message: strings.TrimPrefix(crash.summary, "panic: "),
+			Frames: crash.frames}
+		if strings.HasPrefix(crash.summary, "panic: ") {
+			err.Name, err.Kind = "panic", KindPanic
+		}
+		if len(crash.frames) > 0 {
+			err.Cell, err.Line = crash.frames[0].Cell, crash.frames[0].Line
+		}
+		err.Traceback = append(crash.lines(), "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
 	case dead && p.killedBy(syscall.SIGKILL):
-		name = "WorkerKilled"
-		msg = "the worker was killed by a signal Lanes did not send (SIGKILL): most likely the machine ran out of memory and the system's out-of-memory killer chose it"
-		tb = append(tb, name+": "+msg, "", "A cell that needs more memory than the machine has cannot run here; %memlimit sets the limit at which Lanes stops the worker itself.")
+		err = &Error{Name: "WorkerKilled", Kind: KindWorker,
+			Message: "the worker was killed by a signal Lanes did not send (SIGKILL): most likely the machine ran out of memory and the system's out-of-memory killer chose it"}
+		err.Traceback = []string{err.Name + ": " + err.Message, "",
+			"A cell that needs more memory than the machine has cannot run here; %memlimit sets the limit at which Lanes stops the worker itself."}
 	default:
-		name = "WorkerDied"
-		msg = "the worker process ended: " + p.exitString()
+		err = &Error{Name: "WorkerDied", Kind: KindWorker, Message: "the worker process ended: " + p.exitString()}
 	}
-	if len(tb) == 0 {
-		tb = []string{name + ": " + msg}
-	} else if !strings.Contains(tb[0], msg) {
-		tb = append([]string{msg}, tb...)
+	if len(err.Traceback) == 0 {
+		err.Traceback = []string{err.Name + ": " + err.Message}
+	} else if !strings.Contains(err.Traceback[0], err.Message) {
+		err.Traceback = append([]string{err.Message}, err.Traceback...)
 	}
-	return e.afterRestart(&Error{Name: name, Message: msg}, tb)
+	return e.afterRestart(err, reason)
 }
 
 // crashedWith restarts the worker after a cell the worker ended with err
@@ -411,27 +401,23 @@ func (e *Engine) crashedWith(p *proc, err *Error) Result {
 		tb = []string{err.Name + ": " + err.Message}
 	}
 	tb = append(tb, "", "Its goroutines were blocked in locks or wait groups, which cannot be stopped, so the worker was restarted.")
-	return e.afterRestart(&Error{Name: err.Name, Message: err.Message}, tb)
+	stuck := *err
+	stuck.Traceback = tb
+	return e.afterRestart(&stuck, RestartStuck)
 }
 
-// afterRestart starts a fresh worker and completes the report of the cell
-// that lost the old one.
-func (e *Engine) afterRestart(err *Error, tb []string) Result {
+// afterRestart starts a fresh worker for the cell that lost the old one
+// and reports what the restart did.
+func (e *Engine) afterRestart(err *Error, reason RestartReason) Result {
+	rs := &Restart{Reason: reason}
 	if _, rerr := e.swap(true); rerr != nil {
-		tb = append(tb, "Starting a fresh worker failed: "+rerr.Error())
-		return Result{Err: &Error{Name: err.Name, Message: err.Message, Traceback: tb}, Restarted: true}
+		rs.Failed = rerr.Error()
+	} else {
+		rs.Replayed = true
+		rs.LostVars = e.lostVars()
+		rs.LostDecls = e.current().lostDecls
 	}
-	tb = append(tb, "A fresh worker was started and the definitions of earlier cells were replayed.")
-	if lost := e.lostVars(); len(lost) > 0 {
-		tb = append(tb, "These variables lost their values and are no longer defined: "+strings.Join(lost, ", ")+".")
-	}
-	if lost := e.current().lostDecls; len(lost) > 0 {
-		tb = append(tb, "These definitions could not be replayed:")
-		for _, l := range lost {
-			tb = append(tb, "  "+l)
-		}
-	}
-	return Result{Err: &Error{Name: err.Name, Message: err.Message, Traceback: tb}, Restarted: true}
+	return Result{Err: err, Restart: rs}
 }
 
 func (e *Engine) wasInterrupted() bool {

@@ -144,7 +144,7 @@ func TestCellSemantics(t *testing.T) {
 	for i, s := range steps {
 		res, r := run(t, e, s.code)
 		if s.errHas != "" {
-			if res.Err == nil || !strings.Contains(res.Err.Message+strings.Join(res.Err.Traceback, "\n"), s.errHas) {
+			if res.Err == nil || !strings.Contains(res.Err.Message+strings.Join(res.Traceback(), "\n"), s.errHas) {
 				t.Errorf("step %d %q: error %+v, want it to contain %q", i, s.code, res.Err, s.errHas)
 			}
 			continue
@@ -305,7 +305,7 @@ func TestFaults(t *testing.T) {
 			if res.Err == nil {
 				t.Fatalf("no error; stdout %q", r.text("stdout"))
 			}
-			all := res.Err.Message + "\n" + strings.Join(res.Err.Traceback, "\n")
+			all := res.Err.Message + "\n" + strings.Join(res.Traceback(), "\n")
 			if res.Err.Name != c.errName || !strings.Contains(all, c.errHas) {
 				t.Errorf("error %s: %s, want %s containing %q\n%s", res.Err.Name, res.Err.Message, c.errName, c.errHas, all)
 			}
@@ -383,6 +383,40 @@ func TestCellTypesShowThemselves(t *testing.T) {
 	}
 }
 
+// TestCrashLookalike: text on standard error that reads like the start of
+// Go's crash dump is the cell's own when the worker lives on or ends with
+// a plain exit. (Under -race it also covers the supervisor's reading of
+// the worker's exit state while the process is being waited for.)
+func TestCrashLookalike(t *testing.T) {
+	e := newTestEngine(t)
+	const lookalike = "import (\"fmt\"; \"os\")\nfmt.Fprintln(os.Stderr, \"panic: not really\")"
+	cases := []struct {
+		name, code string
+		errName    string // "" for success
+		errHas     string
+	}{
+		{name: "finishes normally", code: lookalike + "\nfmt.Println(\"done\")"},
+		{name: "then os.Exit(0)", code: lookalike + "\nos.Exit(0)", errName: "Exit", errHas: "os.Exit(0)"},
+		{name: "then os.Exit(1)", code: lookalike + "\nos.Exit(1)", errName: "Exit", errHas: "os.Exit(1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, r := run(t, e, c.code)
+			if got := r.text("stderr"); !strings.Contains(got, "panic: not really\n") {
+				t.Errorf("stderr %q, want the cell's own line", got)
+			}
+			switch {
+			case c.errName == "" && res.Err != nil:
+				t.Errorf("error %s: %s, want none", res.Err.Name, res.Err.Message)
+			case c.errName != "" && res.Err == nil:
+				t.Errorf("no error, want %s", c.errName)
+			case c.errName != "" && (res.Err.Name != c.errName || !strings.Contains(res.Err.Message, c.errHas)):
+				t.Errorf("error %s: %s, want %s containing %q", res.Err.Name, res.Err.Message, c.errName, c.errHas)
+			}
+		})
+	}
+}
+
 // TestWorkerKilledBySystem kills the worker as the out-of-memory killer
 // does, during a cell: the cell's error says so, and the session goes on
 // in a fresh worker.
@@ -402,8 +436,8 @@ func TestWorkerKilledBySystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := <-done
-	if res.Err == nil || res.Err.Name != "WorkerKilled" || !strings.Contains(res.Err.Message, "most likely the machine ran out of memory") || !res.Restarted {
-		t.Fatalf("got %+v, restarted %v", res.Err, res.Restarted)
+	if res.Err == nil || res.Err.Name != "WorkerKilled" || !strings.Contains(res.Err.Message, "most likely the machine ran out of memory") || res.Restart == nil {
+		t.Fatalf("got %+v, restart %+v", res.Err, res.Restart)
 	}
 	if res, _ := run(t, e, "1 + 1"); res.Err != nil {
 		t.Errorf("after the kill: %v", res.Err)

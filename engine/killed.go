@@ -2,17 +2,6 @@ package engine
 
 import "syscall"
 
-// exited reports whether the worker process has ended (its exit status is
-// known).
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // killedBy reports whether the worker ended by signal sig. Called after
 // it ended, and only when the engine had not killed it, a SIGKILL comes
 // from someone else: on a machine out of memory, the kernel's

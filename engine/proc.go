@@ -35,8 +35,8 @@ type proc struct {
 	sink      Sink
 	waiting   map[uint64]chan *wire.Message
 	execDone  chan struct{}
-	traces    []string
-	crash     []byte // Go's crash dump, kept out of the cell's stderr
+	traces    []wire.Frame // interpreted frames sent before a crash
+	crash     []byte       // Go's crash dump, kept out of the cell's stderr
 	state     *os.ProcessState
 	lostDecls []string
 
@@ -142,6 +142,33 @@ func (p *proc) kill() {
 		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 		p.cmd.Process.Kill()
 	}
+}
+
+// exited reports whether the worker process has been waited for. (Its
+// state is read from p.state, under the lock: cmd.ProcessState is written
+// by cmd.Wait in another goroutine.)
+func (p *proc) exited() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state != nil
+}
+
+// crashExit reports whether the worker ended as Go's runtime ends a
+// crashing program: exit status 2 after a panic or fatal error, or a
+// signal. A plain exit (os.Exit with another status) is no crash, even
+// when the text before it looks like one.
+func (p *proc) crashExit() bool {
+	code := p.exitCode()
+	return code == 2 || code == -1
+}
+
+// takeCrash returns the kept crash text and forgets it.
+func (p *proc) takeCrash() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	text := string(p.crash)
+	p.crash = nil
+	return text
 }
 
 func (p *proc) exitCode() int {
@@ -363,7 +390,7 @@ func (p *proc) pump() {
 			}
 			p.c.Send(r)
 		case "done":
-			if capturing && p.cmd.ProcessState == nil {
+			if capturing && !p.exited() {
 				// Not a crash after all: the text was the cell's own.
 				p.mu.Lock()
 				text := p.crash
@@ -439,10 +466,12 @@ func (p *proc) pump() {
 				}
 			case ev.msg != nil:
 				m := ev.msg
-				if m.Op == "trace" {
-					p.mu.Lock()
-					p.traces = append(p.traces, m.Text)
-					p.mu.Unlock()
+				if m.Op == wire.OpTrace {
+					if m.Frame != nil {
+						p.mu.Lock()
+						p.traces = append(p.traces, *m.Frame)
+						p.mu.Unlock()
+					}
 					continue
 				}
 				if m.Seq == 0 {
@@ -485,33 +514,48 @@ func (p *proc) keepCrash(b []byte) {
 	}
 }
 
-// crashReport summarises Go's crash dump: its headline ("panic: boom",
-// "fatal error: concurrent map writes") and the lines worth showing.
-func (p *proc) crashReport() (summary string, detail []string) {
-	p.mu.Lock()
-	dump := string(p.crash)
-	traces := append([]string(nil), p.traces...)
-	p.mu.Unlock()
-	lines := strings.Split(dump, "\n")
-	for _, l := range lines {
-		switch {
-		case strings.HasPrefix(l, "fatal error: "):
-			summary = l
-		case strings.HasPrefix(l, "panic: ") && summary == "":
-			summary = strings.TrimSuffix(strings.TrimSuffix(l, " [recovered, repanicked]"), " [recovered]")
-		case strings.HasPrefix(l, "runtime: ") && !strings.Contains(l, "sp=") && len(detail) < 3:
-			detail = append(detail, l)
+// crash is what Go's crash dump and the interpreter's frames say about a
+// worker that crashed.
+type crash struct {
+	summary string   // the headline: "panic: boom", "fatal error: concurrent map writes"
+	runtime []string // the runtime's own lines worth showing
+	frames  []wire.Frame
+}
+
+// lines renders the crash as traceback lines.
+func (c *crash) lines() []string {
+	lines := append([]string{c.summary}, c.runtime...)
+	if len(c.frames) > 0 {
+		lines = append(lines, "", "goroutine stack (interpreted):")
+		for _, f := range c.frames {
+			lines = append(lines, f.String())
 		}
 	}
-	if summary == "" {
-		return "", nil
+	return lines
+}
+
+// crashReport summarises Go's crash dump, or returns nil when the kept
+// text holds none.
+func (p *proc) crashReport() *crash {
+	p.mu.Lock()
+	dump := string(p.crash)
+	frames := append([]wire.Frame(nil), p.traces...)
+	p.mu.Unlock()
+	c := &crash{frames: frames}
+	for _, l := range strings.Split(dump, "\n") {
+		switch {
+		case strings.HasPrefix(l, "fatal error: "):
+			c.summary = l
+		case strings.HasPrefix(l, "panic: ") && c.summary == "":
+			c.summary = strings.TrimSuffix(strings.TrimSuffix(l, " [recovered, repanicked]"), " [recovered]")
+		case strings.HasPrefix(l, "runtime: ") && !strings.Contains(l, "sp=") && len(c.runtime) < 3:
+			c.runtime = append(c.runtime, l)
+		}
 	}
-	detail = append([]string{summary}, detail...)
-	if len(traces) > 0 {
-		detail = append(detail, "", "goroutine stack (interpreted):")
-		detail = append(detail, traces...)
+	if c.summary == "" {
+		return nil
 	}
-	return summary, detail
+	return c
 }
 
 func streamName(s int) string {

@@ -176,7 +176,7 @@ func TestGoroutineFaults(t *testing.T) {
 			if res.Err == nil {
 				t.Fatalf("no error; stdout %q stderr %q", r.text("stdout"), r.text("stderr"))
 			}
-			all := res.Err.Message + "\n" + strings.Join(res.Err.Traceback, "\n")
+			all := res.Err.Message + "\n" + strings.Join(res.Traceback(), "\n")
 			if res.Err.Name != c.errName {
 				t.Errorf("error name %q, want %q\n%s", res.Err.Name, c.errName, all)
 			}
@@ -185,8 +185,8 @@ func TestGoroutineFaults(t *testing.T) {
 					t.Errorf("error does not contain %q:\n%s", h, all)
 				}
 			}
-			if res.Restarted != c.restarted {
-				t.Errorf("restarted %v, want %v\n%s", res.Restarted, c.restarted, all)
+			if (res.Restart != nil) != c.restarted {
+				t.Errorf("restarted %v, want %v\n%s", res.Restart, c.restarted, all)
 			}
 			res, _ = run(t, e, "fmt.Sprint(keep())")
 			if res.Err != nil || plain(res) != `"7"` {
@@ -322,8 +322,8 @@ func TestSleepEndsWithTheCell(t *testing.T) {
 			if res.Err == nil || res.Err.Name != c.errName {
 				t.Fatalf("error %+v, want %s", res.Err, c.errName)
 			}
-			if res.Restarted {
-				t.Errorf("the worker was restarted: %s", strings.Join(res.Err.Traceback, "\n"))
+			if res.Restart != nil {
+				t.Errorf("the worker was restarted: %s", strings.Join(res.Traceback(), "\n"))
 			}
 			if took := time.Since(start); took > 20*time.Second {
 				t.Errorf("the cell took %v", took)
@@ -352,8 +352,8 @@ func TestSessionAfterRestart(t *testing.T) {
 		t.Fatalf("importing again after a restart: %+v", res.Err)
 	}
 	res, _ := run(t, e, "time.AfterFunc(time.Millisecond, late)\ntime.Sleep(time.Minute)")
-	if res.Err == nil || res.Err.Name != "panic" || res.Restarted {
-		t.Fatalf("panic in a replayed func: %+v (restarted %v)", res.Err, res.Restarted)
+	if res.Err == nil || res.Err.Name != "panic" || res.Restart != nil {
+		t.Fatalf("panic in a replayed func: %+v (restarted %v)", res.Err, res.Restart)
 	}
 }
 
@@ -385,7 +385,7 @@ func TestPanicLines(t *testing.T) {
 			if res.Err == nil {
 				t.Fatal("no error")
 			}
-			tb := strings.Join(res.Err.Traceback, "\n")
+			tb := strings.Join(res.Traceback(), "\n")
 			for _, w := range c.want {
 				if !strings.Contains(tb, w) {
 					t.Errorf("traceback lacks %q:\n%s", w, tb)

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/token"
@@ -103,6 +104,7 @@ type Source struct {
 	// Max is the total of its points.
 	Max float64
 
+	compile   bool // the assignment allows %%compile cells (AllowsCompile)
 	protected map[string]bool
 	trusted   map[string]bool              // sources of the instructor's cells other than answers
 	shown     map[string]string            // grade id → the source students see (no hidden tests)
@@ -120,7 +122,7 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Source{Name: filepath.Base(name), Notebook: nb, protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}, graded: map[string]notebook.Nbgrader{}}
+	s := &Source{Name: filepath.Base(name), Notebook: nb, compile: AllowsCompile(nb), protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}, graded: map[string]notebook.Nbgrader{}}
 	for i, c := range nb.Cells {
 		m, kind := kindOf(c)
 		if kind != KindAnswer && kind != KindManual {
@@ -139,6 +141,19 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 		}
 	}
 	return s, nil
+}
+
+// AllowsCompile reports whether an instructor notebook allows compiled
+// cells (%%compile) in its submissions: its metadata has
+// "lanes": {"compile": true}. They are off by default because a compiled
+// cell runs outside the interpreter's sandbox (see package sandbox).
+func AllowsCompile(nb *notebook.Notebook) bool {
+	var m struct {
+		Lanes struct {
+			Compile bool `json:"compile"`
+		} `json:"lanes"`
+	}
+	return json.Unmarshal(nb.Metadata, &m) == nil && m.Lanes.Compile
 }
 
 // ReadSource reads an instructor notebook (see NewSource).
@@ -372,9 +387,11 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		return
 	}
 	r.Notes = append(r.Notes, notes...)
+	limits := opts.Limits
+	limits.Compile = src.compile
 	eopts := engine.Options{
 		Command:        opts.WorkerCommand,
-		Env:            opts.Limits.Env(),
+		Env:            limits.Env(),
 		InterruptGrace: opts.InterruptGrace,
 		Log:            opts.Log,
 	}
@@ -600,7 +617,7 @@ func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink)
 	}
 	timedOut := ctx.Err() != nil && g.run.Err() == nil
 	switch {
-	case res.Restarted || timedOut:
+	case lostWorker(res) || timedOut:
 		what := "lost its worker"
 		switch {
 		case timedOut:
@@ -626,6 +643,19 @@ func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink)
 	// it is run again after a crash too.
 	g.history = append(g.history, cell)
 	return res
+}
+
+// lostWorker reports whether the cell cost its worker: it crashed it, or
+// did not stop when interrupted (not a restart the cell asked for).
+func lostWorker(res engine.Result) bool {
+	if res.Restart == nil {
+		return false
+	}
+	switch res.Restart.Reason {
+	case engine.RestartCrash, engine.RestartInterrupt, engine.RestartStuck:
+		return true
+	}
+	return false
 }
 
 // ranToEnd asks the worker whether the test cell defined its sentinel.

@@ -2,8 +2,10 @@ package grade
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,6 +208,7 @@ func TestSandboxEscape(t *testing.T) {
 		{"source from disk", `import "./evil"`, `import "./evil" error`},
 		{"debug", "import \"runtime/debug\"\ndebug.SetMemoryLimit(1 << 40)", `import "runtime/debug" error`},
 		{"breakpoint", "import \"runtime\"\nruntime.Breakpoint()", "has no symbol Breakpoint"},
+		{"compiled cell", "%%compile\nprintln(1)", "compiled cells (%%compile) are not allowed here"},
 		{"allowed", "import (\"fmt\"; \"runtime\"; \"lanes\")\nfmt.Println(runtime.NumCPU() > 0, lanes.Unit)", ""},
 	}
 	for _, c := range cases {
@@ -225,6 +228,48 @@ func TestSandboxEscape(t *testing.T) {
 		t.Error("a cell wrote", target)
 	}
 }
+
+// TestCompiledCellsAllowed runs a compiled cell in a grading worker of an
+// assignment that allows them, and reads the notebook metadata that does.
+func TestCompiledCellsAllowed(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("no go command:", err)
+	}
+	for _, c := range []struct {
+		meta string
+		want bool
+	}{{`{}`, false}, {`{"lanes": {"compile": false}}`, false}, {`{"lanes": {"compile": true}}`, true}} {
+		nb := notebook.New()
+		nb.Metadata = json.RawMessage(c.meta)
+		if got := AllowsCompile(nb); got != c.want {
+			t.Errorf("AllowsCompile(%s) = %v", c.meta, got)
+		}
+	}
+	eng, err := engine.New(engine.Options{Command: workerCmd(), Env: sandbox.Limits{Compile: true}.Env()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out strings.Builder
+	res := eng.Execute(ctx, engine.Cell{Code: "%%compile\nimport \"fmt\"\nfmt.Println(6 * 7)"}, textSink{&out})
+	if res.Err != nil || out.String() != "42\n" {
+		t.Fatalf("compiled cell: %v, output %q", res.Err, out.String())
+	}
+}
+
+// textSink keeps a cell's standard output.
+type textSink struct{ w *strings.Builder }
+
+func (s textSink) Stream(name, text string) {
+	if name == "stdout" {
+		s.w.WriteString(text)
+	}
+}
+func (textSink) Display(b displayBundle, id string, up bool) {}
+func (textSink) ClearOutput(bool)                            {}
+func (textSink) Input(string, bool) (string, error)          { return "", os.ErrClosed }
 
 type discard struct{}
 

@@ -7,25 +7,83 @@ import (
 	"unicode/utf8"
 )
 
-// isShellType reports whether msgType is served on the shell socket.
-func isShellType(msgType string) bool {
-	switch msgType {
-	case "execute_request", "kernel_info_request", "complete_request",
-		"inspect_request", "is_complete_request", "history_request",
-		"comm_info_request", "comm_open", "comm_msg", "comm_close",
-		"shutdown_request":
-		return true
+// socket is a set of the sockets a request may arrive on.
+type socket uint8
+
+const (
+	onShell socket = 1 << iota
+	onControl
+)
+
+// handler serves one message type. serve runs between the busy and idle
+// status messages, with ch the channel the request came on; it returns
+// true when the kernel must stop.
+type handler struct {
+	on    socket
+	serve func(k *Kernel, ctx context.Context, ch channel, m *Message) (stop bool)
+}
+
+// handlers is the whole dispatch of requests, as ipykernel's msg_types:
+// each message type the kernel serves, the sockets it is allowed on and
+// what serves it. A request of another type, or on another socket, is
+// logged and dropped. (The stdin socket carries replies, not requests:
+// see handleStdin.)
+var handlers = map[string]handler{
+	"execute_request": {onShell, func(k *Kernel, ctx context.Context, _ channel, m *Message) bool {
+		k.execute(ctx, m)
+		return false
+	}},
+	"kernel_info_request": {onShell | onControl, func(k *Kernel, _ context.Context, ch channel, m *Message) bool {
+		k.kernelInfo(ch, m)
+		return false
+	}},
+	"complete_request":    {onShell, shellOnly((*Kernel).complete)},
+	"inspect_request":     {onShell, shellOnly((*Kernel).inspect)},
+	"is_complete_request": {onShell, shellOnly((*Kernel).isComplete)},
+	"history_request":     {onShell, shellOnly((*Kernel).historyRequest)},
+	"comm_info_request": {onShell, func(k *Kernel, _ context.Context, ch channel, m *Message) bool {
+		k.reply(ch, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+		return false
+	}},
+	"comm_open": {onShell, shellOnly((*Kernel).commOpen)},
+	// No comm targets exist, so there is nothing to deliver these to.
+	"comm_msg":   {onShell, shellOnly(func(*Kernel, *Message) {})},
+	"comm_close": {onShell, shellOnly(func(*Kernel, *Message) {})},
+	"interrupt_request": {onControl, func(k *Kernel, _ context.Context, ch channel, m *Message) bool {
+		k.interrupt()
+		k.reply(ch, m, "interrupt_reply", map[string]any{"status": "ok"})
+		return false
+	}},
+	"shutdown_request": {onShell | onControl, func(k *Kernel, _ context.Context, ch channel, m *Message) bool {
+		return k.shutdown(ch, m)
+	}},
+}
+
+// shellOnly adapts a handler that replies on shell and never stops the
+// kernel.
+func shellOnly(f func(*Kernel, *Message)) func(*Kernel, context.Context, channel, *Message) bool {
+	return func(k *Kernel, _ context.Context, _ channel, m *Message) bool {
+		f(k, m)
+		return false
 	}
-	return false
+}
+
+// lookup returns the handler of m when its type is served on the socket,
+// logging and dropping it otherwise.
+func (k *Kernel) lookup(on socket, name string, m *Message) (handler, bool) {
+	h, ok := handlers[m.Header.MsgType]
+	if !ok || h.on&on == 0 {
+		k.log.Printf("%s: dropping message of unknown type %q", name, m.Header.MsgType)
+		return handler{}, false
+	}
+	return h, true
 }
 
 // enqueueShell queues a decoded shell request, dropping unknown types.
 func (k *Kernel) enqueueShell(m *Message) {
-	if !isShellType(m.Header.MsgType) {
-		k.log.Printf("shell: dropping message of unknown type %q", m.Header.MsgType)
-		return
+	if _, ok := k.lookup(onShell, "shell", m); ok {
+		k.queue.push(m)
 	}
-	k.queue.push(m)
 }
 
 // shellLoop serves shell requests one at a time in arrival order.
@@ -40,58 +98,24 @@ func (k *Kernel) shellLoop(ctx context.Context) {
 }
 
 func (k *Kernel) handleShell(ctx context.Context, m *Message) {
-	ch := k.shellChannel()
-	k.publishStatus(m, "busy")
-	stop := false
-	switch m.Header.MsgType {
-	case "execute_request":
-		k.execute(ctx, m)
-	case "kernel_info_request":
-		k.kernelInfo(ch, m)
-	case "complete_request":
-		k.complete(m)
-	case "inspect_request":
-		k.inspect(m)
-	case "is_complete_request":
-		k.isComplete(m)
-	case "history_request":
-		k.historyRequest(m)
-	case "comm_info_request":
-		k.reply(ch, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
-	case "comm_open":
-		k.commOpen(m)
-	case "comm_msg", "comm_close":
-		// No comm targets exist, so there is nothing to deliver these to.
-	case "shutdown_request":
-		stop = k.shutdown(ch, m)
-	}
-	k.publishStatus(m, "idle")
-	if stop {
-		k.requestStop()
+	if h, ok := k.lookup(onShell, "shell", m); ok {
+		k.serve(ctx, h, k.shellChannel(), m)
 	}
 }
 
 // handleControl serves one control request, on the control reader's
 // goroutine, so it runs while a cell executes on shell.
 func (k *Kernel) handleControl(m *Message) {
-	switch m.Header.MsgType {
-	case "kernel_info_request", "interrupt_request", "shutdown_request":
-	default:
-		k.log.Printf("control: dropping message of unknown type %q", m.Header.MsgType)
-		return
+	if h, ok := k.lookup(onControl, "control", m); ok {
+		k.serve(context.Background(), h, k.controlChannel(), m)
 	}
-	ch := k.controlChannel()
+}
+
+// serve runs a handler between the busy and idle status messages, then
+// stops the kernel if the handler asked to.
+func (k *Kernel) serve(ctx context.Context, h handler, ch channel, m *Message) {
 	k.publishStatus(m, "busy")
-	stop := false
-	switch m.Header.MsgType {
-	case "kernel_info_request":
-		k.kernelInfo(ch, m)
-	case "interrupt_request":
-		k.interrupt()
-		k.reply(ch, m, "interrupt_reply", map[string]any{"status": "ok"})
-	case "shutdown_request":
-		stop = k.shutdown(ch, m)
-	}
+	stop := h.serve(k, ctx, ch, m)
 	k.publishStatus(m, "idle")
 	if stop {
 		k.requestStop()

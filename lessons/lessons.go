@@ -15,6 +15,37 @@
 // its top are lessons, so the package builds with no lesson at all; a
 // lesson's name is its file name without .ipynb, its title the first
 // heading of its first Markdown cell.
+//
+// # One course
+//
+// Every lesson follows the same conventions, so that the sixteen read as
+// one course: the first cell's heading and metadata.title are
+// "Lesson N — Title"; the kernelspec and language_info are those of
+// lesson 1; a graded test cell ends with fmt.Println("✔ passed"); the
+// last cell ("What to remember") ends with a "Next:" link to the following
+// lesson (the last lesson links back to the first). Cells are written in
+// nbformat's own layout (keys sorted, one-space indent), which
+// TestEmbeddedLessons checks.
+//
+// Exercises that teach a concurrency skill are checked on the concurrency
+// itself, not only on the result: the test cell measures with plain Go
+// (an atomic count of calls in flight and its peak, timestamps,
+// runtime.NumGoroutine), and asserts for example that calls overlapped but
+// never more than k at once, that two pipeline stages overlapped, that a
+// context's cancellation was seen, that no goroutine is left running.
+// Such checks never assert a speed: they wait for what they look for with
+// a generous limit (a second) and fail only when it never happens. Every
+// test cell ends by waiting for the goroutines it started to exit, since
+// one still exiting would be reported on standard error, which the grader
+// counts as a failure. grade's TestAutogradeConcurrencyExercises grades a
+// plain sequential answer to each such exercise (grade/testdata/sequential)
+// and requires it to fail, and the instructor's answers to score full
+// marks.
+//
+// Quizzes give feedback at once without showing the answers: a locked
+// helper cell holds each right answer's SHA-256 and its explanation sealed
+// with it, so a visible check can say "right, because …" or give a hint,
+// while the hidden test still decides the grade.
 package lessons
 
 import (

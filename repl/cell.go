@@ -33,11 +33,7 @@ func (s *session) runCell(code string, o origin) bool {
 	if f, ok := s.cfg.Stdin.(*os.File); ok && s.cfg.Interactive {
 		defer quietTerminal(int(f.Fd()))()
 	}
-	pid := s.eng.WorkerPID()
 	res := s.eng.Execute(ctx, engine.Cell{Code: code, Number: n}, s.sink)
-	// The engine replaces a worker that died between cells (a goroutine
-	// of an earlier cell panicked) without a word; say so.
-	died := !res.Restarted && pid != 0 && s.eng.WorkerPID() != pid && !resets(code)
 	s.cellMu.Lock()
 	s.cancelCell = nil
 	s.cellMu.Unlock()
@@ -53,7 +49,7 @@ func (s *session) runCell(code string, o origin) bool {
 	switch {
 	case res.Err != nil:
 		s.failed = true
-		formatError(s.errw, s.st, res.Err, res.Restarted, s.cells)
+		formatError(s.errw, s.st, res.Err, res.Restart, s.cells)
 	case res.Value != nil:
 		text := renderBundle(*res.Value, s.cfg.Color, s.width())
 		if s.cfg.Interactive && text != "" {
@@ -66,10 +62,9 @@ func (s *session) runCell(code string, o origin) bool {
 		}
 		io.WriteString(s.out, text)
 	}
-	if res.Err == nil && res.Restarted {
-		fmt.Fprintln(s.errw, s.st.paint(s.st.notice, "↻ the worker was restarted"))
-	}
-	if died {
+	// The engine replaces a worker that died between cells (a goroutine
+	// of an earlier cell panicked); say so.
+	if res.Restart != nil && res.Restart.Reason == engine.RestartDied {
 		fmt.Fprintln(s.errw, s.st.paint(s.st.notice, "↻ the worker had stopped since the last cell (a goroutine may have panicked); a fresh one ran this cell with earlier definitions replayed"))
 	}
 	if s.cfg.Interactive {
@@ -79,20 +74,6 @@ func (s *session) runCell(code string, o origin) bool {
 	return res.Err == nil
 }
 
-// resets reports whether a cell starts with the %reset magic, which
-// replaces the worker on purpose.
-func resets(code string) bool {
-	for _, l := range strings.Split(code, "\n") {
-		t := strings.TrimSpace(l)
-		if !strings.HasPrefix(t, "%") {
-			return false
-		}
-		if f := strings.Fields(t); f[0] == "%reset" {
-			return true
-		}
-	}
-	return false
-}
 
 // catchInterrupt turns SIGINT into cancel until stop is called. While a
 // cell runs the terminal is in cooked mode, so Ctrl-C is a signal; the

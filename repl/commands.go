@@ -28,6 +28,7 @@ func init() {
 		{":help", "", "this text", (*session).help},
 		{":reset", "", "start a fresh worker: every definition is forgotten", (*session).reset},
 		{":load", "FILE.go", "run a Go file as one cell; its func main runs, as main_", (*session).load},
+		{":compile", "[FLAGS] FILE.go", "build a Go file (a program, or statements with the session's declarations) with the Go toolchain and run it; FLAGS are go build flags such as -race", (*session).compile},
 		{":lesson", "[NAME]", "walk a lesson's cells; without NAME, list the lessons", (*session).lesson},
 		{":quit", "", "leave (Ctrl-D on an empty line too)", func(s *session, _ string) { s.quit = true }},
 	}
@@ -78,6 +79,36 @@ func (s *session) reset(string) {
 	s.printf("%s\n", s.st.paint(s.st.notice, "A fresh worker was started: every definition is forgotten."))
 }
 
+// compile runs a Go file as a %%compile cell. The magic takes the line
+// before the file's first, so the cell's line n is the file's line n-1.
+func (s *session) compile(arg string) {
+	fields := strings.Fields(arg)
+	if len(fields) == 0 {
+		s.errorf("usage: :compile [FLAGS] FILE.go\n")
+		s.failed = true
+		return
+	}
+	file := fields[len(fields)-1]
+	data, err := os.ReadFile(expandHome(file))
+	if err != nil {
+		s.errorf("%s\n", s.st.paint(s.st.err, fmt.Sprintf(":compile: %v", err)))
+		s.failed = true
+		return
+	}
+	magic := strings.TrimSpace("%%compile " + strings.Join(fields[:len(fields)-1], " "))
+	s.runCell(magic+"\n"+string(data), origin{file: file, line: 0})
+}
+
+// expandHome expands a leading ~/ to the home directory.
+func expandHome(path string) string {
+	if strings.HasPrefix(path, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, path[2:])
+		}
+	}
+	return path
+}
+
 // packageRE finds a file's package clause.
 var packageRE = regexp.MustCompile(`(?m)^[ \t]*package[ \t]+[\p{L}_][\p{L}\p{N}_]*[ \t]*;?`)
 
@@ -93,13 +124,7 @@ func (s *session) load(arg string) {
 		s.failed = true
 		return
 	}
-	path := arg
-	if strings.HasPrefix(path, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			path = filepath.Join(home, path[2:])
-		}
-	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(expandHome(arg))
 	if err != nil {
 		s.errorf("%s\n", s.st.paint(s.st.err, fmt.Sprintf(":load: %v", err)))
 		s.failed = true

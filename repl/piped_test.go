@@ -20,6 +20,10 @@ func TestPiped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	race, err := filepath.Abs("testdata/race.go")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -41,6 +45,10 @@ func TestPiped(t *testing.T) {
 		{name: "magic", input: "%env LANES_TEST=yes\nimport \"os\"\nos.Getenv(\"LANES_TEST\")\n", code: 0, stdout: "env: LANES_TEST=yes\n\"yes\"\n"},
 		{name: "load", input: ":load " + script + "\ndouble(4)\n", code: 0, stdout: "double: 42\n8\n"},
 		{name: "load missing", input: ":load /nonexistent.go\n1\n", code: 1, stdout: "1\n", stderr: []string{":load:"}},
+		{name: "compile magic", input: ":load " + script + "\n%%compile\nfmt.Println(double(2))\n\ndouble(3)\n", code: 0, stdout: "double: 42\n4\n6\n"},
+		{name: "compile race", input: ":compile -race " + race + "\n1\n", code: 1, stdout: "2\n1\n",
+			stderr: []string{"WARNING: DATA RACE", "exit status 66: the race detector found a data race"}},
+		{name: "compile missing", input: ":compile /nonexistent.go\n", code: 1, stderr: []string{":compile:"}},
 		{name: "unknown command", input: ":frobnicate\n", code: 1, stderr: []string{"unknown command :frobnicate"}},
 		{name: "quit", input: "1\n:quit\n2\n", code: 0, stdout: "1\n"},
 		{name: "lesson", args: []string{"repl", "-lessons", lessons}, input: ":lesson intro\n", code: 0,

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -132,8 +131,10 @@ func renderBundle(b display.Bundle, color bool, width int) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// cellLocRE finds the positions that the engine's errors name.
-var cellLocRE = regexp.MustCompile(`cell (\d+), line (\d+)`)
+// cellLocRE finds the positions that tracebacks name, to colour them.
+// (Only the colour: where the error is comes from Error.Cell and
+// Error.Line.)
+var cellLocRE = regexp.MustCompile(`cell \d+, line \d+`)
 
 // origin tells where a cell's source came from, to point at the failing
 // line.
@@ -145,81 +146,77 @@ type origin struct {
 	line int
 }
 
-// restartLines are the sentences with which the engine ends the traceback
-// of a cell that cost the worker its life; the REPL folds them into its
-// one-line restart notice.
-var restartLines = []string{
-	"A fresh worker was started",
-	"These variables lost their values",
-}
-
 // formatError writes a failed cell: the traceback with its first line and
 // the positions it names highlighted, then the failing source line, then
-// (after a restart) one line announcing it.
-func formatError(w io.Writer, s style, e *engine.Error, restarted bool, cells map[int]origin) {
+// (after a restart) one line saying what the restart did.
+func formatError(w io.Writer, s style, e *engine.Error, rs *engine.Restart, cells map[int]origin) {
 	tb := e.Traceback
 	if len(tb) == 0 {
 		tb = []string{e.Name + ": " + e.Message}
 	}
-	var notice []string
 	var lines []string
 	for _, t := range tb {
 		lines = append(lines, strings.Split(t, "\n")...)
 	}
-	var kept []string
-	for _, l := range lines {
-		folded := false
-		for _, p := range restartLines {
-			if restarted && strings.HasPrefix(l, p) {
-				notice = append(notice, l)
-				folded = true
-			}
-		}
-		if !folded {
-			kept = append(kept, l)
-		}
+	// A restart the cell's failure caused ends the report; one the cell
+	// asked for, or that came before it (RestartDied), is told elsewhere.
+	if rs != nil && (rs.Reason.Requested() || rs.Reason == engine.RestartDied) {
+		rs = nil
 	}
-	for len(kept) > 0 && strings.TrimSpace(kept[len(kept)-1]) == "" {
-		kept = kept[:len(kept)-1]
+	if rs != nil {
+		lines = append(lines, unfolded(rs)...)
 	}
-	var firstLoc []string
-	for i, l := range kept {
-		if firstLoc == nil {
-			firstLoc = cellLocRE.FindStringSubmatch(l)
-		}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	for i, l := range lines {
 		l = cellLocRE.ReplaceAllStringFunc(l, func(m string) string { return s.paint(s.loc, m) })
 		if i == 0 {
 			l = s.paint(s.err, l)
 		}
 		fmt.Fprintln(w, l)
 	}
-	if firstLoc != nil {
-		n, _ := strconv.Atoi(firstLoc[1])
-		ln, _ := strconv.Atoi(firstLoc[2])
-		if o, ok := cells[n]; ok {
-			if src, ok := sourceLine(o.code, ln); ok {
-				where := fmt.Sprintf("line %d", ln)
-				if o.file != "" {
-					where = fmt.Sprintf("%s:%d", o.file, o.line+ln-1)
-				}
-				fmt.Fprintf(w, "  %s %s %s\n", s.paint(s.dim, where), s.paint(s.dim, "│"), s.paint(s.src, strings.TrimRight(src, " \t")))
+	if o, ok := cells[e.Cell]; ok && e.Line > 0 {
+		if src, ok := sourceLine(o.code, e.Line); ok {
+			where := fmt.Sprintf("line %d", e.Line)
+			if o.file != "" {
+				where = fmt.Sprintf("%s:%d", o.file, o.line+e.Line-1)
 			}
+			fmt.Fprintf(w, "  %s %s %s\n", s.paint(s.dim, where), s.paint(s.dim, "│"), s.paint(s.src, strings.TrimRight(src, " \t")))
 		}
 	}
-	if restarted {
-		msg := "↻ the worker was restarted"
-		for _, n := range notice {
-			switch {
-			case strings.HasPrefix(n, restartLines[0]):
-				msg += "; earlier definitions were replayed"
-			case strings.HasPrefix(n, restartLines[1]):
-				if i := strings.Index(n, ": "); i >= 0 {
-					msg += "; lost: " + strings.TrimSuffix(n[i+2:], ".")
-				}
-			}
-		}
-		fmt.Fprintln(w, s.paint(s.notice, msg))
+	if rs != nil {
+		fmt.Fprintln(w, s.paint(s.notice, restartNotice(rs)))
 	}
+}
+
+// unfolded returns what a restart did that the one-line notice does not
+// say: a failure to start the fresh worker, definitions that could not
+// be replayed.
+func unfolded(rs *engine.Restart) []string {
+	if rs.Failed != "" {
+		return rs.Lines()
+	}
+	var lines []string
+	if len(rs.LostDecls) > 0 {
+		lines = append(lines, "These definitions could not be replayed:")
+		for _, l := range rs.LostDecls {
+			lines = append(lines, "  "+l)
+		}
+	}
+	return lines
+}
+
+// restartNotice is the REPL's one line about a restart.
+func restartNotice(rs *engine.Restart) string {
+	msg := "↻ the worker was restarted"
+	if rs.Replayed {
+		msg += "; earlier definitions were replayed"
+	}
+	if len(rs.LostVars) > 0 {
+		msg += "; lost: " + strings.Join(rs.LostVars, ", ")
+	}
+	return msg
 }
 
 // sourceLine returns line ln (from 1) of code.

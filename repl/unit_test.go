@@ -102,28 +102,36 @@ func TestFormatError(t *testing.T) {
 		4: {code: "go f()\nselect {}", file: "stdin", line: 10},
 	}
 	tests := []struct {
-		name      string
-		err       engine.Error
-		restarted bool
-		style     style
-		want      string
+		name    string
+		err     engine.Error
+		restart *engine.Restart
+		style   style
+		want    string
 	}{
-		{"compile", engine.Error{Name: "CompileError", Traceback: []string{"cell 3, line 2: undefined: nope"}}, false, style{},
+		{"compile", engine.Error{Name: "CompileError", Traceback: []string{"cell 3, line 2: undefined: nope"}, Cell: 3, Line: 2}, nil, style{},
 			"cell 3, line 2: undefined: nope\n  line 2 │ y := nope\n"},
-		{"colour", engine.Error{Name: "CompileError", Traceback: []string{"cell 3, line 2: undefined: nope"}}, false, colorStyle,
+		{"colour", engine.Error{Name: "CompileError", Traceback: []string{"cell 3, line 2: undefined: nope"}, Cell: 3, Line: 2}, nil, colorStyle,
 			"\x1b[1;31m\x1b[1;33mcell 3, line 2\x1b[0m: undefined: nope\x1b[0m\n  \x1b[2mline 2\x1b[0m \x1b[2m│\x1b[0m \x1b[36my := nope\x1b[0m\n"},
-		{"crash", engine.Error{Name: "panic", Message: "boom", Traceback: []string{
+		{"crash", engine.Error{Name: "panic", Message: "boom", Cell: 4, Line: 1, Traceback: []string{
 			"panic: boom", "", "goroutine stack (interpreted):", "main.func(...)\n\tcell 4, line 1", "",
-			"This crashed the worker.",
-			"A fresh worker was started and the definitions of earlier cells were replayed.",
-			"These variables lost their values and are no longer defined: x, y."}}, true, style{},
+			"This crashed the worker."}},
+			&engine.Restart{Reason: engine.RestartCrash, Replayed: true, LostVars: []string{"x", "y"}}, style{},
 			"panic: boom\n\ngoroutine stack (interpreted):\nmain.func(...)\n\tcell 4, line 1\n\nThis crashed the worker.\n" +
 				"  stdin:10 │ go f()\n↻ the worker was restarted; earlier definitions were replayed; lost: x, y\n"},
-		{"no traceback", engine.Error{Name: "Interrupted", Message: "stop"}, false, style{}, "Interrupted: stop\n"},
+		{"lost definitions", engine.Error{Name: "Exit", Message: "the program called os.Exit(1)", Traceback: []string{"exit status 1"}},
+			&engine.Restart{Reason: engine.RestartCrash, Replayed: true, LostDecls: []string{"f (cell 3): undefined: g"}}, style{},
+			"exit status 1\nThese definitions could not be replayed:\n  f (cell 3): undefined: g\n↻ the worker was restarted; earlier definitions were replayed\n"},
+		{"restart failed", engine.Error{Name: "Exit", Message: "the program called os.Exit(1)", Traceback: []string{"exit status 1"}},
+			&engine.Restart{Reason: engine.RestartCrash, Failed: "no binary"}, style{},
+			"exit status 1\nStarting a fresh worker failed: no binary\n↻ the worker was restarted\n"},
+		{"asked for", engine.Error{Name: "CompileError", Traceback: []string{"cell 3, line 2: undefined: nope"}, Cell: 3, Line: 2},
+			&engine.Restart{Reason: engine.RestartReset}, style{},
+			"cell 3, line 2: undefined: nope\n  line 2 │ y := nope\n"},
+		{"no traceback", engine.Error{Name: "Interrupted", Message: "stop"}, nil, style{}, "Interrupted: stop\n"},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
-		formatError(&b, tt.style, &tt.err, tt.restarted, cells)
+		formatError(&b, tt.style, &tt.err, tt.restart, cells)
 		if b.String() != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, b.String(), tt.want)
 		}
@@ -225,14 +233,6 @@ func TestCompleteCommand(t *testing.T) {
 		}
 		if !reflect.DeepEqual(gs, tt.want) || n != tt.n {
 			t.Errorf("completeCommand(%q) = %q, %d; want %q, %d", tt.before, gs, n, tt.want, tt.n)
-		}
-	}
-}
-
-func TestResets(t *testing.T) {
-	for code, want := range map[string]bool{"%reset": true, "%time\n%reset\nx": true, "x\n%reset": false, "x := 1": false} {
-		if got := resets(code); got != want {
-			t.Errorf("resets(%q) = %v", code, got)
 		}
 	}
 }

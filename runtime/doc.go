@@ -23,9 +23,55 @@
 //     machine; Strategy.Simulate runs it in virtual time on any Machine.
 //   - Runs: every run records spans (lane, task, kind, start, end) and
 //     shows itself as a Timeline. Table, Compare and Speedup put runs side
-//     by side; Amdahl gives the law to compare with.
+//     by side; Amdahl gives the law to compare with. A real run is measured
+//     from the Go scheduler's record (see Real runs below).
 //   - Your own code: Group runs func(*Task) on n workers, Recorder records
 //     goroutines you start yourself, Trace shows what Go's scheduler did.
+//
+// # Definitions
+//
+// For a run of wall time T on p processors (Run.Cores: the processors the
+// strategy could use, such as min(workers, cores) for a pool, 1 for an
+// event loop or a global lock) compared with a baseline of wall time T1
+// (the first run of a table, normally sequential):
+//
+//   - speedup = T1 / T;
+//   - efficiency = speedup ÷ p (Run.Efficiency). Above 100 % the speedup
+//     came from overlapping waits, not from processors;
+//   - utilisation = CPU / (T × P), P the machine's processors (Run.Procs:
+//     GOMAXPROCS, or the simulated cores), the busy share of the machine
+//     (Run.Utilisation);
+//   - peak concurrency: most tasks in progress at once (started, not
+//     finished, whatever they were doing); peak parallelism: most tasks
+//     computing at the same instant.
+//
+// A measured speedup curve (MeasureSpeedup) has min(workers, cores) as its
+// ideal and is compared with Amdahl's law only when its workload has a
+// serial part; otherwise it is "limited by N cores".
+//
+// # Real runs
+//
+// A real run (Strategy.Run, Group, Recorder, MeasureSpeedup) is traced with
+// runtime/trace and read with golang.org/x/exp/trace. Each task logs, into
+// the trace, which goroutine runs it; its spans are that goroutine's states:
+// running on a P is compute, runnable is ready, sleeping or in a system call
+// is waiting, waiting on channels, locks or wait groups is blocked. The
+// declaration refines the record: running counts as compute only inside a
+// step the task declared as compute (running elsewhere is the bookkeeping
+// of handing over), and a goroutine that is not running takes the kind the
+// task declared (a semaphore is blocked, an event loop's queue is ready).
+// So CPU is at most wall × GOMAXPROCS and peak parallelism at most
+// GOMAXPROCS, by construction. What the tasks declared is kept as Run.Plan
+// (Run.PlanRun draws it); P time spent on goroutines that are no task's
+// (the garbage collector, the runtime) is Run.Other, drawn on a lane of its
+// own (OtherLane) and not counted as CPU. Tasks whose code ran in the
+// interpreter are marked (Run.Interpreted) and the table says so.
+//
+// The process has one execution tracer. A run that finds it busy records
+// into a flight recorder, which may run beside another trace; if that is
+// busy too (three runs nested), the run keeps its declared spans and
+// Run.Note says so. A Recorder gives its trace up to a later run once its
+// tasks are all done. docs/real-runs.md says what a measurement cannot see.
 //
 // # Design decisions
 //
@@ -48,13 +94,16 @@
 //
 // CPU work is a calibrated number of steps of a xorshift generator, not a
 // clock-watching spin, so that contention shows: the calibration (nine
-// ~1 ms trials, median) runs once per process and is the package's only
-// cached global. The other global is SetLive, which like the display
-// publisher is a property of the process hosting the cell.
+// ~1 ms trials, median) runs once per process, before the clock of the
+// first real run starts (never inside a timed run), and is cached. The
+// owner of the process's execution tracer is package state too, and so is
+// SetLive, which like the display publisher is a property of the process
+// hosting the cell.
 //
 // Recording stays on: a span costs a clock read and an append to a
 // per-lane chunked buffer under an uncontended lock (see
-// BenchmarkSpanRecord). Spans are closed before the event loop or lock is
+// BenchmarkSpanRecord), plus a trace log event while the run is traced
+// (BenchmarkTracingOverhead, BenchmarkTracingCost). Spans are closed before the event loop or lock is
 // handed over, so recorded timelines never show two tasks computing under
 // one lock.
 //

@@ -62,12 +62,12 @@ func ExampleCompareSim() {
 	// pool(8)           3.5 u  25 u    7.14×   89%      8     8
 	// eff. = efficiency, conc. = peak concurrency, par. = peak parallelism
 	//
-	// strategy           wall  CPU  speedup  eff.  conc.  par.
-	// ────────────────────────────────────────────────────────
-	// sequential         25 u  0 u       1×    0%      1     0
-	// event loop        0.5 u  0 u      50×    0%     50     0
-	// threads+GIL(5ms)  0.5 u  0 u      50×    0%     50     0
-	// pool(8)           3.5 u  0 u    7.14×    0%      8     0
+	// strategy           wall  CPU  speedup   eff.  conc.  par.
+	// ─────────────────────────────────────────────────────────
+	// sequential         25 u  0 u       1×   100%      1     0
+	// event loop        0.5 u  0 u      50×  5000%     50     0
+	// threads+GIL(5ms)  0.5 u  0 u      50×  5000%     50     0
+	// pool(8)           3.5 u  0 u    7.14×    89%      8     0
 	// eff. = efficiency, conc. = peak concurrency, par. = peak parallelism
 }
 
@@ -84,9 +84,9 @@ func ExampleCompare() {
 	// Output:
 	// strategy              wall   CPU  speedup  eff.  conc.  par.
 	// ────────────────────────────────────────────────────────────
-	// sequential           240 u  80 u       1×   33%      1     1
-	// event loop, limit 8   90 u  80 u    2.67×   89%      8     1
-	// pool(8)               30 u  80 u       8×   33%      8     8
+	// sequential           240 u  80 u       1×  100%      1     1
+	// event loop, limit 8   90 u  80 u    2.67×  267%      8     1
+	// pool(8)               30 u  80 u       8×  100%      8     8
 	// eff. = efficiency, conc. = peak concurrency, par. = peak parallelism
 }
 
@@ -191,9 +191,11 @@ func ExampleStrategy_String() {
 // event loop.
 func ExampleStrategy_Run() {
 	r := lanes.EventLoop().Run(lanes.Identical(16, lanes.Wait(20*time.Millisecond)))
-	fmt.Println(len(r.Lanes), "lanes,", len(r.Spans), "spans, overlapping:", r.Wall < 16*20*time.Millisecond)
+	fmt.Println(len(r.Lanes), "lanes, last", r.Lanes[len(r.Lanes)-1]+", overlapping:", r.Wall < 16*20*time.Millisecond)
+	fmt.Println("measured:", r.Measured, "CPU within wall × GOMAXPROCS:", r.CPU() <= r.Wall*time.Duration(r.Procs))
 	// Output:
-	// 16 lanes, 16 spans, overlapping: true
+	// 16 lanes, last T16, overlapping: true
+	// measured: true CPU within wall × GOMAXPROCS: true
 }
 
 func ExampleWork() {
@@ -309,16 +311,20 @@ func ExampleWorkload_Total() {
 }
 
 func ExampleRun() {
-	r := lanes.Pool(3).Simulate(lanes.Identical(4, lanes.Compute(2*lanes.Unit)), lanes.Machine{Cores: 2, Slice: lanes.Unit})
+	w := lanes.Identical(4, lanes.Compute(2*lanes.Unit))
+	m := lanes.Machine{Cores: 2, Slice: lanes.Unit}
+	r := lanes.Pool(3).Simulate(w, m)
+	seq := lanes.Sequential().Simulate(w, m)
 	fmt.Println(r)
-	fmt.Printf("efficiency %.0f%%, peak parallelism %d, peak concurrency %d\n", 100*r.Efficiency(), r.PeakParallelism(), r.PeakConcurrency)
+	fmt.Printf("speedup %.0f× on p = %d, efficiency %.0f%%, peak parallelism %d, peak concurrency %d\n",
+		r.Speedup(seq), r.Cores, 100*r.Efficiency(seq), r.PeakParallelism(), r.PeakConcurrency)
 	for _, s := range r.LaneSpans("worker 3") {
 		fmt.Println(r.Tasks[s.Task], s.Kind, lanes.InUnits(s.Start), lanes.InUnits(s.Duration()))
 	}
 	fmt.Println(len(r.TaskSpans("T4")), "spans for T4")
 	// Output:
 	// pool(3): 4 tasks on 3 lanes, wall 4 u, CPU 8 u
-	// efficiency 100%, peak parallelism 2, peak concurrency 3
+	// speedup 2× on p = 2, efficiency 100%, peak parallelism 2, peak concurrency 3
 	// T3 ready 0 1
 	// T3 compute 1 1
 	// T3 ready 2 1

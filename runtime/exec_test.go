@@ -98,8 +98,8 @@ func TestRealExecutorsRecord(t *testing.T) {
 		{Threads(), 2, 2}, {Pool(3), 3, 3}, {Pool(2).Limit(1), 2, 2},
 	} {
 		r := tc.s.Run(w)
-		if len(r.Lanes) != tc.lanes || r.Cores != tc.cores || r.Virtual {
-			t.Errorf("%s: %d lanes, %d cores, virtual %v", tc.s, len(r.Lanes), r.Cores, r.Virtual)
+		if len(r.Lanes) != tc.lanes || r.Cores != min(tc.cores, runtime.GOMAXPROCS(0)) || r.Virtual || !r.Measured {
+			t.Errorf("%s: %d lanes, %d cores, virtual %v, measured %v (%s)", tc.s, len(r.Lanes), r.Cores, r.Virtual, r.Measured, r.Note)
 		}
 		if len(r.Tasks) != 2 || r.TaskSpans("A") == nil || r.TaskSpans("B") == nil {
 			t.Errorf("%s: tasks %v", tc.s, r.Tasks)

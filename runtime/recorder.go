@@ -29,11 +29,23 @@ import (
 type Recorder struct {
 	start time.Time
 	name  string
+	id    uint64
+	tr    *tracing
+	cpu0  time.Duration // the process's CPU time at the start
+	cpuOK bool
+	// yields says that the recorder gives the execution tracer up to a
+	// later run once all its tasks are done (see Recorder.idle).
+	yields bool
+
+	// interpreted is set when a task's code was found to be interpreted.
+	interpreted atomic.Bool
 
 	mu        sync.Mutex
 	lanes     []*laneRec
 	laneNames []string
 	tasks     []string
+	taskLane  []int
+	final     *Run // the measured run, once every task is done
 
 	inflight, peak atomic.Int64
 }
@@ -48,11 +60,105 @@ type laneRec struct {
 	cur   Span // the open span (End unset)
 }
 
-// NewRecorder starts a recorder; its clock starts now.
-func NewRecorder() *Recorder { return newRecorder("recorded") }
+// NewRecorder starts a recorder; its clock starts now, and so does the
+// execution trace that its Run is measured from (see Run).
+func NewRecorder() *Recorder {
+	r := newRecorder("recorded")
+	r.interpreted.Store(calledFromInterpreter())
+	r.yields = true
+	r.measure()
+	return r
+}
 
 func newRecorder(name string) *Recorder {
-	return &Recorder{start: time.Now(), name: name}
+	return &Recorder{start: time.Now(), name: name, id: recorderIDs.Add(1)}
+}
+
+// measure starts the execution trace and restarts the clock. Work is
+// calibrated first, so that no timed run pays for the calibration.
+func (r *Recorder) measure() {
+	calibrate()
+	tracer.mu.Lock()
+	if o := tracer.owner; o != nil && o.idle() {
+		traceLog(o.id, 'x', -1)
+		o.tr.gaveUp.Store(true)
+		o.tr.stop()
+		tracer.owner = nil
+	}
+	r.tr = startTracing()
+	if r.tr.buf != nil {
+		tracer.owner = r
+	}
+	tracer.mu.Unlock()
+	traceLog(r.id, 's', -1)
+	r.cpu0, r.cpuOK = processCPU()
+	r.start = time.Now()
+}
+
+// tracer is who holds the process's one execution trace (a real run's
+// recorder, or nobody as far as this package knows): the tracer is a
+// property of the process, so its owner is package state.
+var tracer struct {
+	mu    sync.Mutex
+	owner *Recorder
+}
+
+// idle reports whether the recorder may give up its trace: it yields, it
+// has recorded tasks and every one of them is done. A recorder nobody
+// calls Run on (a cell that made one per trial and looked at the last)
+// so does not keep every later run from being traced; its Run later
+// reads the trace up to the moment it gave it up.
+func (r *Recorder) idle() bool {
+	r.mu.Lock()
+	n := len(r.tasks)
+	r.mu.Unlock()
+	return r.yields && n > 0 && r.inflight.Load() == 0
+}
+
+// release gives up the tracer's ownership, if r holds it.
+func (r *Recorder) release() {
+	tracer.mu.Lock()
+	if tracer.owner == r {
+		tracer.owner = nil
+	}
+	tracer.mu.Unlock()
+}
+
+// finish ends the trace and returns the run measured from it: each task's
+// spans are its goroutine's states. When the trace cannot be had, the run
+// keeps the declared spans and its Note says why.
+func (r *Recorder) finish(name string, cores int) *Run {
+	traceLog(r.id, 'x', -1)
+	cpu1, cpuOK := processCPU()
+	var data []byte
+	var err error
+	if r.tr != nil {
+		data, err = r.tr.stop()
+		r.release()
+	}
+	run := r.snapshot(name, cores)
+	run.Procs = procs()
+	run.Interpreted = r.interpreted.Load()
+	if r.tr == nil {
+		return run
+	}
+	if err != nil {
+		run.Note = err.Error()
+		return run
+	}
+	m, err := readTrace(data, r.id, len(run.Tasks))
+	if err != nil {
+		run.Note = "not measured: reading the execution trace: " + err.Error()
+		return run
+	}
+	r.mu.Lock()
+	taskLane := append([]int(nil), r.taskLane...)
+	r.mu.Unlock()
+	applyMeasurement(run, m, taskLane)
+	if cpuOK && r.cpuOK && r.final == nil && !r.tr.stolen() {
+		run.Stolen = max(0, m.running-(cpu1-r.cpu0))
+	}
+	return run
 }
 
 func (r *Recorder) now() time.Duration { return time.Since(r.start) }
@@ -66,10 +172,11 @@ func (r *Recorder) newLane(name string) *laneRec {
 	return l
 }
 
-func (r *Recorder) newTask(name string) int {
+func (r *Recorder) newTask(name string, lane int) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tasks = append(r.tasks, name)
+	r.taskLane = append(r.taskLane, lane)
 	return len(r.tasks) - 1
 }
 
@@ -119,27 +226,64 @@ func (l *laneRec) push(s Span) {
 // Task starts recording a task of your own on a lane of its own (name is
 // used for both). The task counts as computing from now until you say
 // otherwise with its methods; call Done when it ends. Use each Task from one
-// goroutine.
+// goroutine: the goroutine that first calls one of its methods (or a
+// goroutine started after Task was called) is the one the trace follows.
 func (r *Recorder) Task(name string) *Task {
-	return r.begin(r.newLane(name), name, Computing, true)
+	if calledFromInterpreter() {
+		r.interpreted.Store(true)
+	}
+	return r.begin(r.newLane(name), name, Computing, true, false)
 }
 
 // begin starts a recorded task on lane l with an open span of kind k;
 // inProgress says whether it counts as started (not when it first waits
-// for a semaphore).
-func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress bool) *Task {
-	t := &Task{Name: name, live: &liveTask{rec: r, lane: l, task: r.newTask(name), kind: k}}
+// for a semaphore); bind says whether the calling goroutine is the one that
+// runs the task (otherwise the goroutine that first uses it is, counted
+// from its creation).
+func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress, bind bool) *Task {
+	t := &Task{Name: name, live: &liveTask{rec: r, lane: l, task: r.newTask(name, l.idx), kind: k}}
 	if inProgress {
 		r.started()
 	}
 	l.switchTo(r.now(), t.live.task, k)
+	if bind {
+		traceLog(r.id, 'b', t.live.task)
+	} else {
+		traceLog(r.id, 'c', t.live.task)
+	}
 	return t
 }
 
-// Run returns what has been recorded so far. Spans still open are cut at the
-// present moment, so calling Run while goroutines are busy gives a snapshot
-// that a live display can show.
-func (r *Recorder) Run() *Run { return r.snapshot(r.name, 0) }
+// Run returns what has been recorded. Once every task is done, the first
+// call ends the recorder's execution trace and returns the measured run:
+// each task's spans are what its goroutine really did (running on a P,
+// ready, blocked, waiting), and what the tasks declared is kept as the
+// run's Plan. While tasks are still running, Run returns a snapshot of the
+// declared spans, cut at the present moment, which a live display can
+// show; so does a call after the measured one.
+func (r *Recorder) Run() *Run {
+	r.mu.Lock()
+	n, final := len(r.tasks), r.final
+	r.mu.Unlock()
+	if final != nil && n == len(final.Tasks) {
+		return final
+	}
+	if final == nil && n > 0 && r.inflight.Load() == 0 && r.tr != nil {
+		run := r.finish(r.name, 0)
+		run.Cores = min(max(1, n), run.Procs)
+		r.mu.Lock()
+		r.final = run
+		r.mu.Unlock()
+		return run
+	}
+	run := r.snapshot(r.name, 0)
+	run.Procs = procs()
+	run.Interpreted = r.interpreted.Load()
+	if r.tr != nil {
+		run.Note = "not measured: declared spans of tasks still in progress, or started after the measured run"
+	}
+	return run
+}
 
 // Timeline is shorthand for r.Run().Timeline().
 func (r *Recorder) Timeline() *Timeline { return r.Run().Timeline() }
@@ -193,7 +337,11 @@ type liveTask struct {
 }
 
 func (lt *liveTask) set(k Kind) {
-	if lt.done || lt.kind == k {
+	if lt.done {
+		return
+	}
+	traceLog(lt.rec.id, 'b', lt.task)
+	if lt.kind == k {
 		return
 	}
 	lt.kind = k
@@ -267,6 +415,8 @@ func (t *Task) Done() {
 	}
 	lt.done = true
 	lt.lane.switchTo(lt.rec.now(), -1, Computing)
+	traceLog(lt.rec.id, 'b', lt.task)
+	traceLog(lt.rec.id, 'e', lt.task)
 	if lt.gate != nil {
 		lt.gate.release(lt)
 	}

@@ -31,10 +31,48 @@ type Run struct {
 	Spans   []Span
 	// Wall is the time from the start of the run to the end of its last task.
 	Wall time.Duration
-	// Cores is how many tasks could compute at the same instant: the
-	// workers of a pool (or the simulated cores), 1 for an event loop or a
-	// global lock. Efficiency is measured against it.
+	// Cores is p, the processors the strategy could use: how many tasks
+	// could compute at the same instant. For a pool it is the workers, at
+	// most the (simulated or real) cores; 1 for sequential runs, an event
+	// loop or a global lock. Efficiency is measured against it.
 	Cores int
+	// Procs is the processors of the machine: GOMAXPROCS during a real
+	// run, the simulated cores (or one per lane) of a simulation.
+	// Utilisation is measured against it.
+	Procs int
+	// Measured is true for a real run whose spans come from the Go
+	// scheduler's record (the execution trace): compute is time a task's
+	// goroutine was running on a P, ready is time it was runnable, blocked
+	// and wait the time it waited for other goroutines or for the outside
+	// world. Other work that took a P is on the lane OtherLane, kind Other.
+	Measured bool
+	// Other is, for a measured run, when Ps ran goroutines that are none
+	// of its tasks (kind Other; Lane and Task are 0): the garbage
+	// collector, the runtime, other code. Several Ps at once show as one
+	// span. The timeline draws it on a lane of its own, OtherLane; it is
+	// not part of CPU.
+	Other []Span
+	// Plan is, for a measured run, what the tasks declared (their Compute,
+	// Wait and Begin calls): compare it with Spans with PlanRun.
+	Plan []Span
+	// Interpreted is true when the tasks' code was (at least partly)
+	// interpreted cell code, which computes far more slowly than compiled
+	// code and allocates: its times say more about the interpreter than
+	// about the strategy.
+	Interpreted bool
+	// GCCycles counts the garbage collections that ran during a measured
+	// run.
+	GCCycles int
+	// Stolen is, for a measured run, how much of the time Go's Ps were
+	// running goroutines the operating system did not give the process a
+	// CPU: other programs had the cores. Go cannot see it; it counts as
+	// running (so as compute), and makes the run slower than the machine
+	// is. 0 when the machine was the process's, or where the system cannot
+	// tell.
+	Stolen time.Duration
+	// Note says what a reader should know about how the run was measured,
+	// such as why a real run could not be measured ("" if nothing).
+	Note string
 	// PeakConcurrency is the largest number of tasks in progress at once
 	// (started and not yet finished, whether computing, waiting or queued).
 	PeakConcurrency int
@@ -44,7 +82,8 @@ type Run struct {
 }
 
 // CPU returns the total compute time of the run: the sum of its compute
-// spans.
+// spans. For a measured run it is the time the tasks' goroutines were
+// really running on a P, at most Wall × Procs.
 func (r *Run) CPU() time.Duration { return r.total(Computing) }
 
 // Time returns the total time the run's lanes spent in spans of kind k.
@@ -87,13 +126,55 @@ func (r *Run) PeakParallelism() int {
 	return peak
 }
 
-// Efficiency is the share of the available cores' time spent computing:
-// CPU / (Wall × Cores), between 0 and 1.
-func (r *Run) Efficiency() float64 {
-	if r.Wall <= 0 || r.Cores <= 0 {
+// Efficiency is the speedup over base divided by the processors the run
+// could use: Speedup(base) / Cores. A pool of 4 that is 4 times faster
+// than sequential on 4 cores is 100 % efficient; on 2 cores it can only use
+// 2 processors, so 2 times faster is 100 % there.
+func (r *Run) Efficiency(base *Run) float64 {
+	if r.Cores <= 0 {
 		return 0
 	}
-	return float64(r.CPU()) / (float64(r.Wall) * float64(r.Cores))
+	return r.Speedup(base) / float64(r.Cores)
+}
+
+// Utilisation is the busy share of the machine's processors: CPU /
+// (Wall × Procs), between 0 and 1.
+func (r *Run) Utilisation() float64 {
+	p := r.Procs
+	if p <= 0 {
+		p = r.Cores
+	}
+	if r.Wall <= 0 || p <= 0 {
+		return 0
+	}
+	return float64(r.CPU()) / (float64(r.Wall) * float64(p))
+}
+
+// busy reports whether other programs took a noticeable share (a tenth) of
+// the time the run's goroutines were running.
+func (r *Run) busy() bool {
+	return r.Stolen > 0 && r.Stolen*10 > r.CPU()+r.otherTime()
+}
+
+// otherTime is the total of the run's Other spans.
+func (r *Run) otherTime() time.Duration {
+	var t time.Duration
+	for _, s := range r.Other {
+		t += s.Duration()
+	}
+	return t
+}
+
+// PlanRun returns what the tasks of a measured run declared, as a run of its
+// own ("name (declared)") to stack above the measurement:
+// lanes.Timelines(r.PlanRun(), r). For other runs it returns r.
+func (r *Run) PlanRun() *Run {
+	if !r.Measured {
+		return r
+	}
+	return &Run{Name: r.Name + " (declared)", Lanes: r.Lanes, Tasks: r.Tasks,
+		Spans: r.Plan, Wall: r.Wall, Cores: r.Cores, Procs: r.Procs, PeakConcurrency: r.PeakConcurrency,
+		Interpreted: r.Interpreted}
 }
 
 // Speedup returns how many times faster r was than base: base.Wall / r.Wall.

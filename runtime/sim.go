@@ -61,6 +61,7 @@ func (s Strategy) Simulate(w Workload, m Machine) *Run {
 		Spans:           sm.spans,
 		Wall:            sm.now,
 		Cores:           max(1, sm.capacity),
+		Procs:           sm.procs(m, nt),
 		PeakConcurrency: sm.peak,
 	}
 }
@@ -340,4 +341,13 @@ func (sm *sim) finishTask(th *simThread) {
 	if sm.left == 0 && sm.phase+1 < len(sm.phases) {
 		sm.openPhase(sm.phase + 1)
 	}
+}
+
+// procs is the simulated machine's number of cores: m.Cores, or one per
+// lane when m.Cores is 0.
+func (sm *sim) procs(m Machine, lanes int) int {
+	if m.Cores > 0 {
+		return m.Cores
+	}
+	return max(1, lanes)
 }

@@ -45,6 +45,48 @@ type SpeedupCurve struct {
 	// Fraction is the parallel fraction p of the Amdahl curve closest to
 	// the points (least squares on 1/speedup). Set it to draw another.
 	Fraction float64
+	// Cores is, for a measured curve, the processors of the machine
+	// (GOMAXPROCS): no run can use more, so the ideal speedup on n workers
+	// is min(n, Cores) and Amdahl's law is applied to min(n, Cores)
+	// processors. 0 for simulated curves, whose machine has a core per
+	// worker.
+	Cores int
+	// Serial says whether the workload has a serial part (a phase of a
+	// single task). A measured curve is compared with Amdahl's law only
+	// then; without one, it is limited by the cores, not by a serial part.
+	Serial bool
+	// Note says what a reader should know about the measurements, such as
+	// that other programs had the cores during some runs ("" if nothing).
+	Note string
+}
+
+// procs is how many processors n workers can use.
+func (c *SpeedupCurve) procs(n int) int {
+	if c.Cores > 0 {
+		return min(n, c.Cores)
+	}
+	return n
+}
+
+// amdahl reports whether the curve is compared with Amdahl's law.
+func (c *SpeedupCurve) amdahl() bool { return c.Cores == 0 || c.Serial }
+
+// predicted is Amdahl's speedup on n workers.
+func (c *SpeedupCurve) predicted(n int) float64 { return Amdahl(c.Fraction, c.procs(n)) }
+
+// hasSerialPart reports whether w has a serial part: a phase of a single
+// task followed or preceded by a phase of several.
+func hasSerialPart(w Workload) bool {
+	ph := w.phases()
+	if len(ph) < 2 {
+		return false
+	}
+	for _, p := range ph {
+		if len(p) == 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // Speedup simulates w on pools of 1..maxWorkers workers (one core each)
@@ -60,18 +102,23 @@ func Speedup(w Workload, maxWorkers int) *SpeedupCurve {
 		}
 		c.Points = append(c.Points, SpeedupPoint{Workers: n, Wall: wall, Speedup: base / wall})
 	}
-	c.Fraction = fitAmdahl(c.Points)
+	c.Fraction = fitAmdahl(c.Points, 0)
 	return c
 }
 
-// fitAmdahl finds p minimising the squared error of 1/S = 1 - p(1 - 1/n).
-func fitAmdahl(pts []SpeedupPoint) float64 {
+// fitAmdahl finds p minimising the squared error of 1/S = 1 - p(1 - 1/n),
+// n the processors the point's workers could use (at most cores, if > 0).
+func fitAmdahl(pts []SpeedupPoint, cores int) float64 {
 	var num, den float64
 	for _, pt := range pts {
 		if pt.Speedup <= 0 {
 			continue
 		}
-		x := 1 - 1/float64(pt.Workers)
+		n := pt.Workers
+		if cores > 0 {
+			n = min(n, cores)
+		}
+		x := 1 - 1/float64(n)
 		y := 1 - 1/pt.Speedup
 		num += x * y
 		den += x * x
@@ -96,14 +143,29 @@ func (c *SpeedupCurve) maxWorkers() int {
 // Text lists the points with a bar each, next to Amdahl's prediction.
 func (c *SpeedupCurve) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — speedup vs Amdahl's law with p = %s (limit %s×)\n", c.Name,
-		formatNum(c.Fraction, 3), formatNum(AmdahlLimit(c.Fraction), 2))
+	if c.amdahl() {
+		fmt.Fprintf(&b, "%s — speedup vs Amdahl's law with p = %s (limit %s×)\n", c.Name,
+			formatNum(c.Fraction, 3), formatNum(AmdahlLimit(c.Fraction), 2))
+	} else {
+		fmt.Fprintf(&b, "%s — speedup, limited by %d %s (no serial part: Amdahl's law does not apply)\n", c.Name,
+			c.Cores, plural(c.Cores, "core"))
+	}
+	if c.Cores > 0 && c.amdahl() {
+		fmt.Fprintf(&b, "Amdahl's law on min(workers, %d cores)\n", c.Cores)
+	}
 	top := float64(c.maxWorkers())
 	const barW = 40
 	for _, p := range c.Points {
 		n := int(p.Speedup/top*barW + 0.5)
-		fmt.Fprintf(&b, "%3d %-7s  %6s×  %-*s  Amdahl %s×\n", p.Workers, plural(p.Workers, "worker"), formatNum(p.Speedup, 2),
-			barW, strings.Repeat("█", min(max(n, 0), barW)), formatNum(Amdahl(c.Fraction, p.Workers), 2))
+		ref := "Amdahl " + formatNum(c.predicted(p.Workers), 2)
+		if !c.amdahl() {
+			ref = "ideal " + formatNum(float64(c.procs(p.Workers)), 2)
+		}
+		fmt.Fprintf(&b, "%3d %-7s  %6s×  %-*s  %s×\n", p.Workers, plural(p.Workers, "worker"), formatNum(p.Speedup, 2),
+			barW, strings.Repeat("█", min(max(n, 0), barW)), ref)
+	}
+	if c.Note != "" {
+		b.WriteString(c.Note + "\n")
 	}
 	return b.String()
 }
@@ -114,9 +176,10 @@ func (c *SpeedupCurve) VegaLite() map[string]any {
 	var values []any
 	n := c.maxWorkers()
 	for w := 1; w <= n; w++ {
-		values = append(values,
-			map[string]any{"workers": w, "series": "ideal", "speedup": float64(w)},
-			map[string]any{"workers": w, "series": "Amdahl p=" + formatNum(c.Fraction, 3), "speedup": round4(Amdahl(c.Fraction, w))})
+		values = append(values, map[string]any{"workers": w, "series": "ideal", "speedup": float64(c.procs(w))})
+		if c.amdahl() {
+			values = append(values, map[string]any{"workers": w, "series": "Amdahl p=" + formatNum(c.Fraction, 3), "speedup": round4(c.predicted(w))})
+		}
 	}
 	for _, p := range c.Points {
 		values = append(values, map[string]any{"workers": p.Workers, "series": "measured", "speedup": round4(p.Speedup)})
@@ -177,9 +240,16 @@ func (c *SpeedupCurve) draw(p plotter) {
 	p.line(spL, spT+ph, spL+pw, spT+ph, spInkCl, false)
 	p.line(spL, spT, spL, spT+ph, spInkCl, false)
 	p.text(spL+pw, spT+ph+32, "workers", "end")
-	p.line(X(1), Y(1), X(float64(n)), Y(float64(n)), spIdeal, true)
+	if c.Cores == 0 || c.Cores >= n {
+		p.line(X(1), Y(1), X(float64(n)), Y(float64(n)), spIdeal, true)
+	} else { // rises to the cores, then flat
+		p.line(X(1), Y(1), X(float64(c.Cores)), Y(float64(c.Cores)), spIdeal, true)
+		p.line(X(float64(c.Cores)), Y(float64(c.Cores)), X(float64(n)), Y(float64(c.Cores)), spIdeal, true)
+	}
 	for w := 1; w < n; w++ {
-		p.line(X(float64(w)), Y(Amdahl(c.Fraction, w)), X(float64(w+1)), Y(Amdahl(c.Fraction, w+1)), spAmdahl, false)
+		if c.amdahl() {
+			p.line(X(float64(w)), Y(c.predicted(w)), X(float64(w+1)), Y(c.predicted(w+1)), spAmdahl, false)
+		}
 	}
 	for i, pt := range c.Points {
 		if i > 0 {
@@ -189,10 +259,13 @@ func (c *SpeedupCurve) draw(p plotter) {
 		p.dot(X(float64(pt.Workers)), Y(pt.Speedup), spMeasured)
 	}
 	lx := float64(spW - spR + 14)
-	for i, item := range []struct{ name, color string }{
-		{"measured", spMeasured}, {"Amdahl p=" + formatNum(c.Fraction, 3), spAmdahl}, {"ideal", spIdeal}} {
+	legend := []struct{ name, color string }{{"measured", spMeasured}, {"Amdahl p=" + formatNum(c.Fraction, 3), spAmdahl}, {"ideal", spIdeal}}
+	if !c.amdahl() {
+		legend = []struct{ name, color string }{{"measured", spMeasured}, {fmt.Sprintf("ideal: %d cores", c.Cores), spIdeal}}
+	}
+	for i, item := range legend {
 		y := spT + 10 + float64(i)*20
-		p.line(lx, y, lx+18, y, item.color, item.name == "ideal")
+		p.line(lx, y, lx+18, y, item.color, item.color == spIdeal)
 		p.text(lx+24, y+4, item.name, "start")
 	}
 }

@@ -129,7 +129,11 @@ func (s Strategy) laneNames(w Workload) []string {
 // steps do calibrated work (see Work), wait steps sleep (see Sleep). A run
 // longer than half a second shows its timeline growing while it runs when
 // live display is on (see SetLive).
-func (s Strategy) Run(w Workload) *Run {
+func (s Strategy) Run(w Workload) *Run { return s.run(w, true) }
+
+// run runs w, measured from an execution trace if traced (the benchmark
+// of the tracer's overhead runs without).
+func (s Strategy) run(w Workload, traced bool) *Run {
 	rec := newRecorder(s.String())
 	names := s.laneNames(w)
 	lanes := make([]*laneRec, len(names))
@@ -147,20 +151,29 @@ func (s Strategy) Run(w Workload) *Run {
 	if s.limit > 0 {
 		sem = make(chan struct{}, s.limit)
 	}
+	if traced {
+		rec.measure()
+	} else {
+		calibrate()
+		rec.start = time.Now()
+	}
 	stop := startLive(rec, s.String())
 	for _, phase := range w.phases() {
 		var wg sync.WaitGroup
 		switch {
 		case s.mode == modeSequential:
 			for _, i := range phase {
-				runTask(rec, lanes[0], w[i], g, sem)
+				runTask(rec, lanes[0], w[i], g, sem, nil)
 			}
 		case s.perTask():
 			for _, i := range phase {
+				// The task exists (and is in progress) from the moment its
+				// goroutine is started, not from when it is first scheduled.
+				t := newTaskOn(rec, lanes[i], w[i], g, sem, false)
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					runTask(rec, lanes[i], w[i], g, sem)
+					runTask(rec, lanes[i], w[i], g, sem, t)
 				}()
 			}
 		default:
@@ -174,51 +187,71 @@ func (s Strategy) Run(w Workload) *Run {
 						if k >= len(phase) {
 							return
 						}
-						runTask(rec, l, w[phase[k]], g, sem)
+						runTask(rec, l, w[phase[k]], g, sem, nil)
 					}
 				}()
 			}
 		}
 		wg.Wait()
 	}
-	cores := 1
-	if s.mode == modePool {
-		cores = s.workers
-	} else if s.mode == modeThreads {
-		cores = len(w)
-	}
-	run := rec.snapshot(s.String(), cores)
+	run := rec.finish(s.String(), s.processors(len(w)))
 	stop(run)
 	return run
 }
 
-// runTask runs the steps of one task on lane l.
-func runTask(rec *Recorder, l *laneRec, task Task, g *gate, sem chan struct{}) {
-	// The first span is what the task does before its first step: wait
-	// for a semaphore slot, or queue for the gate, or nothing visible.
-	first := Computing
+// processors is p for a real run of n tasks: the processors the strategy
+// could use on this machine.
+func (s Strategy) processors(n int) int {
+	switch s.mode {
+	case modePool:
+		return min(s.workers, procs())
+	case modeThreads:
+		return max(1, min(n, procs()))
+	}
+	return 1
+}
+
+// firstKind is what a task does before its first step: wait for a
+// semaphore slot, or queue for the gate, or nothing visible.
+func firstKind(task Task, g *gate) Kind {
 	for _, st := range task.Steps {
 		if st.Duration > 0 {
 			if st.Kind == Waiting {
-				first = Waiting
+				return Waiting
 			} else if g != nil {
-				first = g.waitKind
+				return g.waitKind
 			}
 			break
 		}
 	}
-	start := first
+	return Computing
+}
+
+// newTaskOn starts recording task on lane l; bind says whether the calling
+// goroutine runs it (see Recorder.begin).
+func newTaskOn(rec *Recorder, l *laneRec, task Task, g *gate, sem chan struct{}, bind bool) *Task {
+	start := firstKind(task, g)
 	if sem != nil {
 		start = Blocked
 	}
-	t := rec.begin(l, task.Name, start, sem == nil)
+	return rec.begin(l, task.Name, start, sem == nil, bind)
+}
+
+// runTask runs the steps of one task on lane l; t is the task's record if
+// it was started already (nil: start it now, on this goroutine).
+func runTask(rec *Recorder, l *laneRec, task Task, g *gate, sem chan struct{}, t *Task) {
+	if t == nil {
+		t = newTaskOn(rec, l, task, g, sem, true)
+	} else {
+		traceLog(rec.id, 'b', t.live.task)
+	}
 	lt := t.live
 	lt.gate = g
 	if sem != nil {
 		sem <- struct{}{}
 		rec.started()
 		defer func() { <-sem }()
-		lt.set(first)
+		lt.set(firstKind(task, g))
 	}
 	for _, st := range task.Steps {
 		if st.Duration <= 0 {
@@ -343,10 +376,12 @@ type groupJob struct {
 }
 
 // NewGroup starts n workers (at least 1), lanes "worker 1".."worker n".
+// The execution trace that Wait measures the run from starts now.
 func NewGroup(n int) *Group {
 	n = max(n, 1)
 	g := &Group{name: fmt.Sprintf("group(%d)", n)}
 	g.rec = newRecorder(g.name)
+	g.rec.measure()
 	g.cond = sync.NewCond(&g.mu)
 	for i := 0; i < n; i++ {
 		l := g.rec.newLane(fmt.Sprintf("worker %d", i+1))
@@ -372,7 +407,7 @@ func (g *Group) work(l *laneRec) {
 		j := g.queue[0]
 		g.queue = g.queue[1:]
 		g.mu.Unlock()
-		t := g.rec.begin(l, j.name, Computing, true)
+		t := g.rec.begin(l, j.name, Computing, true, true)
 		j.f(t)
 		t.Done()
 	}
@@ -386,6 +421,9 @@ func (g *Group) Go(name string, f func(t *Task)) {
 	if g.closed {
 		panic("lanes: Group.Go after Wait")
 	}
+	if interpretedFunc(f) {
+		g.rec.interpreted.Store(true)
+	}
 	g.queue = append(g.queue, groupJob{name, f})
 	g.cond.Signal()
 }
@@ -398,7 +436,7 @@ func (g *Group) Wait() *Run {
 	g.cond.Broadcast()
 	g.mu.Unlock()
 	g.wg.Wait()
-	run := g.rec.snapshot(g.name, len(g.lanes))
+	run := g.rec.finish(g.name, min(len(g.lanes), procs()))
 	g.stop(run)
 	return run
 }

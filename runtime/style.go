@@ -25,7 +25,7 @@ type styler struct {
 
 func (t *Timeline) styler() *styler {
 	s := &styler{kinds: map[Kind]int{}, tasks: map[string]int{}}
-	var seen [4]bool
+	var seen [numKinds]bool
 	anyKind := false
 	for _, r := range t.runs {
 		if r.ColorByTask {
@@ -33,7 +33,7 @@ func (t *Timeline) styler() *styler {
 		}
 		anyKind = true
 		for _, sp := range r.Spans {
-			seen[sp.Kind&3] = true
+			seen[sp.Kind%numKinds] = true
 		}
 	}
 	for k, ok := range seen {

@@ -6,10 +6,12 @@ import (
 )
 
 // Table compares runs of the same work: for each, the wall time, the CPU
-// time, the speedup over the first run (the baseline), the efficiency (share
-// of the cores' time spent computing), the peak concurrency (tasks in
-// progress at once) and the peak parallelism (tasks computing at once). It
-// shows itself as HTML, Markdown and text.
+// time, the speedup over the first run (the baseline: T1 / T), the
+// efficiency (speedup ÷ p, p the processors the run could use, Run.Cores),
+// the peak concurrency (tasks in progress at once) and the peak parallelism
+// (tasks computing at once). Under the table, notes say how real runs were
+// measured and which ran interpreted code. It shows itself as HTML,
+// Markdown and text.
 type Table struct {
 	Runs []*Run
 	// Columns is the width the text form tries to fit (default 80): when
@@ -41,10 +43,48 @@ func (t *Table) rows() [][]string {
 			formatDur(r.Wall, r.Virtual),
 			formatDur(r.CPU(), r.Virtual),
 			formatNum(r.Speedup(base), 2) + "×",
-			fmt.Sprintf("%.0f%%", 100*r.Efficiency()),
+			fmt.Sprintf("%.0f%%", 100*r.Efficiency(base)),
 			itoa(r.PeakConcurrency),
 			itoa(r.PeakParallelism()),
 		})
+	}
+	return out
+}
+
+// notes are the lines under the table: how its real runs were measured,
+// and what their numbers cannot be taken for.
+func (t *Table) notes() []string {
+	var out []string
+	var measured, interpreted []string
+	procs := 0
+	for _, r := range t.Runs {
+		if r.Measured {
+			measured = append(measured, r.Name)
+			procs = max(procs, r.Procs)
+		}
+		if r.Interpreted {
+			interpreted = append(interpreted, r.Name)
+		}
+	}
+	if len(measured) > 0 {
+		out = append(out, fmt.Sprintf("Measured from the Go scheduler's trace: CPU is the time the tasks' goroutines ran on one of %d Ps (GOMAXPROCS).", procs))
+	}
+	if len(interpreted) > 0 {
+		out = append(out, "Interpreted: the tasks of "+strings.Join(interpreted, ", ")+" ran cell code in the interpreter, which computes some 100× more slowly than compiled Go and allocates; its garbage collection shares the cores, so these times say as much about the interpreter as about the strategy.")
+	}
+	var busy []string
+	for _, r := range t.Runs {
+		if r.busy() {
+			busy = append(busy, r.Name)
+		}
+	}
+	if len(busy) > 0 {
+		out = append(out, "Busy machine: during "+strings.Join(busy, ", ")+" other programs had the cores for part of the time Go counted as running, so those runs are slower than this machine is.")
+	}
+	for _, r := range t.Runs {
+		if r.Note != "" {
+			out = append(out, r.Name+": "+r.Note+".")
+		}
 	}
 	return out
 }
@@ -98,6 +138,9 @@ func (t *Table) Text() string {
 	if rows[0][4] == "eff." {
 		b.WriteString(truncate("eff. = efficiency, conc. = peak concurrency, par. = peak parallelism", cols) + "\n")
 	}
+	for _, n := range t.notes() {
+		b.WriteString(n + "\n")
+	}
 	return b.String()
 }
 
@@ -121,6 +164,9 @@ func (t *Table) Markdown() string {
 			row[i] = strings.ReplaceAll(row[i], "|", `\|`)
 		}
 		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+	}
+	for _, n := range t.notes() {
+		b.WriteString("\n" + n + "\n")
 	}
 	return b.String()
 }
@@ -149,6 +195,9 @@ func (t *Table) HTML() string {
 		b.WriteString("</tr>\n")
 	}
 	b.WriteString("</tbody>\n</table>\n")
+	for _, n := range t.notes() {
+		b.WriteString("<p>" + xmlEscape(n) + "</p>\n")
+	}
 	return b.String()
 }
 

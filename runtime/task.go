@@ -23,11 +23,18 @@ const (
 	// Ready: the task could run but every core (or the event loop) was busy
 	// with someone else, so it queued for its turn.
 	Ready
+	// Other: in a measured real run, a P ran something that is none of the
+	// run's tasks: the garbage collector, the runtime, other goroutines.
+	// It is drawn on a lane of its own and not counted as the tasks' CPU.
+	Other
 )
 
-var kindNames = [...]string{"compute", "wait", "blocked", "ready"}
+// numKinds is the number of kinds.
+const numKinds = 5
 
-// String returns "compute", "wait", "blocked" or "ready".
+var kindNames = [numKinds]string{"compute", "wait", "blocked", "ready", "other"}
+
+// String returns "compute", "wait", "blocked", "ready" or "other".
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]

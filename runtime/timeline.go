@@ -31,20 +31,26 @@ type Timeline struct {
 }
 
 // Timeline returns the timeline of the run.
-func (r *Run) Timeline() *Timeline { return &Timeline{runs: []*Run{r}} }
+func (r *Run) Timeline() *Timeline { return &Timeline{runs: []*Run{r.withOther()}} }
 
 // Timelines stacks the timelines of several runs on one time axis.
-func Timelines(runs ...*Run) *Timeline { return &Timeline{runs: runs} }
+func Timelines(runs ...*Run) *Timeline {
+	drawn := make([]*Run, len(runs))
+	for i, r := range runs {
+		drawn[i] = r.withOther()
+	}
+	return &Timeline{runs: drawn}
+}
 
 // Runs returns the runs the timeline draws.
 func (t *Timeline) Runs() []*Run { return t.runs }
 
 // kindColors are the fill colours of the kinds, distinct for colour-blind
-// readers too (blue, amber, red, grey).
-var kindColors = [...]string{"#4c78a8", "#f5b841", "#d8504d", "#b0aca8"}
+// readers too (blue, amber, red, grey, purple).
+var kindColors = [numKinds]string{"#4c78a8", "#f5b841", "#d8504d", "#b0aca8", "#8e6bb0"}
 
 // kindChars draw the kinds in the text form.
-var kindChars = [...]rune{'█', '░', '▚', '·'}
+var kindChars = [numKinds]rune{'█', '░', '▚', '·', '▒'}
 
 const (
 	defaultWidth   = 800
@@ -98,7 +104,7 @@ type bar struct {
 	kind       Kind // the kind that covers most of the bar
 	task       int  // -1 when the bar merges several tasks
 	n          int  // spans merged
-	weight     [4]time.Duration
+	weight     [numKinds]time.Duration
 }
 
 // mergeBars turns a run's spans into bars at a resolution of px per pixel:
@@ -121,7 +127,7 @@ func mergeBars(r *Run, lanes int, px time.Duration) []bar {
 			if cur != nil && s.Start-cur.end < px &&
 				((d < px && cur.end-cur.start < px) || (s.Kind == cur.kind && s.Task == cur.task)) {
 				cur.end = max(cur.end, s.End)
-				cur.weight[s.Kind&3] += d
+				cur.weight[s.Kind%numKinds] += d
 				cur.n++
 				if cur.task != s.Task {
 					cur.task = -1
@@ -139,7 +145,7 @@ func mergeBars(r *Run, lanes int, px time.Duration) []bar {
 				out = append(out, *cur)
 			}
 			cur = &bar{lane: lane, start: s.Start, end: s.End, kind: s.Kind, task: s.Task, n: 1}
-			cur.weight[s.Kind&3] = d
+			cur.weight[s.Kind%numKinds] = d
 		}
 		if cur != nil {
 			out = append(out, *cur)

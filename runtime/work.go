@@ -1,6 +1,7 @@
 package lanes
 
 import (
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -44,17 +45,27 @@ func kernel(n uint64, x uint64) uint64 {
 }
 
 // calibrate measures the kernel speed: nine trials of about a millisecond,
-// keeping the median, so that one trial disturbed by another program (or one
-// lucky burst of turbo clock) does not skew every later Work call.
+// keeping the median, so that one lucky burst of turbo clock does not skew
+// every later Work call. Each trial is timed by the CPU time of its thread
+// where the system tells it (Linux), so that a trial during which another
+// program had the core is not taken for a slow machine; elsewhere by the
+// wall clock.
 func calibrate() float64 {
 	calibration.once.Do(func() {
 		const trial = 1 << 20
 		var rates []float64
 		x := uint64(88172645463325252)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
 		for i := 0; i < 9; i++ {
 			t0 := time.Now()
+			c0, cpuOK := threadCPU()
 			x = kernel(trial, x)
-			if el := time.Since(t0); el > 0 {
+			el := time.Since(t0)
+			if c1, ok := threadCPU(); cpuOK && ok && c1 > c0 {
+				el = c1 - c0
+			}
+			if el > 0 {
 				rates = append(rates, float64(trial)/float64(el.Nanoseconds()))
 			}
 		}

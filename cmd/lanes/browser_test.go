@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lanes-dev/lanes/notebook"
 )
 
 // requireTool fails under CI and skips elsewhere when a tool is missing.
@@ -32,10 +35,19 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// TestBrowserLesson opens lesson 1 in Debian's Jupyter Notebook server with
+// browserLessons are the lessons TestBrowserLesson opens: the first one and
+// those written for Go's own concurrency tools, or every lesson when
+// LANES_BROWSER_LESSONS is "all" (several minutes on two cores).
+var browserLessons = []string{
+	"01-two-words", "13-select-and-context", "14-pipelines-and-pools",
+	"15-locks-and-subtle-failures", "16-scheduler-and-recursion",
+}
+
+// TestBrowserLesson opens lessons in Debian's Jupyter Notebook server with
 // the Lanes kernel, runs all cells in headless Chromium and checks that a
-// timeline is rendered and no cell failed. The screenshot is kept in
-// browser/artifacts/.
+// timeline is rendered, every Markdown cell is rendered, every code cell
+// ran and none failed. A screenshot per lesson is kept in
+// browser/artifacts/ (lessonNN.png).
 func TestBrowserLesson(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test; runs without -short")
@@ -53,12 +65,21 @@ func TestBrowserLesson(t *testing.T) {
 
 	env := jupyterEnv(t)
 	dir := t.TempDir()
-	lesson, err := os.ReadFile(filepath.Join(root, "lessons", "01-two-words.ipynb"))
-	if err != nil {
-		t.Fatal(err)
+	names := browserLessons
+	if os.Getenv("LANES_BROWSER_LESSONS") == "all" {
+		names = nil
+		for _, f := range lessonFiles(t) {
+			names = append(names, strings.TrimSuffix(filepath.Base(f), ".ipynb"))
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "lesson.ipynb"), lesson, 0o644); err != nil {
-		t.Fatal(err)
+	for _, name := range names {
+		lesson, err := os.ReadFile(filepath.Join(root, "lessons", name+".ipynb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".ipynb"), lesson, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	port := freePort(t)
@@ -103,15 +124,42 @@ func TestBrowserLesson(t *testing.T) {
 
 	artifacts := filepath.Join(root, "browser", "artifacts")
 	os.MkdirAll(artifacts, 0o755)
-	shot := filepath.Join(artifacts, "lesson01.png")
-	node := exec.Command("node", filepath.Join(root, "browser", "lesson.mjs"),
-		base+"/notebooks/lesson.ipynb?token="+token, shot)
-	node.Dir = filepath.Join(root, "browser")
-	out, err := node.CombinedOutput()
-	if err != nil {
-		t.Fatalf("browser run failed: %v\n%s\nserver log:\n%s", err, out, lastLines([]byte(serverLog.String()), 30))
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			num, _, _ := strings.Cut(name, "-")
+			shot := filepath.Join(artifacts, "lesson"+num+".png")
+			node := exec.Command("node", filepath.Join(root, "browser", "lesson.mjs"),
+				base+"/notebooks/"+name+".ipynb?token="+token, shot)
+			node.Dir = filepath.Join(root, "browser")
+			out, err := node.CombinedOutput()
+			if err != nil {
+				t.Fatalf("browser run failed: %v\n%s\nserver log:\n%s", err, out, lastLines([]byte(serverLog.String()), 30))
+			}
+			nb, err := notebook.ReadFile(filepath.Join(dir, name+".ipynb"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var report struct{ Cells, Markdown int }
+			for _, line := range strings.Split(string(out), "\n") {
+				if strings.HasPrefix(line, "{") {
+					json.Unmarshal([]byte(line), &report)
+				}
+			}
+			code, md := 0, 0
+			for _, c := range nb.Cells {
+				switch c.Type {
+				case notebook.Code:
+					code++
+				case notebook.Markdown:
+					md++
+				}
+			}
+			if report.Cells != code || report.Markdown != md {
+				t.Errorf("the browser shows %d code and %d Markdown cells, the lesson has %d and %d", report.Cells, report.Markdown, code, md)
+			}
+			t.Logf("%s(screenshot: %s)", out, shot)
+		})
 	}
-	t.Logf("%s(screenshot: %s)", out, shot)
 }
 
 // freePort asks the kernel for a free TCP port on the loopback interface.

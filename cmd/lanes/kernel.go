@@ -150,7 +150,7 @@ func (i *interpreter) Execute(ctx context.Context, req kernel.ExecuteRequest, ou
 	res := i.eng.Execute(ctx, engine.Cell{Code: req.Code, Number: req.ExecutionCount}, sink{out, req.AllowStdin})
 	var r kernel.ExecuteResult
 	if res.Err != nil {
-		r.Error = &kernel.Error{Name: res.Err.Name, Value: res.Err.Message, Traceback: res.Err.Traceback}
+		r.Error = &kernel.Error{Name: res.Err.Name, Value: res.Err.Message, Traceback: res.Traceback()}
 	} else if res.Value != nil {
 		r.Value = &kernel.Bundle{Data: res.Value.Data, Metadata: orEmpty(res.Value.Metadata)}
 	}
@@ -161,7 +161,7 @@ func (i *interpreter) Execute(ctx context.Context, req kernel.ExecuteRequest, ou
 			switch {
 			case er.Err != nil:
 				r.UserExpressions[name] = map[string]any{"status": "error", "ename": er.Err.Name,
-					"evalue": er.Err.Message, "traceback": er.Err.Traceback}
+					"evalue": er.Err.Message, "traceback": er.Traceback()}
 			case er.Value != nil:
 				r.UserExpressions[name] = map[string]any{"status": "ok", "data": er.Value.Data,
 					"metadata": orEmpty(er.Value.Metadata)}

@@ -179,7 +179,9 @@ var experimentRE = regexp.MustCompile(`\.(Simulate|Run)\(|Compare(Sim|Run)?\(|Sp
 
 // TestLessonsNbconvert executes every lesson with "jupyter nbconvert
 // --execute" and the installed kernelspec: no cell may fail, and every
-// experiment cell must show a timeline or a table (SVG, PNG or HTML).
+// experiment cell must show a timeline or a table (SVG, PNG or HTML). The
+// executed lesson is then converted to HTML, which must show every
+// heading, code cell and image (checkHTML).
 func TestLessonsNbconvert(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every lesson through Jupyter")
@@ -236,6 +238,20 @@ func TestLessonsNbconvert(t *testing.T) {
 			if experiments == 0 {
 				t.Errorf("%s: no experiment cells found", name)
 			}
+			// The executed lesson as a web page, as nbconvert publishes it.
+			page := strings.TrimSuffix(out, ".ipynb") + ".html"
+			conv := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output", page, out)
+			conv.Env = env
+			if b, err := conv.CombinedOutput(); err != nil {
+				t.Errorf("%s: nbconvert --to html: %v\n%s", name, err, lastLines(b, 20))
+				return
+			}
+			data, err := os.ReadFile(page)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			checkHTML(t, name, nb, data)
 		}()
 	}
 	wg.Wait()

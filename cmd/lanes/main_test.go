@@ -145,6 +145,7 @@ func TestJupyterClients(t *testing.T) {
 		{"test_conformance", []string{"jupyter_client", "jupyter_kernel_test"}},
 		{"test_faults", []string{"jupyter_client", "zmq"}},
 		{"test_semantics", []string{"jupyter_client"}},
+		{"test_compiled", []string{"jupyter_client"}},
 		{"test_clients", []string{"jupyter_client", "nbformat", "nbconvert", "jupyter_console"}},
 	}
 	for _, s := range suites {

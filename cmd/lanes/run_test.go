@@ -415,3 +415,33 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportMetric(float64(median.Microseconds())/1000, "median-ms")
 	b.ReportMetric(float64(cells)/median.Seconds(), "cells/s")
 }
+
+// TestRunCompiledCell runs a notebook whose cells are compiled: its
+// displays and output land in the cells, its build errors in the cell
+// that failed.
+func TestRunCompiledCell(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil && os.Getenv("CI") == "" {
+		t.Skip("no go command:", err)
+	}
+	nb := notebook.New()
+	nb.Cells = []*notebook.Cell{
+		notebook.NewCell(notebook.Code, "import \"fmt\"\nfunc twice(n int) int { return 2 * n }"),
+		notebook.NewCell(notebook.Code, "%%compile\nimport \"lanes\"\nfmt.Println(twice(21))\nlanes.Sequential().Simulate(lanes.Identical(2, lanes.Compute(lanes.Unit)), lanes.Machine{Cores: 1}).Table()"),
+		notebook.NewCell(notebook.Code, "%%compile\nfmt.Println(thrice(1))"),
+	}
+	in := filepath.Join(t.TempDir(), "compiled.ipynb")
+	if err := nb.WriteFile(in); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := lanes(t, "", "run", "--allow-errors", "-o", in, in)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	cells := codeCells(readNotebook(t, in))
+	if got := describe(cells[1]); !strings.HasPrefix(got, "2: stdout:42\n | display_data[text/html text/markdown text/plain]:strategy") {
+		t.Errorf("compiled cell: %s", got)
+	}
+	if got := describe(cells[2]); got != "3: error:CompileError:cell 3, line 2: undefined: thrice" {
+		t.Errorf("failing compiled cell: %s", got)
+	}
+}

@@ -1,12 +1,12 @@
 package worker
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"strings"
 
 	"github.com/lanes-dev/lanes/internal/source"
+	"github.com/lanes-dev/lanes/internal/wire"
 )
 
 // The interpreter places every frame of a stack at the first statement of
@@ -19,63 +19,43 @@ import (
 // a map assignment, a division), each outer frame to the only line of its
 // function that calls the next frame's function by name. Otherwise a frame
 // stays where the interpreter put it.
-func (w *worker) panicLines(frames []string, msg string) []string {
+func (w *worker) panicLines(frames []wire.Frame, msg string) []wire.Frame {
 	if len(frames) == 0 {
 		return frames
 	}
-	out := append([]string(nil), frames...)
-	if f, ok := parseFrame(out[0]); ok {
-		if l := w.onlyLine(f, func(n ast.Node) bool { return raises(n, msg) }); l > 0 {
-			out[0] = f.at(l)
-		}
+	out := append([]wire.Frame(nil), frames...)
+	if l := w.onlyLine(out[0], func(n ast.Node) bool { return raises(n, msg) }); l > 0 {
+		out[0].Line = l
 	}
 	for i := 1; i < len(out); i++ {
-		f, ok := parseFrame(out[i])
-		inner, ok2 := parseFrame(frames[i-1])
-		if !ok || !ok2 {
-			continue
-		}
-		callee := inner.name[strings.LastIndexByte(inner.name, '.')+1:]
+		name := strings.TrimSuffix(frames[i-1].Func, "(...)")
+		callee := name[strings.LastIndexByte(name, '.')+1:]
 		if callee == "" || callee == "func" {
 			continue // a function literal has no name to look for
 		}
-		if l := w.onlyLine(f, func(n ast.Node) bool { return calls(n, callee) }); l > 0 {
-			out[i] = f.at(l)
+		if l := w.onlyLine(out[i], func(n ast.Node) bool { return calls(n, callee) }); l > 0 {
+			out[i].Line = l
 		}
 	}
 	return out
 }
 
-// frame is one interpreted frame: "main.work(...)\n\tcell 2, line 5".
-type frame struct {
-	name       string
-	cell, line int
-}
-
-func parseFrame(s string) (frame, bool) {
-	name, where, ok := strings.Cut(s, "\n\t")
-	var f frame
-	if !ok {
-		return f, false
+// frameLines renders frames as traceback lines.
+func frameLines(frames []wire.Frame) []string {
+	lines := make([]string, len(frames))
+	for i, f := range frames {
+		lines[i] = f.String()
 	}
-	if _, err := fmt.Sscanf(where, "cell %d, line %d", &f.cell, &f.line); err != nil {
-		return f, false
-	}
-	f.name = strings.TrimSuffix(name, "(...)")
-	return f, true
-}
-
-func (f frame) at(line int) string {
-	return fmt.Sprintf("%s(...)\n\tcell %d, line %d", f.name, f.cell, line)
+	return lines
 }
 
 // onlyLine finds the functions of f's cell whose first statement is on
-// f.line and returns the one line of their bodies (nested function
+// f.Line and returns the one line of their bodies (nested function
 // literals aside) holding nodes that match, or 0 when there is none or
 // more than one.
-func (w *worker) onlyLine(f frame, match func(ast.Node) bool) int {
+func (w *worker) onlyLine(f wire.Frame, match func(ast.Node) bool) int {
 	w.mu.Lock()
-	code := w.cells[f.cell]
+	code := w.cells[f.Cell]
 	w.mu.Unlock()
 	if code == "" {
 		return 0
@@ -86,7 +66,7 @@ func (w *worker) onlyLine(f frame, match func(ast.Node) bool) int {
 		if c.Kind == source.KindImport {
 			continue
 		}
-		file, err := source.ParseChunk(fset, f.cell, code, c, nil)
+		file, err := source.ParseChunk(fset, f.Cell, code, c, nil)
 		if err != nil {
 			continue
 		}
@@ -98,7 +78,7 @@ func (w *worker) onlyLine(f frame, match func(ast.Node) bool) int {
 			case *ast.FuncLit:
 				body = x.Body
 			}
-			if body == nil || len(body.List) == 0 || fset.Position(body.List[0].Pos()).Line != f.line {
+			if body == nil || len(body.List) == 0 || fset.Position(body.List[0].Pos()).Line != f.Line {
 				return true
 			}
 			ast.Inspect(body, func(m ast.Node) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/lanes-dev/lanes/internal/cellrt"
+	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/rewrite"
 	"github.com/lanes-dev/lanes/internal/source"
 )
@@ -27,6 +28,7 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 		if s, ok := rewrite.Program(fset, cell, pf); ok {
 			src = s
 		}
+		src = genstd.Rewrite(src, genstd.FileImports(pf))
 	}
 	_, err := ip.EvalWithContext(ctx, src)
 	if compilePanic(err) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/source"
 )
 
@@ -48,6 +49,27 @@ func (w *worker) IsPackage(name string) bool {
 		}
 	}
 	return false
+}
+
+// PackagePath returns the import path of the package that name denotes
+// in the session's cells, or "" when it denotes none (a session
+// definition shadows a package): the pkgOf of genstd.Rewrite.
+func (w *worker) PackagePath(name string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, def := w.defs[name]; def {
+		return ""
+	}
+	if _, def := w.prelude[name]; def {
+		return ""
+	}
+	for k := range w.imports {
+		n, p, _ := strings.Cut(k, " ")
+		if n == name || (n == "" && genstd.ImportName(p) == name) {
+			return p
+		}
+	}
+	return genstd.StdPackage(name)
 }
 
 // typeCheck type-checks a chunk together with what the session declared

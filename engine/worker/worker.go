@@ -25,6 +25,7 @@ import (
 	"github.com/lanes-dev/lanes/engine/displaysym"
 	"github.com/lanes-dev/lanes/internal/cellrt"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/rewrite"
 	"github.com/lanes-dev/lanes/internal/source"
 	"github.com/lanes-dev/lanes/internal/wire"
@@ -51,6 +52,7 @@ func Run(symbols interp.Exports) error {
 	cellrt.OnPanic(w.goroutinePanic)
 	w.reset()
 	display.SetPublisher(w)
+	defer w.closeCompiled()
 	return w.serve()
 }
 
@@ -69,7 +71,7 @@ type worker struct {
 	cell    int
 	cancel  context.CancelFunc
 	stop    func()            // stops the running cell's sleeps and the runtime's work (cellstop)
-	traces  []string          // interpreted frames printed by the interpreter during the cell
+	traces  []wire.Frame      // interpreted frames printed by the interpreter during the cell
 	defs    map[string]string // name → source of its latest definition
 	imports map[string]bool   // "name path" of every import so far
 	stdin   *inputReader
@@ -81,6 +83,7 @@ type worker struct {
 	typeSrc map[string]typeDef
 	later   []string       // reports of panics in goroutines of cells that had ended
 	cells   map[int]string // the source of every cell run, to place panics (panicLines)
+	comp    compiledState  // for %%compile cells
 }
 
 // reset makes a fresh interpreter.
@@ -136,6 +139,11 @@ func (w *worker) newInterp() *interp.Interpreter {
 	}
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
+	}
+	// The generic standard library (slices, maps, cmp, iter, ...), which
+	// the tables cannot hold; cells reach it through genstd.Rewrite.
+	if err := genstd.Load(ip); err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
 	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
@@ -255,12 +263,15 @@ func (w *worker) exec(m *wire.Message) {
 
 	ms, code, err := source.ParseMagics(m.Code)
 	if err != nil {
-		reply.Error = &wire.Error{Name: "MagicError", Message: err.Error()}
+		reply.Error = &wire.Error{Name: "MagicError", Message: err.Error(), Kind: wire.KindMagic}
 		return
 	}
 	timed := false
+	compile, buildFlags := false, ""
 	for _, mg := range ms {
 		switch mg.Name {
+		case source.CompileMagic:
+			compile, buildFlags = true, mg.Args
 		case "help":
 			io.WriteString(os.Stdout, source.MagicHelp)
 		case "time":
@@ -296,12 +307,25 @@ func (w *worker) exec(m *wire.Message) {
 		w.sendOrdered(&wire.Message{Op: "stderr", Text: l})
 	}
 	reply.LatePanics = len(later)
+	if compile {
+		start := time.Now()
+		reply.Error = w.execCompiled(ctx, m.Cell, code, buildFlags)
+		if timed {
+			// The program's own CPU time is not the worker's: only the wall.
+			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
+		}
+		w.mu.Lock()
+		w.cancel = nil
+		w.mu.Unlock()
+		return
+	}
 	cellrt.CellStarted(m.Cell)
 	defer cellrt.CellEnded()
 	watch, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	go cellrt.WatchDeadlock(watch, m.Cell, func(tb []string) {
-		w.endCell(m.Cell, &wire.Error{Name: "fatal error", Message: cellrt.DeadlockMessage, Traceback: tb})
+	go cellrt.WatchDeadlock(watch, m.Cell, func(d *cellrt.Deadlock) {
+		w.endCell(m.Cell, &wire.Error{Name: "fatal error", Message: cellrt.DeadlockMessage, Traceback: d.Traceback,
+			Kind: wire.KindFatal, Cell: d.At.Cell, Line: d.At.Line})
 	})
 
 	start := time.Now()
@@ -339,6 +363,7 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	reply.Decls = decls
 	reply.Vars = vars
+	w.remember(m.Cell, code, vars)
 	if val != nil {
 		b := display.Render(val)
 		reply.Bundle = &b
@@ -374,10 +399,15 @@ func (w *worker) stopCell() {
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
 // whichever cell started the goroutine, ends with it, as the program would
 // have ended; when no cell runs it is reported at the top of the next cell.
-func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, frames []string) {
+func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, rtFrames []cellrt.Frame) {
 	msg := cellrt.PanicText(r)
+	frames := make([]wire.Frame, len(rtFrames))
+	for i, f := range rtFrames {
+		frames[i] = wire.Frame(f)
+	}
+	frames = w.panicLines(frames, msg)
 	tb := []string{"panic: " + msg, "", fmt.Sprintf("goroutine %d [running]:", g.ID)}
-	tb = append(tb, w.panicLines(frames, msg)...)
+	tb = append(tb, frameLines(frames)...)
 	if g.Cell > 0 {
 		tb = append(tb, fmt.Sprintf("created by a go statement (%s) at cell %d, line %d", g.Name, g.Cell, g.Line))
 	}
@@ -385,7 +415,9 @@ func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, frames []string) {
 	running, cell := w.cancel != nil, w.cell
 	w.mu.Unlock()
 	if running {
-		w.endCell(cell, &wire.Error{Name: "panic", Message: msg, Traceback: tb})
+		e := &wire.Error{Name: "panic", Message: msg, Traceback: tb, Kind: wire.KindPanic, Frames: frames}
+		place(e, msg)
+		w.endCell(cell, e)
 		return
 	}
 	text := fmt.Sprintf("A goroutine of cell %d panicked after the cell ended (the goroutine stopped; the session goes on):\n%s\n", g.Cell, strings.Join(tb, "\n"))
@@ -494,7 +526,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 		if c.Kind == source.KindImport {
 			v, err = ip.EvalWithContext(ctx, src)
 		} else {
-			src = rewrite.Chunk(cell, code, c, w, false)
+			src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, false), w.PackagePath)
 			if c.Kind == source.KindStmt {
 				src = notFuncFirst(src)
 			}
@@ -514,7 +546,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
 				// The interpreter cannot range over an integer; nothing
 				// ran yet, so try again with unknown ranges as integers.
-				src = rewrite.Chunk(cell, code, c, w, true)
+				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
 				v, err = ip.EvalWithContext(ctx, src)
 			}
 		}
@@ -659,25 +691,60 @@ func cellPos(s string) string {
 }
 
 // describe turns an evaluation error into a Go-flavoured report.
-func (w *worker) describe(err error, cell int, traces []string) *wire.Error {
+func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error {
 	var p interp.Panic
 	switch {
 	case errors.Is(err, context.Canceled):
-		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted"}
+		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted", Kind: wire.KindInterrupted}
 	case compilePanic(err) && errors.As(err, &p):
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
 		if fmt.Sprint(p.Value) == "nil type" {
 			msg += ". Its known causes: ranging over a function (an iterator: call the function with a yield func instead), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
 		}
-		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
+		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	case errors.As(err, &p):
-		msg := cellPos(cellrt.PanicText(p.Value))
+		raw := cellrt.PanicText(p.Value)
+		msg := cellPos(raw)
+		at := cellrt.LastPanicAt()
+		frames := w.panicLines(withPanicLine(traces, at), msg)
 		tb := []string{"panic: " + msg, "", "goroutine 1 [running]:"}
-		tb = append(tb, w.panicLines(cellrt.WithPanicLine(traces, cellrt.LastPanicAt()), msg)...)
-		return &wire.Error{Name: "panic", Message: msg, Traceback: tb}
+		tb = append(tb, frameLines(frames)...)
+		e := &wire.Error{Name: "panic", Message: msg, Traceback: tb, Kind: wire.KindPanic, Frames: frames}
+		place(e, raw)
+		return e
 	}
 	msg := cellPos(err.Error())
-	return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}}
+	e := &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
+	place(e, err.Error())
+	return e
+}
+
+// withPanicLine puts the line of an explicit panic into the innermost
+// interpreted frame (see cellrt.WithPanicLine).
+func withPanicLine(frames []wire.Frame, at cellrt.Pos) []wire.Frame {
+	rt := make([]cellrt.Frame, len(frames))
+	for i, f := range frames {
+		rt[i] = cellrt.Frame(f)
+	}
+	rt = cellrt.WithPanicLine(rt, at)
+	out := make([]wire.Frame, len(rt))
+	for i, f := range rt {
+		out[i] = wire.Frame(f)
+	}
+	return out
+}
+
+// place sets where e is: the first position the interpreter wrote in
+// text ("cell3:2:7: "), else the innermost frame.
+func place(e *wire.Error, text string) {
+	if m := posRE.FindStringSubmatch(text); m != nil {
+		e.Cell, _ = strconv.Atoi(m[1])
+		e.Line, _ = strconv.Atoi(m[2])
+		return
+	}
+	if len(e.Frames) > 0 {
+		e.Cell, e.Line = e.Frames[0].Cell, e.Frames[0].Line
+	}
 }
 
 // traceFilter receives what the interpreter writes to its standard error:
@@ -690,16 +757,18 @@ var frameRE = regexp.MustCompile(`^cell(\d+):(\d+)(?::\d+)?: panic: (.*)\n?$`)
 
 func (t *traceFilter) Write(p []byte) (int, error) {
 	if m := frameRE.FindSubmatch(p); m != nil {
-		frame := fmt.Sprintf("%s\n\tcell %s, line %s", m[3], m[1], m[2])
+		frame := wire.Frame{Func: string(m[3])}
+		frame.Cell, _ = strconv.Atoi(string(m[1]))
+		frame.Line, _ = strconv.Atoi(string(m[2]))
 		if id := cellrt.GoID(); cellrt.Registered(id) {
 			// A goroutine of a go statement: it recovers and reports.
-			cellrt.AddFrame(id, frame)
+			cellrt.AddFrame(id, cellrt.Frame(frame))
 			return len(p), nil
 		}
 		t.w.mu.Lock()
 		t.w.traces = append(t.w.traces, frame)
 		t.w.mu.Unlock()
-		t.w.send(&wire.Message{Op: "trace", Text: frame})
+		t.w.send(&wire.Message{Op: wire.OpTrace, Frame: &frame})
 		return len(p), nil
 	}
 	return os.Stderr.Write(p)

@@ -114,9 +114,12 @@ const (
 	// EnvTestUnfiltered set to "1" keeps the whole standard library in a
 	// grading worker: a test-only hook, to prove that the operating
 	// system's layer stops what gets past the allow-list. Only the
-	// grader's tests set it; a cell cannot (it has no os.Setenv, and the
-	// worker reads its environment once, at start).
+	// grader's tests set it; a cell cannot: the worker reads it once, at
+	// start, and a fresh worker gets the grader's environment, not what a
+	// cell set with %env.
 	EnvTestUnfiltered = "LANES_GRADING_TEST_UNFILTERED"
+	// EnvCompile set to "1" allows %%compile cells.
+	EnvCompile = "LANES_GRADING_COMPILE"
 )
 
 // Default limits.
@@ -133,6 +136,13 @@ type Limits struct {
 	// Goroutines is the most goroutines the worker may run at once; 0 is
 	// DefaultGoroutines.
 	Goroutines int
+	// Compile allows %%compile cells, which an assignment's notebook
+	// metadata turns on (grade.AllowsCompile). They are built by the Go
+	// toolchain and run as programs of their own: outside the
+	// interpreter's symbol tables, and so outside the sandbox's import
+	// rule except for the grader's static check of each cell; the memory
+	// limit's RLIMIT_AS and the cell timeout still hold for them.
+	Compile bool
 }
 
 func (l Limits) withDefaults() Limits {
@@ -149,11 +159,15 @@ func (l Limits) withDefaults() Limits {
 // with these limits.
 func (l Limits) Env() []string {
 	l = l.withDefaults()
-	return []string{
+	env := []string{
 		EnvGrading + "=1",
 		EnvMemory + "=" + strconv.FormatInt(l.Memory, 10),
 		EnvGoroutines + "=" + strconv.Itoa(l.Goroutines),
 	}
+	if l.Compile {
+		env = append(env, EnvCompile+"=1")
+	}
+	return env
 }
 
 // FromEnv reads grading mode from the environment: ok is false when it is
@@ -172,6 +186,7 @@ func FromEnv(getenv func(string) string) (l Limits, ok bool, err error) {
 			return l, true, fmt.Errorf("sandbox: %s=%q is not a number", EnvGoroutines, s)
 		}
 	}
+	l.Compile = getenv(EnvCompile) == "1"
 	return l.withDefaults(), true, nil
 }
 

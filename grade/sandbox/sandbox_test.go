@@ -52,8 +52,9 @@ func TestFromEnv(t *testing.T) {
 		err  bool
 	}{
 		{env: map[string]string{}, ok: false},
-		{env: map[string]string{EnvGrading: "1"}, ok: true, want: Limits{DefaultMemory, DefaultGoroutines}},
-		{env: map[string]string{EnvGrading: "1", EnvMemory: "1048576", EnvGoroutines: "50"}, ok: true, want: Limits{1 << 20, 50}},
+		{env: map[string]string{EnvGrading: "1"}, ok: true, want: Limits{Memory: DefaultMemory, Goroutines: DefaultGoroutines}},
+		{env: map[string]string{EnvGrading: "1", EnvMemory: "1048576", EnvGoroutines: "50"}, ok: true, want: Limits{Memory: 1 << 20, Goroutines: 50}},
+		{env: map[string]string{EnvGrading: "1", EnvCompile: "1"}, ok: true, want: Limits{Memory: DefaultMemory, Goroutines: DefaultGoroutines, Compile: true}},
 		{env: map[string]string{EnvGrading: "1", EnvMemory: "lots"}, ok: true, err: true},
 	}
 	for _, c := range cases {
@@ -64,11 +65,11 @@ func TestFromEnv(t *testing.T) {
 	}
 	// Env and FromEnv agree.
 	env := map[string]string{}
-	for _, kv := range (Limits{Memory: 3 << 20, Goroutines: 7}).Env() {
+	for _, kv := range (Limits{Memory: 3 << 20, Goroutines: 7, Compile: true}).Env() {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	if l, ok, _ := FromEnv(func(k string) string { return env[k] }); !ok || l != (Limits{3 << 20, 7}) {
+	if l, ok, _ := FromEnv(func(k string) string { return env[k] }); !ok || l != (Limits{Memory: 3 << 20, Goroutines: 7, Compile: true}) {
 		t.Errorf("round trip: %v", l)
 	}
 }

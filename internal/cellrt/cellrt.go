@@ -46,24 +46,36 @@ type registry struct {
 	next   int64
 	live   map[int64]*Goroutine  // by token
 	byID   map[uint64]*Goroutine // by goroutine id, once running
-	frames map[uint64][]string   // goroutine → interpreted frames of its panic
+	frames map[uint64][]Frame    // goroutine → interpreted frames of its panic
 	// background counts live goroutines whose cell has ended; while it is
 	// zero, printing needs no goroutine lookup.
 	background atomic.Int64
 	running    int // the cell being run, 0 between cells
 
-	at     map[uint64]string // goroutine → where its explicit panic was called
-	lastAt string            // the same for the latest panic of any goroutine
+	at     map[uint64]Pos // goroutine → where its explicit panic was called
+	lastAt Pos            // the same for the latest panic of any goroutine
 
 	timersUntil atomic.Int64 // unix nanos until which a timer a cell made may fire
 	tickers     atomic.Int64 // tickers made (a ticker may fire at any time)
 }
 
-var reg = &registry{live: map[int64]*Goroutine{}, byID: map[uint64]*Goroutine{}, frames: map[uint64][]string{}, at: map[uint64]string{}}
+var reg = &registry{live: map[int64]*Goroutine{}, byID: map[uint64]*Goroutine{}, frames: map[uint64][]Frame{}, at: map[uint64]Pos{}}
+
+// Pos is a line of a cell; the zero Pos is nowhere.
+type Pos struct{ Cell, Line int }
+
+// Frame is one interpreted frame of a panic: the function as the
+// interpreter printed it ("main.work(...)") and its position. It has the
+// fields of the protocol's frame (wire.Frame), which it converts to.
+type Frame struct {
+	Func string
+	Cell int
+	Line int
+}
 
 // panicAt records where a cell calls panic and returns the value.
 func panicAt(v any, cell, line int) any {
-	pos := fmt.Sprintf("cell %d, line %d", cell, line)
+	pos := Pos{cell, line}
 	id := GoID()
 	reg.mu.Lock()
 	reg.at[id] = pos
@@ -74,15 +86,15 @@ func panicAt(v any, cell, line int) any {
 
 // WithPanicLine puts the line of an explicit panic into the innermost
 // interpreted frame.
-func WithPanicLine(frames []string, at string) []string {
-	if at == "" {
+func WithPanicLine(frames []Frame, at Pos) []Frame {
+	if at == (Pos{}) {
 		return frames
 	}
 	if len(frames) == 0 {
-		return []string{"panic\n\t" + at}
+		return []Frame{{Func: "panic", Cell: at.Cell, Line: at.Line}}
 	}
-	name, _, _ := strings.Cut(frames[0], "\n\t")
-	return append([]string{name + "\n\t" + at}, frames[1:]...)
+	inner := Frame{Func: frames[0].Func, Cell: at.Cell, Line: at.Line}
+	return append([]Frame{inner}, frames[1:]...)
 }
 
 // GoID returns the id of the calling Stack.
@@ -162,7 +174,7 @@ func (rg *registry) cellStarted(cell int) {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
 	rg.running = cell
-	rg.lastAt = ""
+	rg.lastAt = Pos{}
 	rg.background.Store(int64(len(rg.live)))
 }
 
@@ -200,7 +212,7 @@ func (rg *registry) backgroundOf(id uint64) *Goroutine {
 	return g
 }
 
-func (rg *registry) addFrame(id uint64, frame string) {
+func (rg *registry) addFrame(id uint64, frame Frame) {
 	rg.mu.Lock()
 	defer rg.mu.Unlock()
 	rg.frames[id] = append(rg.frames[id], frame)
@@ -662,12 +674,21 @@ func busy() bool {
 	return n > 1
 }
 
+// Deadlock is what the detector found.
+type Deadlock struct {
+	// Traceback is Go's report: DeadlockMessage, then each goroutine and
+	// what it waits on.
+	Traceback []string
+	// At is the go statement of the first blocked goroutine a cell
+	// started (zero when only the cell's own code is blocked).
+	At Pos
+}
+
 // deadlock looks for a deadlock of the running cell: every goroutine
 // running cell code is blocked on channels, locks, wait groups or
 // select{}, the cell's own among them, and no timer a cell made is
-// pending. It returns Go's report (DeadlockMessage, then one line per
-// goroutine), or nil.
-func deadlock(cell int) []string {
+// pending. It returns the report, or nil.
+func deadlock(cell int) *Deadlock {
 	if busy() || reg.timersPending() {
 		return nil
 	}
@@ -691,19 +712,23 @@ func deadlock(cell int) []string {
 	if !main || len(blocked) == 0 {
 		return nil
 	}
-	tb := []string{"fatal error: " + DeadlockMessage, ""}
+	d := &Deadlock{Traceback: []string{"fatal error: " + DeadlockMessage, ""}}
 	for _, g := range blocked {
-		tb = append(tb, fmt.Sprintf("goroutine %d [%s]:", g.ID, g.State))
-		tb = append(tb, "\t"+describeGoroutine(g, cell)+" — "+WaitWord(g.State))
+		reg.mu.Lock()
+		r := reg.byID[g.ID]
+		reg.mu.Unlock()
+		if r != nil && d.At == (Pos{}) {
+			d.At = Pos{r.Cell, r.Line}
+		}
+		d.Traceback = append(d.Traceback, fmt.Sprintf("goroutine %d [%s]:", g.ID, g.State),
+			"\t"+describeGoroutine(g, r, cell)+" — "+WaitWord(g.State))
 	}
-	return tb
+	return d
 }
 
 // describeGoroutine names a goroutine of a stack dump for a person.
-func describeGoroutine(g Stack, cell int) string {
-	reg.mu.Lock()
-	r := reg.byID[g.ID]
-	reg.mu.Unlock()
+// r is the registered goroutine g is, or nil.
+func describeGoroutine(g Stack, r *Goroutine, cell int) string {
 	if r != nil {
 		return r.String()
 	}
@@ -720,10 +745,10 @@ const DeadlockMessage = "all goroutines are asleep - deadlock!"
 
 // WatchDeadlock checks the running cell for a deadlock until ctx ends;
 // found is called once with the report (see deadlock).
-func WatchDeadlock(ctx context.Context, cell int, found func(traceback []string)) {
+func WatchDeadlock(ctx context.Context, cell int, found func(*Deadlock)) {
 	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
-	var prev []string
+	var prev *Deadlock
 	for {
 		select {
 		case <-ctx.Done():
@@ -731,7 +756,7 @@ func WatchDeadlock(ctx context.Context, cell int, found func(traceback []string)
 		case <-t.C:
 		}
 		d := deadlock(cell)
-		if d != nil && prev != nil && slices.Equal(d, prev) {
+		if d != nil && prev != nil && slices.Equal(d.Traceback, prev.Traceback) {
 			found(d)
 			return
 		}

@@ -33,11 +33,11 @@ func CellEnded() { reg.cellEnded() }
 func Registered(id uint64) bool { return reg.registered(id) }
 
 // AddFrame records an interpreted frame of goroutine id's panic.
-func AddFrame(id uint64, frame string) { reg.addFrame(id, frame) }
+func AddFrame(id uint64, f Frame) { reg.addFrame(id, f) }
 
 // LastPanicAt returns where the latest explicit panic of the running cell
-// was called ("cell 2, line 5"), or "".
-func LastPanicAt() string {
+// was called, or the zero Pos.
+func LastPanicAt() Pos {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	return reg.lastAt

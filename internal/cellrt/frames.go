@@ -81,11 +81,11 @@ func ownFrame(f string) bool {
 func IsEvalFrame(f string) bool { return strings.HasPrefix(f, evalFrame) }
 
 // panicHandler receives the panics of cells' goroutines (see OnPanic).
-var panicHandler atomic.Pointer[func(g *Goroutine, r any, frames []string)]
+var panicHandler atomic.Pointer[func(g *Goroutine, r any, frames []Frame)]
 
 // OnPanic sets what happens when a goroutine of a go statement panics: h
 // gets the goroutine, the value it panicked with and its interpreted
 // frames. The worker sets it once, before any cell runs.
-func OnPanic(h func(g *Goroutine, r any, frames []string)) {
+func OnPanic(h func(g *Goroutine, r any, frames []Frame)) {
 	panicHandler.Store(&h)
 }

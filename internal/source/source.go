@@ -310,9 +310,18 @@ const MagicHelp = `Magics (on the first lines of a cell):
   %goroutines        list the goroutines cells started that are still running
   %goroutines stop   stop them all (a fresh worker; declarations are replayed,
                      variables are lost)
+  %%compile [-race] [go build flags]
+                     build the cell with the Go toolchain and run it as a
+                     program: true timings, the race detector; the session's
+                     imports, types, funcs and consts are included, the values
+                     of its variables are not
 `
 
-var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true, "memlimit": true}
+var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true, "memlimit": true, CompileMagic: true}
+
+// CompileMagic is the name of the %%compile cell magic as ParseMagics
+// returns it (its Args are go build flags).
+const CompileMagic = "%compile"
 
 // ParseMagics takes the %-lines off the top of a cell. The returned code has
 // those lines blanked, so line numbers are unchanged.

@@ -53,6 +53,8 @@ type Message struct {
 	LatePanics int `json:"late_panics,omitempty"`
 
 	Error *Error `json:"error,omitempty"`
+	// Frame is the interpreted frame of an OpTrace message.
+	Frame *Frame `json:"frame,omitempty"`
 
 	Matches []string `json:"matches,omitempty"`
 	Start   int      `json:"start,omitempty"`

@@ -47,7 +47,8 @@ type Progress struct {
 	Err *notebook.Output
 	// TimedOut is set when the cell exceeded RunOptions.Timeout.
 	TimedOut bool
-	// Restarted is set when the engine had to start a fresh worker.
+	// Restarted is set when the engine had to start a fresh worker (not
+	// one the cell asked for with %reset or %goroutines stop).
 	Restarted bool
 }
 
@@ -161,22 +162,16 @@ func (r *runner) runCell(ctx context.Context, index, count int, timeout time.Dur
 	sink.done = true // output of goroutines that outlive the cell is dropped, as nbclient does
 	n := count
 	c.ExecutionCount = &n
-	p := Progress{Index: index, Count: count, Elapsed: elapsed, Restarted: res.Restarted}
+	p := Progress{Index: index, Count: count, Elapsed: elapsed, Restarted: res.Restart != nil && !res.Restart.Reason.Requested()}
 	switch {
 	case timedOut:
 		tb := []string{fmt.Sprintf("CellTimeoutError: cell %d did not finish within %v and was interrupted", count, timeout)}
-		if res.Err != nil {
-			tb = append(tb, res.Err.Traceback...)
-		}
+		tb = append(tb, res.Traceback()...)
 		p.Err = &notebook.Output{Type: notebook.Error, EName: "CellTimeoutError",
 			EValue: fmt.Sprintf("cell %d did not finish within %v and was interrupted", count, timeout), Traceback: tb}
 		p.TimedOut = true
 	case res.Err != nil:
-		tb := res.Err.Traceback
-		if len(tb) == 0 {
-			tb = []string{res.Err.Name + ": " + res.Err.Message}
-		}
-		p.Err = &notebook.Output{Type: notebook.Error, EName: res.Err.Name, EValue: res.Err.Message, Traceback: tb}
+		p.Err = &notebook.Output{Type: notebook.Error, EName: res.Err.Name, EValue: res.Err.Message, Traceback: res.Traceback()}
 	case res.Value != nil:
 		sink.append(&notebook.Output{Type: notebook.ExecuteResult, Data: res.Value.Data,
 			Metadata: res.Value.Metadata, ExecutionCount: &n}, "")

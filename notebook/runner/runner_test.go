@@ -93,7 +93,7 @@ var steps = map[string]func(ctx context.Context, s engine.Sink) engine.Result{
 	"hang": func(ctx context.Context, s engine.Sink) engine.Result {
 		s.Stream("stdout", "started\n")
 		<-ctx.Done()
-		return engine.Result{Err: &engine.Error{Name: "Interrupted", Message: "interrupted"}, Restarted: true}
+		return engine.Result{Err: &engine.Error{Name: "Interrupted", Message: "interrupted"}, Restart: &engine.Restart{Reason: engine.RestartInterrupt, Replayed: true}}
 	},
 }
 

@@ -1,0 +1,536 @@
+package compiled
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lanes-dev/lanes/internal/source"
+)
+
+// Import paths inside the temporary module.
+const (
+	modulePath  = "github.com/lanes-dev/lanes"
+	runtimePath = modulePath + "/runtime"
+	sinkPath    = modulePath + "/internal/compiled/childsink"
+	// cellsPkg is the folder of the cell's package main.
+	cellsPkg = "cell"
+	// sinkName is what the cell's main file calls package childsink.
+	sinkName = "lanes_sink_"
+)
+
+// file is one generated file of the cell's package main.
+type file struct {
+	name string
+	src  string
+}
+
+// program is a cell turned into the files of a package main.
+type program struct {
+	files []file
+	// shown is the cell-relative line of the final expression whose
+	// value the program displays, 0 if none.
+	shown int
+}
+
+// kind classifies a top-level item of a cell.
+type kind int
+
+const (
+	kindStmt   kind = iota
+	kindImport      // import declaration
+	kindDecl        // type, const, func or method declaration
+	kindVar         // var declaration
+)
+
+// item is one top-level statement or declaration of a cell's source.
+type item struct {
+	kind       kind
+	start, end int // byte offsets in the source
+	line, col  int // position of start (1-based)
+	toks       []source.Token
+}
+
+func (it item) text(src string) string { return src[it.start:it.end] }
+
+// tokEnd returns the offset just after t.
+func tokEnd(t source.Token) int {
+	if t.Lit != "" && t.Tok != token.SEMICOLON {
+		return t.Pos + len(t.Lit)
+	}
+	return t.Pos + len(t.Tok.String())
+}
+
+// split cuts src into its top-level items, at the semicolons (written or
+// automatic) outside brackets.
+func split(src string) []item {
+	toks := source.Scan(src)
+	var items []item
+	depth, first := 0, 0
+	flush := func(j int) {
+		if j > first {
+			ts := toks[first:j]
+			it := item{start: ts[0].Pos, end: tokEnd(ts[len(ts)-1]), line: ts[0].Line, toks: ts}
+			it.col = it.start - strings.LastIndexByte(src[:it.start], '\n')
+			it.kind = classify(ts)
+			items = append(items, it)
+		}
+		first = j + 1
+	}
+	for j, t := range toks {
+		switch t.Tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth--
+		case token.SEMICOLON:
+			if depth == 0 {
+				flush(j)
+			}
+		}
+	}
+	flush(len(toks))
+	return items
+}
+
+func classify(ts []source.Token) kind {
+	switch ts[0].Tok {
+	case token.IMPORT:
+		return kindImport
+	case token.TYPE, token.CONST:
+		return kindDecl
+	case token.VAR:
+		return kindVar
+	case token.FUNC:
+		if len(ts) > 1 && ts[1].Tok == token.IDENT {
+			return kindDecl
+		}
+		// A method: func (r T) Name( or Name[; a func literal has no
+		// name after its parameters.
+		if len(ts) > 1 && ts[1].Tok == token.LPAREN {
+			depth := 0
+			for i := 1; i < len(ts); i++ {
+				switch ts[i].Tok {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+				}
+				if depth == 0 {
+					if i+2 < len(ts) && ts[i+1].Tok == token.IDENT && (ts[i+2].Tok == token.LPAREN || ts[i+2].Tok == token.LBRACK) {
+						return kindDecl
+					}
+					break
+				}
+			}
+		}
+	}
+	return kindStmt
+}
+
+// blank returns src with every byte outside the kept items (in source
+// order) turned into a space, newlines kept, so that what remains keeps its lines and columns.
+func blank(src string, keep []item) string {
+	b := []byte(src)
+	last := 0
+	clear := func(from, to int) {
+		for i := from; i < to; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	for _, it := range keep {
+		clear(last, it.start)
+		last = it.end
+	}
+	clear(last, len(b))
+	return string(b)
+}
+
+// rewriteImports points imports of "lanes" at the runtime's real path in
+// the temporary module. Only the string literal changes, so lines keep
+// their numbers.
+func rewriteImports(src string, items []item) string {
+	var out strings.Builder
+	last := 0
+	for _, it := range items {
+		if it.kind != kindImport {
+			continue
+		}
+		for _, t := range it.toks {
+			if t.Tok == token.STRING && (t.Lit == `"lanes"` || t.Lit == "`lanes`") {
+				out.WriteString(src[last:t.Pos])
+				out.WriteString(strconv.Quote(runtimePath))
+				last = t.Pos + len(t.Lit)
+			}
+		}
+	}
+	out.WriteString(src[last:])
+	return out.String()
+}
+
+// prepare rewrites the imports of src and splits the result into items.
+func prepare(src string) (string, []item) {
+	src = rewriteImports(src, split(src))
+	return src, split(src)
+}
+
+// importSpec is one import of the session: the name it binds and its path.
+type importSpec struct{ name, path string }
+
+// imports returns the named imports of an import declaration (paths as
+// rewritten by rewriteImports).
+func imports(text string) []importSpec {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+text, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	var out []importSpec
+	for _, s := range f.Imports {
+		p, err := strconv.Unquote(s.Path.Value)
+		if err != nil {
+			continue
+		}
+		if p == "lanes" {
+			p = runtimePath
+		}
+		name := defaultName(p)
+		if s.Name != nil {
+			name = s.Name.Name
+		}
+		if name == "_" || name == "." {
+			continue // nothing to find uses of
+		}
+		out = append(out, importSpec{name, p})
+	}
+	return out
+}
+
+// defaultName is the package name an import path binds when the import
+// does not name it: the last element, or the one before a major version.
+func defaultName(p string) string {
+	if p == runtimePath {
+		return "lanes"
+	}
+	base := path.Base(p)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" && path.Dir(p) != "." {
+		return path.Base(path.Dir(p))
+	}
+	return base
+}
+
+// selectorBases returns the identifiers written before a dot (pkg.Name):
+// the packages a piece of source may use.
+func selectorBases(ts []source.Token, into map[string]bool) {
+	for i, t := range ts {
+		if t.Tok == token.IDENT && i+1 < len(ts) && ts[i+1].Tok == token.PERIOD && (i == 0 || ts[i-1].Tok != token.PERIOD) {
+			into[t.Lit] = true
+		}
+	}
+}
+
+// idents adds every identifier of ts to into.
+func idents(ts []source.Token, into map[string]bool) {
+	for _, t := range ts {
+		if t.Tok == token.IDENT {
+			into[t.Lit] = true
+		}
+	}
+}
+
+// declared returns the names a declaration item declares and, for a
+// method, its receiver's base type.
+func declared(text string) (names []string, recv string) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+text, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, ""
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil || len(d.Recv.List) == 0 {
+				names = append(names, d.Name.Name)
+				continue
+			}
+			t := d.Recv.List[0].Type
+			for {
+				switch x := t.(type) {
+				case *ast.StarExpr:
+					t = x.X
+					continue
+				case *ast.IndexExpr:
+					t = x.X
+					continue
+				case *ast.IndexListExpr:
+					t = x.X
+					continue
+				case *ast.ParenExpr:
+					t = x.X
+					continue
+				case *ast.Ident:
+					recv = x.Name
+				}
+				break
+			}
+		case *ast.GenDecl:
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					names = append(names, s.Name.Name)
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	return names, recv
+}
+
+// sessionItem is a declaration of an earlier cell.
+type sessionItem struct {
+	decl  int // index in Cell.Decls
+	item  item
+	names []string
+	recv  string
+}
+
+// generate turns a cell into the files of a package main. With show, a
+// final expression's value is displayed.
+func generate(c Cell, show bool) (*program, error) {
+	src, items := prepare(c.Source)
+	sink := file{name: "zz_lanes_sink.go", src: "package main\n\nimport _ \"" + sinkPath + "\"\n"}
+	if len(items) > 0 && items[0].toks[0].Tok == token.PACKAGE {
+		// A whole program, as it is.
+		if len(items[0].toks) < 2 || items[0].toks[1].Lit != "main" {
+			return nil, &BuildError{Cell: c.Number, Message: fmt.Sprintf("cell %d, line %d: a compiled program must be package main", c.Number, items[0].line)}
+		}
+		return &program{files: []file{{name: "main.go", src: lineDirective(c.Number, 1) + src}, sink}}, nil
+	}
+
+	// The cell's own package-level declarations: its imports, types,
+	// consts, funcs, and the vars before its first statement.
+	firstStmt := len(items)
+	for i, it := range items {
+		if it.kind == kindStmt {
+			firstStmt = i
+			break
+		}
+	}
+	pkgLevel := func(i int, it item) bool {
+		return it.kind == kindImport || it.kind == kindDecl || it.kind == kindVar && i < firstStmt
+	}
+	cellNames := map[string]bool{} // declared at package level by the cell
+	ownImports := map[string]bool{}
+	hasMain := false
+	used := map[string]bool{} // identifiers of the cell and what it pulls in
+	bases := map[string]bool{}
+	for i, it := range items {
+		idents(it.toks, used)
+		selectorBases(it.toks, bases)
+		switch {
+		case it.kind == kindImport:
+			for _, s := range imports(it.text(src)) {
+				ownImports[s.name] = true
+			}
+		case pkgLevel(i, it):
+			names, _ := declared(it.text(src))
+			for _, n := range names {
+				cellNames[n] = true
+				if n == "main" && it.kind == kindDecl {
+					hasMain = true
+				}
+			}
+		}
+	}
+	if hasMain {
+		for _, it := range items[firstStmt:] {
+			if it.kind == kindStmt {
+				return nil, &BuildError{Cell: c.Number, Message: fmt.Sprintf("cell %d, line %d: a cell that declares func main holds declarations only; this is a statement", c.Number, it.line)}
+			}
+		}
+	}
+
+	// The session's declarations: the latest of each name, the imports.
+	var session []sessionItem
+	latest := map[string]int{} // name -> index in session
+	methods := map[string][]int{}
+	importOf := map[string]string{}
+	for d, decl := range c.Decls {
+		dsrc, ditems := prepare(decl.Src)
+		for _, it := range ditems {
+			switch it.kind {
+			case kindImport:
+				for _, s := range imports(it.text(dsrc)) {
+					importOf[s.name] = s.path
+				}
+			case kindDecl:
+				names, recv := declared(it.text(dsrc))
+				session = append(session, sessionItem{decl: d, item: it, names: names, recv: recv})
+				k := len(session) - 1
+				for _, n := range names {
+					latest[n] = k
+				}
+				if recv != "" {
+					methods[recv] = append(methods[recv], k)
+				}
+			}
+		}
+	}
+	// Pull in what the cell refers to, and what that refers to.
+	include := map[int]bool{}
+	var queue []string
+	for n := range used {
+		queue = append(queue, n)
+	}
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if seen[n] || cellNames[n] {
+			continue
+		}
+		seen[n] = true
+		ks := methods[n]
+		if k, ok := latest[n]; ok {
+			ks = append([]int{k}, ks...)
+		}
+		for _, k := range ks {
+			if include[k] {
+				continue
+			}
+			if session[k].recv != "" {
+				if _, ok := latest[session[k].recv]; !ok {
+					continue // a method of a type declared no more
+				}
+			}
+			include[k] = true
+			ids := map[string]bool{}
+			idents(session[k].item.toks, ids)
+			selectorBases(session[k].item.toks, bases)
+			for id := range ids {
+				queue = append(queue, id)
+			}
+		}
+	}
+	var p program
+	byDecl := map[int][]item{}
+	for k := range include {
+		byDecl[session[k].decl] = append(byDecl[session[k].decl], session[k].item)
+	}
+	declIdx := make([]int, 0, len(byDecl))
+	for d := range byDecl {
+		declIdx = append(declIdx, d)
+	}
+	sort.Ints(declIdx)
+	for _, d := range declIdx {
+		its := byDecl[d]
+		sort.Slice(its, func(i, j int) bool { return its[i].start < its[j].start })
+		dsrc, _ := prepare(c.Decls[d].Src)
+		body := blank(dsrc, its)
+		fileBases := map[string]bool{}
+		for _, it := range its {
+			selectorBases(it.toks, fileBases)
+		}
+		p.files = append(p.files, file{
+			name: fmt.Sprintf("session%03d.go", d),
+			src:  "package main" + importLine(importOf, fileBases, nil) + "\n" + lineDirective(c.Decls[d].Cell, 1) + body + "\n",
+		})
+	}
+
+	// The cell: its declarations at package level, its statements in main.
+	var keepDecl []item
+	for i, it := range items {
+		if pkgLevel(i, it) {
+			keepDecl = append(keepDecl, it)
+		}
+	}
+	decls := blank(src, keepDecl)
+	var stmts []item
+	for i, it := range items {
+		if !pkgLevel(i, it) {
+			stmts = append(stmts, it)
+		}
+	}
+	body := blank(src, stmts)
+	extra := map[string]string{}
+	if show && len(stmts) > 0 {
+		last := stmts[len(stmts)-1]
+		if isValueExpr(last.text(src)) {
+			body = body[:last.start] + sinkName + ".Show(" +
+				fmt.Sprintf("/*line cell %d:%d:%d*/", c.Number, last.line, last.col) +
+				body[last.start:last.end] + ",)" + body[last.end:]
+			extra[sinkName] = sinkPath
+			p.shown = last.line
+		}
+	}
+	for k, v := range importOf {
+		if _, ok := extra[k]; !ok {
+			extra[k] = v
+		}
+	}
+	if sinkPath == extra[sinkName] {
+		bases[sinkName] = true
+	}
+	var main strings.Builder
+	main.WriteString("package main" + importLine(extra, bases, ownImports) + "\n")
+	main.WriteString(lineDirective(c.Number, 1) + decls + "\n")
+	if !hasMain {
+		main.WriteString("func main() {\n" + lineDirective(c.Number, 1) + body + "\n}\n")
+	}
+	p.files = append(p.files, file{name: "main.go", src: main.String()}, sink)
+	return &p, nil
+}
+
+// lineDirective makes the next line line n of the cell, for the compiler's
+// messages and the program's stack traces.
+func lineDirective(cell, n int) string {
+	return fmt.Sprintf("//line cell %d:%d:1\n", cell, n)
+}
+
+// importLine imports, on the package clause's line, the session's
+// packages that a file may use and does not import itself.
+func importLine(importOf map[string]string, bases, own map[string]bool) string {
+	var names []string
+	for n := range importOf {
+		if bases[n] && !own[n] {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "; import %s %q", n, importOf[n])
+	}
+	return b.String()
+}
+
+// noValue are calls that a final statement makes for their effect and
+// that have no value (beyond those source.Shown knows): not tried as
+// values, which would cost a second build.
+var noValue = map[string]bool{
+	"Wait": true, "Lock": true, "Unlock": true, "RLock": true, "RUnlock": true,
+	"Done": true, "Add": true, "Sleep": true, "Display": true, "Work": true,
+}
+
+// isValueExpr reports whether a final statement is an expression whose
+// value is shown, by the interpreter's rule (source.Shown).
+func isValueExpr(text string) bool {
+	e, err := parser.ParseExpr(text)
+	if err != nil || !source.Shown(e) {
+		return false
+	}
+	if call, ok := ast.Unparen(e).(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && noValue[sel.Sel.Name] {
+			return false
+		}
+	}
+	return true
+}

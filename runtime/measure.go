@@ -1,0 +1,509 @@
+package lanes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"runtime"
+	rtrace "runtime/trace"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/exp/trace"
+)
+
+// traceCategory is the category of the execution-trace log events by which
+// a real run tells the tracer which goroutine runs which task.
+const traceCategory = "lanes"
+
+// maxTraceBytes bounds the memory of one run's execution trace. A run whose
+// trace grows past it is stopped being traced and reports its declared
+// spans instead, with a note.
+const maxTraceBytes = 64 << 20
+
+// recorderIDs numbers recorders, so that the log events of runs traced at
+// the same time (nested or concurrent runs) are told apart.
+var recorderIDs atomic.Uint64
+
+// tracing is the execution trace of one real run: a trace of its own when
+// the tracer is free, otherwise a flight recorder window (which may run
+// beside somebody else's trace), otherwise nothing and a note saying why.
+type tracing struct {
+	buf  *limitBuffer
+	fr   *rtrace.FlightRecorder
+	note string // why the run is not traced, if it is not
+
+	stopOnce sync.Once
+	data     []byte
+	err      error
+	gaveUp   atomic.Bool // stopped for a later run
+}
+
+// startTracing starts tracing a run.
+func startTracing() *tracing {
+	t := &tracing{}
+	t.buf = &limitBuffer{limit: maxTraceBytes, full: func() { go t.stop() }}
+	if err := rtrace.Start(t.buf); err == nil {
+		return t
+	}
+	t.buf = nil
+	fr := rtrace.NewFlightRecorder(rtrace.FlightRecorderConfig{MinAge: 10 * time.Minute, MaxBytes: maxTraceBytes})
+	if err := fr.Start(); err == nil {
+		t.fr = fr
+		return t
+	}
+	t.note = "not measured: the Go execution tracer was busy with another trace and another flight recorder, so the spans are what the tasks declared"
+	return t
+}
+
+// stolen reports whether the trace was given up before the run ended (see
+// Recorder.idle): the process's CPU time since then is not the run's.
+func (t *tracing) stolen() bool { return t.gaveUp.Load() }
+
+// active reports whether the run is being traced.
+func (t *tracing) active() bool { return t.buf != nil || t.fr != nil }
+
+// stop ends the trace (once) and returns its bytes.
+func (t *tracing) stop() ([]byte, error) {
+	t.stopOnce.Do(func() {
+		switch {
+		case t.buf != nil:
+			rtrace.Stop()
+			t.data, t.err = t.buf.bytes()
+		case t.fr != nil:
+			var b bytes.Buffer
+			_, err := t.fr.WriteTo(&b)
+			t.fr.Stop()
+			t.data, t.err = b.Bytes(), err
+		default:
+			t.err = errors.New(t.note)
+		}
+	})
+	return t.data, t.err
+}
+
+// limitBuffer keeps what the tracer writes up to limit bytes; past it, it
+// drops the rest and calls full once.
+type limitBuffer struct {
+	limit int
+	full  func()
+
+	mu   sync.Mutex
+	b    bytes.Buffer
+	over bool
+}
+
+func (l *limitBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.over {
+		return len(p), nil
+	}
+	if l.b.Len()+len(p) > l.limit {
+		l.over = true
+		l.full()
+		return len(p), nil
+	}
+	return l.b.Write(p)
+}
+
+func (l *limitBuffer) bytes() ([]byte, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.over {
+		return nil, fmt.Errorf("the execution trace grew past %d MiB", l.limit>>20)
+	}
+	return l.b.Bytes(), nil
+}
+
+// Log messages: "<recorder> s" starts the window, "<recorder> x" ends it,
+// "<recorder> b <task>" binds the logging goroutine to a task, "<recorder>
+// c <task>" creates a task whose goroutine is bound later (its first "b"
+// counts from that goroutine's creation), "<recorder> e <task>" ends a task.
+func traceLog(rec uint64, op byte, task int) {
+	if !rtrace.IsEnabled() {
+		return
+	}
+	b := make([]byte, 0, 24)
+	b = strconv.AppendUint(b, rec, 10)
+	b = append(b, ' ', op)
+	if task >= 0 {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(task), 10)
+	}
+	rtrace.Log(context.Background(), traceCategory, string(b))
+}
+
+// parseLog reads a message of recorder rec: its op and task (-1 if none).
+func parseLog(msg string, rec string) (op byte, task int, ok bool) {
+	rest, found := strings.CutPrefix(msg, rec)
+	if !found || len(rest) < 2 || rest[0] != ' ' {
+		return 0, 0, false
+	}
+	op, task = rest[1], -1
+	if len(rest) > 3 {
+		n, err := strconv.Atoi(rest[3:])
+		if err != nil {
+			return 0, 0, false
+		}
+		task = n
+	}
+	return op, task, true
+}
+
+// measured is what the trace says about the tasks of one run.
+type measured struct {
+	spans    []Span // Lane unset: Task is the task index; task -1 is other work
+	wall     time.Duration
+	gcCycles int
+	running  time.Duration // P time of every goroutine in the window
+}
+
+// gTrack follows one goroutine through the window.
+type gTrack struct {
+	state   trace.GoState
+	since   time.Duration
+	reason  string
+	task    int // bound task, -1 if none
+	everBnd bool
+	created time.Duration // creation time within the window; -1 if before
+	spans   []Span        // spans of the goroutine; Task -1 while unbound
+}
+
+// readTrace derives the states of the tasks of recorder rec from an
+// execution trace. Times are relative to the window's start mark.
+func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
+	rd, err := trace.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	recID := strconv.FormatUint(rec, 10)
+	gs := map[trace.GoID]*gTrack{}
+	var (
+		start          trace.Time
+		started, ended bool
+		wall           time.Duration
+		gcs            int
+	)
+	owner := make([]*gTrack, ntasks)           // goroutine a task is bound to
+	everOwned := make([]bool, ntasks)          // whether a task was ever bound
+	createdAt := make([]time.Duration, ntasks) // "c" time, -1 if none
+	for i := range createdAt {
+		createdAt[i] = -1
+	}
+	rel := func(t trace.Time) time.Duration { return time.Duration(t - start) }
+	get := func(id trace.GoID) *gTrack {
+		g := gs[id]
+		if g == nil {
+			g = &gTrack{state: trace.GoUndetermined, task: -1, created: -1}
+			gs[id] = g
+		}
+		return g
+	}
+	closeSpan := func(g *gTrack, now time.Duration) {
+		if !started || now <= g.since {
+			g.since = max(g.since, now)
+			return
+		}
+		k, ok := goKind(g.state, g.reason)
+		if ok {
+			g.spans = append(g.spans, Span{Task: g.task, Kind: k, Start: g.since, End: now})
+		}
+		g.since = now
+	}
+	bind := func(g *gTrack, task int, now time.Duration) {
+		if task < 0 || task >= ntasks || g.task == task {
+			return
+		}
+		if o := owner[task]; o != nil && o != g {
+			closeSpan(o, now)
+			o.task = -1
+		}
+		closeSpan(g, now)
+		if g.task >= 0 {
+			owner[g.task] = nil
+		}
+		// A goroutine started for a task created earlier works for it
+		// from its creation: move its unbound spans over.
+		if !g.everBnd && !everOwned[task] && createdAt[task] >= 0 && g.created >= createdAt[task] {
+			for i := range g.spans {
+				if g.spans[i].Task < 0 && g.spans[i].Start >= g.created {
+					g.spans[i].Task = task
+				}
+			}
+		}
+		g.task, g.everBnd = task, true
+		owner[task], everOwned[task] = g, true
+	}
+	for {
+		ev, err := rd.ReadEvent()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ended {
+			break
+		}
+		switch ev.Kind() {
+		case trace.EventLog:
+			l := ev.Log()
+			if l.Category != traceCategory {
+				continue
+			}
+			op, task, ok := parseLog(l.Message, recID)
+			if !ok {
+				continue
+			}
+			g := get(ev.Goroutine())
+			switch op {
+			case 's':
+				if !started {
+					started, start = true, ev.Time()
+					for _, g := range gs {
+						g.since = 0
+					}
+					g.state = trace.GoRunning
+				}
+			case 'x':
+				if started {
+					wall = rel(ev.Time())
+					for _, g := range gs {
+						closeSpan(g, wall)
+					}
+					ended = true
+				}
+			case 'c':
+				if started && task >= 0 && task < ntasks {
+					createdAt[task] = rel(ev.Time())
+				}
+			case 'b':
+				if started {
+					bind(g, task, rel(ev.Time()))
+				}
+			case 'e':
+				if started && task >= 0 && task < ntasks && owner[task] == g {
+					closeSpan(g, rel(ev.Time()))
+					g.task, owner[task] = -1, nil
+				}
+			}
+		case trace.EventRangeBegin:
+			if started && strings.HasPrefix(ev.Range().Name, "GC concurrent mark") {
+				gcs++
+			}
+		case trace.EventStateTransition:
+			st := ev.StateTransition()
+			if st.Resource.Kind != trace.ResourceGoroutine {
+				continue
+			}
+			g := get(st.Resource.Goroutine())
+			from, to := st.Goroutine()
+			now := time.Duration(0)
+			if started {
+				now = rel(ev.Time())
+			}
+			if from == trace.GoNotExist && started {
+				g.created = now
+			}
+			closeSpan(g, now)
+			g.state, g.reason = to, st.Reason
+		}
+	}
+	if !started || !ended {
+		return nil, errors.New("the execution trace lacks the run's start or end")
+	}
+	m := &measured{wall: wall, gcCycles: gcs}
+	var other []Span
+	for _, g := range gs {
+		for _, s := range g.spans {
+			if s.Kind == Computing {
+				m.running += s.Duration()
+			}
+			if s.Task >= 0 {
+				m.spans = append(m.spans, s)
+			} else if s.Kind == Computing {
+				other = append(other, s)
+			}
+		}
+	}
+	m.spans = append(m.spans, unionSpans(other)...)
+	return m, nil
+}
+
+// goKind is the span kind of a goroutine state: running is computing,
+// runnable is ready, sleeping and system calls are waiting, the rest
+// (channels, locks, select, wait groups) is blocked.
+func goKind(s trace.GoState, reason string) (Kind, bool) {
+	switch s {
+	case trace.GoRunning:
+		return Computing, true
+	case trace.GoRunnable:
+		return Ready, true
+	case trace.GoSyscall:
+		return Waiting, true
+	case trace.GoWaiting:
+		if waitingReason(reason) {
+			return Waiting, true
+		}
+		return Blocked, true
+	}
+	return 0, false
+}
+
+// unionSpans merges the computing spans of goroutines that are no task's
+// into one row of non-overlapping spans of kind Other (Task -1).
+func unionSpans(ss []Span) []Span {
+	slices.SortFunc(ss, func(a, b Span) int { return compareDur(a.Start, b.Start) })
+	var out []Span
+	for _, s := range ss {
+		if n := len(out); n > 0 && s.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, s.End)
+			continue
+		}
+		out = append(out, Span{Task: -1, Kind: Other, Start: s.Start, End: s.End})
+	}
+	return out
+}
+
+// reconcile splits a measured span of one task by the task's declared
+// spans (sorted, non-overlapping) and appends the pieces to out. The
+// scheduler says whether the goroutine ran; the declaration says what for:
+//   - running counts as compute only while the task declared compute;
+//     running inside a declared wait, block or queue is the bookkeeping of
+//     handing over and takes the declared kind, so an event loop or a
+//     global lock never shows two tasks computing at once;
+//   - runnable is always ready: the goroutine could run and had no P;
+//   - not running and not runnable takes the declared kind where the task
+//     declared a wait, a block or a queue (the scheduler cannot tell a
+//     semaphore from an event loop's turn), else the scheduler's kind.
+//
+// Time the declaration does not cover (the few instructions before a task's
+// first span and after its Done) is left out: the task did not exist then.
+func reconcile(out []Span, m Span, plan []Span) []Span {
+	i, _ := slices.BinarySearchFunc(plan, m.Start, func(s Span, t time.Duration) int {
+		if s.End <= t {
+			return -1
+		}
+		return 1
+	})
+	at := m.Start
+	emit := func(k Kind, from, to time.Duration) {
+		if to <= from {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Kind == k && out[n-1].End == from && out[n-1].Task == m.Task {
+			out[n-1].End = to
+			return
+		}
+		out = append(out, Span{Lane: m.Lane, Task: m.Task, Kind: k, Start: from, End: to})
+	}
+	for ; i < len(plan) && plan[i].Start < m.End && at < m.End; i++ {
+		p := plan[i]
+		from, to := max(at, p.Start), min(p.End, m.End)
+		k := m.Kind
+		if m.Kind != Ready && p.Kind != Computing {
+			k = p.Kind
+		}
+		emit(k, from, to)
+		at = max(at, to)
+	}
+	return out
+}
+
+// applyMeasurement replaces the declared spans of run (kept as its Plan)
+// with the measured ones, reconciled with the declaration (see reconcile).
+func applyMeasurement(run *Run, m *measured, taskLane []int) {
+	plan := run.Spans
+	byTask := make([][]Span, len(run.Tasks))
+	for _, s := range plan {
+		byTask[s.Task] = append(byTask[s.Task], s)
+	}
+	for _, ps := range byTask {
+		slices.SortFunc(ps, func(a, b Span) int { return compareDur(a.Start, b.Start) })
+	}
+	slices.SortFunc(m.spans, func(a, b Span) int { return compareDur(a.Start, b.Start) })
+	var spans, other []Span
+	for _, s := range m.spans {
+		if s.Task < 0 {
+			s.Lane, s.Task = 0, 0
+			other = append(other, s)
+			continue
+		}
+		if s.Task >= len(taskLane) {
+			continue
+		}
+		s.Lane = taskLane[s.Task]
+		spans = reconcile(spans, s, byTask[s.Task])
+	}
+	sortSpans(spans)
+	sortSpans(other)
+	run.Other = other
+	run.Plan = plan
+	run.Spans = spans
+	run.Measured = true
+	run.GCCycles = m.gcCycles
+	for _, s := range spans {
+		run.Wall = max(run.Wall, s.End)
+	}
+}
+
+// OtherLane names the extra lane that the timeline of a measured run draws
+// below its tasks: Run.Other, the time Ps spent on goroutines that are none
+// of the run's tasks, such as the garbage collector's workers, the runtime
+// and the code that started the run.
+const OtherLane = "GC & other goroutines"
+
+// withOther returns the run to draw: a measured run with its Other spans on
+// a lane of their own, any other run as it is.
+func (r *Run) withOther() *Run {
+	if !r.Measured {
+		return r
+	}
+	d := *r
+	lane, task := len(r.Lanes), len(r.Tasks)
+	d.Lanes = append(r.Lanes[:lane:lane], OtherLane)
+	d.Tasks = append(r.Tasks[:task:task], OtherLane)
+	d.Spans = make([]Span, 0, len(r.Spans)+len(r.Other))
+	d.Spans = append(d.Spans, r.Spans...)
+	for _, s := range r.Other {
+		s.Lane, s.Task = lane, task
+		d.Spans = append(d.Spans, s)
+	}
+	sortSpans(d.Spans)
+	return &d
+}
+
+// procs is the number of Ps a real run can use.
+func procs() int { return runtime.GOMAXPROCS(0) }
+
+// calledFromInterpreter reports whether the exported function that called it
+// was called by interpreted code: the interpreter calls compiled functions
+// through reflect.Value.Call, so the caller's frame is in package reflect.
+func calledFromInterpreter() bool {
+	var pcs [1]uintptr
+	if runtime.Callers(3, pcs[:]) == 0 {
+		return false
+	}
+	f, _ := runtime.CallersFrames(pcs[:]).Next()
+	return strings.HasPrefix(f.Function, "reflect.")
+}
+
+// interpretedFunc reports whether f is a function of interpreted code: the
+// interpreter hands such functions to compiled code as reflect.MakeFunc
+// closures, whose code is in package reflect, not in the program.
+func interpretedFunc(f any) bool {
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return false
+	}
+	fn := runtime.FuncForPC(v.Pointer())
+	return fn != nil && strings.HasPrefix(fn.Name(), "reflect.")
+}

@@ -1,0 +1,264 @@
+package lanes
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// checkPossible fails t unless run r could have happened on this machine:
+// it was measured, its CPU fits in wall × GOMAXPROCS, no more tasks
+// computed at once than there are Ps (or than maxPar), and neither a
+// task's nor a lane's spans overlap.
+func checkPossible(t *testing.T, what string, r *Run, maxPar int) {
+	t.Helper()
+	if !r.Measured {
+		t.Errorf("%s: not measured: %s", what, r.Note)
+		return
+	}
+	procs := runtime.GOMAXPROCS(0)
+	if r.Procs != procs {
+		t.Errorf("%s: Procs %d, GOMAXPROCS %d", what, r.Procs, procs)
+	}
+	if cpu, most := r.CPU(), r.Wall*time.Duration(procs); cpu > most {
+		t.Errorf("%s: CPU %v > wall %v × %d Ps", what, cpu, r.Wall, procs)
+	}
+	if p := r.PeakParallelism(); p > min(procs, maxPar) {
+		t.Errorf("%s: peak parallelism %d > min(GOMAXPROCS %d, %d)", what, p, procs, maxPar)
+	}
+	if r.Cores > procs || r.Cores < 1 {
+		t.Errorf("%s: p = %d with %d Ps", what, r.Cores, procs)
+	}
+	for _, group := range []struct {
+		name string
+		key  func(Span) int
+	}{{"task", func(s Span) int { return s.Task }}, {"lane", func(s Span) int { return s.Lane }}} {
+		last := map[int]Span{}
+		for _, s := range r.Spans { // sorted by start
+			if s.End < s.Start {
+				t.Errorf("%s: span ends before it starts: %+v", what, s)
+			}
+			if p, ok := last[group.key(s)]; ok && s.Start < p.End {
+				t.Errorf("%s: spans of %s %d overlap: %+v and %+v", what, group.name, group.key(s), p, s)
+				break
+			}
+			if p, ok := last[group.key(s)]; !ok || s.End > p.End {
+				last[group.key(s)] = s
+			}
+		}
+	}
+	var prev time.Duration
+	for _, s := range r.Other {
+		if s.Start < prev || s.Kind != Other {
+			t.Errorf("%s: other work overlaps or has kind %s: %+v", what, s.Kind, s)
+		}
+		prev = s.End
+	}
+}
+
+func TestRealRunsArePossible(t *testing.T) {
+	const d = 2 * time.Millisecond
+	workloads := []struct {
+		name string
+		w    Workload
+	}{
+		{"compute", Identical(6, Compute(d))},
+		{"wait", Identical(6, Wait(d))},
+		{"mixed", LoadRender(6, d, d)},
+		{"phases", SerialParallel(d, 4*d, 4)},
+	}
+	type strat struct {
+		s      Strategy
+		maxPar int // most tasks that may compute at once
+	}
+	many := 1 << 20
+	strategies := []strat{
+		{Sequential(), 1}, {EventLoop(), 1}, {GIL(time.Millisecond), 1}, {Threads(), many},
+		{Pool(1), 1}, {Pool(2), 2}, {Pool(3), 3}, {Pool(16), 16}, {Pool(64), 64},
+		{Pool(8).Limit(3), 3}, {Threads().Limit(2), 2}, {EventLoop().Limit(4), 1}, {GIL(0).Limit(2), 1},
+	}
+	for _, wl := range workloads {
+		for _, st := range strategies {
+			what := fmt.Sprintf("%s on %s", st.s, wl.name)
+			r := st.s.Run(wl.w)
+			checkPossible(t, what, r, st.maxPar)
+			if len(r.Tasks) != len(wl.w) {
+				t.Errorf("%s: %d tasks, want %d", what, len(r.Tasks), len(wl.w))
+			}
+			if st.s.limit > 0 && r.PeakConcurrency > st.s.limit {
+				t.Errorf("%s: peak concurrency %d above the limit", what, r.PeakConcurrency)
+			}
+			if wl.name == "wait" && r.Time(Waiting) < time.Duration(len(wl.w))*d {
+				t.Errorf("%s: waited %v, want at least %v", what, r.Time(Waiting), time.Duration(len(wl.w))*d)
+			}
+		}
+	}
+}
+
+// TestThreadsAllInProgress checks that a task started on a goroutine of its
+// own is in progress from the start, even before it first gets a P.
+func TestThreadsAllInProgress(t *testing.T) {
+	r := Threads().Run(Identical(50, Compute(2*time.Millisecond)))
+	checkPossible(t, "threads", r, 50)
+	// Every goroutine is started at once; tasks that end before the last
+	// one is started are the only ones not counted at the peak.
+	if want := peakConcurrency(r.Plan, len(r.Tasks)); r.PeakConcurrency != want || want <= runtime.GOMAXPROCS(0) {
+		t.Errorf("threads: peak concurrency %d, declared spans overlap %d, GOMAXPROCS %d", r.PeakConcurrency, want, runtime.GOMAXPROCS(0))
+	}
+	if r.Time(Ready) == 0 && runtime.GOMAXPROCS(0) < 50 {
+		t.Errorf("threads: 50 goroutines on %d Ps never waited for a P", runtime.GOMAXPROCS(0))
+	}
+}
+
+// TestLocksAndSemaphores runs code of its own through a Group and a
+// Recorder: tasks that take a mutex, tasks capped by a semaphore.
+func TestLocksAndSemaphores(t *testing.T) {
+	for _, n := range []int{1, 2, 4, 16, 64} {
+		var mu sync.Mutex
+		g := NewGroup(n)
+		for i := range 2 * n {
+			g.Go(fmt.Sprint("locker", i), func(tk *Task) {
+				tk.Lock(&mu)
+				tk.Compute(300 * time.Microsecond)
+				mu.Unlock()
+				tk.Wait(200 * time.Microsecond)
+			})
+		}
+		r := g.Wait()
+		// Only the critical sections are serialised: a task leaving the
+		// lock still runs while the next one computes in it.
+		checkPossible(t, fmt.Sprintf("group(%d) with a mutex", n), r, n)
+	}
+	for _, k := range []int{1, 2, 3} {
+		rec := NewRecorder()
+		sem := make(chan struct{}, k)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			tk := rec.Task(fmt.Sprint("s", i))
+			tk.Begin(Blocked) // queued for the semaphore from the start
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }() // after Done: the task has ended
+				defer tk.Done()
+				sem <- struct{}{}
+				tk.Compute(300 * time.Microsecond)
+			}()
+		}
+		wg.Wait()
+		r := rec.Run()
+		checkPossible(t, fmt.Sprintf("semaphore(%d)", k), r, k)
+	}
+}
+
+// TestNestedRunsAreMeasured checks that a run inside a traced run (a Group
+// task that runs a pool) is measured too, through a flight recorder, or
+// says it was not.
+func TestNestedRunsAreMeasured(t *testing.T) {
+	g := NewGroup(1)
+	var inner *Run
+	g.Go("outer", func(tk *Task) { inner = Pool(2).Run(Identical(4, Compute(time.Millisecond))) })
+	outer := g.Wait()
+	checkPossible(t, "outer group", outer, 1)
+	if !inner.Measured && inner.Note == "" {
+		t.Errorf("inner run neither measured nor explained")
+	}
+	if inner.Measured {
+		checkPossible(t, "inner pool", inner, 2)
+	}
+}
+
+// TestSequentialMatchesEventLoop compares the CPU time of the same pure
+// computation run sequentially and on an event loop: the event loop adds
+// only hand-overs, so the two agree within 5 %. Runs are interleaved and
+// the least disturbed of each kind (the smallest CPU time: other programs
+// on the machine only ever add to it) compared.
+func TestSequentialMatchesEventLoop(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("compares measured times: not in -short or -race runs")
+	}
+	w := Identical(8, Compute(3*time.Millisecond))
+	ratio := func() float64 {
+		var seq, loop []float64
+		for range 7 {
+			seq = append(seq, float64(Sequential().Run(w).CPU()))
+			loop = append(loop, float64(EventLoop().Run(w).CPU()))
+		}
+		return slices.Min(loop) / slices.Min(seq)
+	}
+	var r float64
+	for range 3 {
+		if r = ratio(); r > 0.95 && r < 1.05 {
+			return
+		}
+	}
+	if l := loadAverage(); l > float64(runtime.NumCPU()) {
+		t.Skipf("machine busy (load %.1f on %d CPUs): event loop CPU / sequential CPU = %.3f", l, runtime.NumCPU(), r)
+	}
+	t.Errorf("event loop CPU / sequential CPU = %.3f on pure computation, want 1 ± 5%%", r)
+}
+
+func TestMeasuredSpeedupCurve(t *testing.T) {
+	cores := runtime.GOMAXPROCS(0)
+	for _, tc := range []struct {
+		name   string
+		w      Workload
+		serial bool
+	}{
+		{"no serial part", Identical(4, Compute(time.Millisecond)), false},
+		{"serial part", SerialParallel(2*time.Millisecond, 4*time.Millisecond, 4), true},
+	} {
+		c := MeasureSpeedup(tc.w, 3)
+		if c.Cores != cores || c.Serial != tc.serial {
+			t.Errorf("%s: cores %d serial %v", tc.name, c.Cores, c.Serial)
+		}
+		text := c.Text()
+		limited := strings.Contains(text, "limited by")
+		if limited == tc.serial || strings.Contains(text, "Amdahl's law with p") == !tc.serial {
+			t.Errorf("%s: text does not say what limits the curve:\n%s", tc.name, text)
+		}
+		for _, v := range c.VegaLite()["data"].(map[string]any)["values"].([]any) {
+			m := v.(map[string]any)
+			if m["series"] == "ideal" && m["speedup"].(float64) > float64(min(m["workers"].(int), cores)) {
+				t.Errorf("%s: ideal %v on %v workers with %d cores", tc.name, m["speedup"], m["workers"], cores)
+			}
+		}
+	}
+}
+
+// TestAbandonedRecorderYields checks that recorders nobody ran (one per
+// trial, only the last looked at) do not keep later runs from being
+// measured.
+func TestAbandonedRecorderYields(t *testing.T) {
+	var last *Recorder
+	for range 4 {
+		last = NewRecorder()
+		tk := last.Task("trial")
+		tk.Compute(200 * time.Microsecond)
+		tk.Done()
+	}
+	r := Pool(2).Run(Identical(2, Compute(time.Millisecond)))
+	checkPossible(t, "pool after abandoned recorders", r, 2)
+	checkPossible(t, "the last recorder", last.Run(), 1)
+}
+
+// TestBusyMachineNote checks the table's note on runs during which other
+// programs had the cores: it names exactly the runs whose stolen share is
+// above a tenth.
+func TestBusyMachineNote(t *testing.T) {
+	quiet := &Run{Name: "quiet", Measured: true, Wall: 10, Cores: 1, Procs: 2,
+		Spans: []Span{{Kind: Computing, Start: 0, End: 10}}, Stolen: 0}
+	busy := &Run{Name: "busy", Measured: true, Wall: 10, Cores: 1, Procs: 2,
+		Spans: []Span{{Kind: Computing, Start: 0, End: 10}}, Stolen: 5}
+	text := NewTable(quiet, busy).Text()
+	if !strings.Contains(text, "Busy machine: during busy other programs") || strings.Contains(text, "during quiet") {
+		t.Errorf("busy note:\n%s", text)
+	}
+	if strings.Contains(NewTable(quiet).Text(), "Busy machine") {
+		t.Errorf("a quiet run is called busy")
+	}
+}
