@@ -281,11 +281,13 @@ func (discard) Input(string, bool) (string, error)          { return "", os.ErrC
 // TestOSLayer gets past the allow-list on purpose (a worker that keeps the
 // whole standard library, through the test-only hook) and is still
 // stopped by the kernel: no file written, no program run, no TCP
-// connection, no signal to the supervisor.
+// connection. (Signals to the supervisor are refused by the symbol
+// tables first; the kernel's scope for them is proven in kernel mode, by
+// test_faults.Supervisor, where a cell may run kill(1).)
 func TestOSLayer(t *testing.T) {
-	if !strings.HasPrefix(sandbox.OSLayer(), "sandbox: Landlock ABI") || strings.Contains(sandbox.OSLayer(), "ABI 1:") ||
-		strings.Contains(sandbox.OSLayer(), "ABI 2:") || strings.Contains(sandbox.OSLayer(), "ABI 3:") {
-		t.Skipf("this kernel cannot hold a grading worker: %s", sandbox.OSLayer())
+	if layer := sandbox.OSLayer(false); !strings.HasPrefix(layer, "sandbox: Landlock ABI") || strings.Contains(layer, "ABI 1:") ||
+		strings.Contains(layer, "ABI 2:") || strings.Contains(layer, "ABI 3:") {
+		t.Skipf("this kernel cannot hold a grading worker: %s", layer)
 	}
 	dir := t.TempDir()
 	target := filepath.Join(dir, "escaped")
@@ -307,9 +309,6 @@ func TestOSLayer(t *testing.T) {
 		{"file read", `_, err := os.ReadFile("/proc/self/status")` + "\nfmt.Println(err)", "<nil>"},
 		{"process", `import "os/exec"` + "\nfmt.Println(exec.Command(\"/bin/true\").Run())", "permission denied"},
 		{"network", `import "net"` + "\n_, err := net.Dial(\"tcp\", \"" + ln.Addr().String() + "\")\nfmt.Println(err)", "permission denied"},
-		// Signal 0 checks the permission and sends nothing (should the
-		// layer fail, the test process lives on).
-		{"signal to the supervisor", `import "syscall"` + "\np, _ := os.FindProcess(os.Getppid())\nfmt.Println(p.Signal(syscall.Signal(0)))", "operation not permitted"},
 	}
 	run := func(code string) (string, *engine.Error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

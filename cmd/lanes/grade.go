@@ -172,7 +172,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stderr, sandbox.OSLayer())
+	fmt.Fprintln(stderr, sandbox.OSLayer(grade.AllowsCompile(src.Notebook)))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgressBar(stderr)

@@ -4,6 +4,7 @@ import (
 	"log"
 	"os"
 	"reflect"
+	"syscall"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -84,8 +85,20 @@ func workerSymbols() interp.Exports {
 	}
 	override(".", map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)})
 	override("os/os", map[string]reflect.Value{"Exit": reflect.ValueOf(os.Exit)})
+	override("syscall/syscall", map[string]reflect.Value{"Tgkill": reflect.ValueOf(tgkill)})
 	override("log/log", map[string]reflect.Value{
 		"Fatal": reflect.ValueOf(log.Fatal), "Fatalf": reflect.ValueOf(log.Fatalf), "Fatalln": reflect.ValueOf(log.Fatalln),
 	})
 	return syms
+}
+
+// tgkill is syscall.Tgkill for cells: the one signalling call in the
+// syscall table (Kill is left out of it) refuses the worker's own process
+// and its supervisor's, as os.FindProcess does, also where the kernel has
+// no Landlock to scope the worker's signals.
+func tgkill(tgid, tid int, sig syscall.Signal) error {
+	if tgid == os.Getpid() || tgid == os.Getppid() {
+		return syscall.EPERM
+	}
+	return syscall.Tgkill(tgid, tid, sig)
 }

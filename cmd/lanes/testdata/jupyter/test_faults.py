@@ -387,14 +387,16 @@ class Supervisor(KernelCase):
 
     def test_no_signal_reaches_the_kernel(self):
         reply, msgs = self.run_cell(
-            'import ("fmt"; "os"; "os/exec"; "strconv")\n'
+            'import ("fmt"; "os"; "os/exec"; "strconv"; "syscall")\n'
             'p, err := os.FindProcess(os.Getppid())\n'
             'if err == nil { p.Signal(os.Kill) }\n'
             'fmt.Println(err)\n'
+            'fmt.Println(syscall.Tgkill(os.Getppid(), os.Getppid(), syscall.SIGKILL))\n'
             'fmt.Println(exec.Command("kill", "-9", strconv.Itoa(os.Getppid())).Run())')
         self.assertEqual(reply["status"], "ok", reply)
         out = self.text(msgs)
         self.assertIn("cannot be signalled from a cell", out)
+        self.assertIn("operation not permitted", out)  # Tgkill
         self.assertIn("exit status 1", out)  # kill(1): operation not permitted
         time.sleep(0.5)
         self.assertTrue(self.km.is_alive())
