@@ -309,6 +309,10 @@ func TestOSLayer(t *testing.T) {
 		{"file read", `_, err := os.ReadFile("/proc/self/status")` + "\nfmt.Println(err)", "<nil>"},
 		{"process", `import "os/exec"` + "\nfmt.Println(exec.Command(\"/bin/true\").Run())", "permission denied"},
 		{"network", `import "net"` + "\n_, err := net.Dial(\"tcp\", \"" + ln.Addr().String() + "\")\nfmt.Println(err)", "permission denied"},
+		// Every thread is in the domain, also those Go starts later.
+		{"file writes from new threads", `import ("runtime"; "sync"; "sync/atomic")` + "\nvar written atomic.Int32\nvar wg sync.WaitGroup\n" +
+			"for i := 0; i < 30; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\truntime.LockOSThread()\n" +
+			"\t\tif os.WriteFile(\"" + target + "\", nil, 0o644) == nil {\n\t\t\twritten.Add(1)\n\t\t}\n\t}()\n}\nwg.Wait()\nfmt.Println(\"written\", written.Load())", "written 0\n"},
 	}
 	run := func(code string) (string, *engine.Error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

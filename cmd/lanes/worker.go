@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log"
 	"os"
 	"reflect"
@@ -22,12 +23,28 @@ import (
 // worker holds itself to its memory limit (worker.LimitMemory) and cannot
 // signal the supervisor (worker.ProtectSupervisor).
 func runWorker() error {
-	lanesrt.SetLive(true)
-	syms := workerSymbols()
 	limits, grading, err := sandbox.FromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
+	// First the Landlock domain, then, in the process that executes
+	// itself again inside it, everything else (see sandbox.Confine).
+	if os.Getenv(envConfined) != "1" {
+		var confined bool
+		if grading {
+			confined, err = sandbox.Confine(limits)
+		} else {
+			confined, err = worker.ProtectSupervisor()
+		}
+		if err != nil {
+			return err
+		}
+		if confined {
+			return reexecConfined()
+		}
+	}
+	lanesrt.SetLive(true)
+	syms := workerSymbols()
 	if grading {
 		if !limits.Compile {
 			os.Setenv(worker.EnvCompile, "off")
@@ -40,14 +57,28 @@ func runWorker() error {
 		}
 		return worker.Run(syms)
 	}
-	// Outside grading: a memory limit, and no signals to the supervisor.
+	// Outside grading: a memory limit (and, above, no signals to the
+	// supervisor).
 	if err := worker.LimitMemory(os.Getenv); err != nil {
 		return err
 	}
-	if _, err := worker.ProtectSupervisor(); err != nil {
-		return err
-	}
 	return worker.Run(syms)
+}
+
+// envConfined marks a worker that executed itself again inside its
+// Landlock domain.
+const envConfined = "LANES_WORKER_CONFINED"
+
+// reexecConfined executes the worker again, with its arguments, its
+// environment and its file descriptors (the protocol's 3 and 4), so that
+// every thread of the process that serves cells is in the domain.
+func reexecConfined() error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("lanes worker: %w", err)
+	}
+	env := append(os.Environ(), envConfined+"=1")
+	return fmt.Errorf("lanes worker: executing itself in its sandbox: %w", syscall.Exec(exe, os.Args, env))
 }
 
 // workerSymbols is what cells can import: the standard library and the

@@ -13,7 +13,10 @@ import (
 // reaches the supervisor. Files and the network stay open to cells. It
 // reports whether the kernel enforces it; where it does not, only the
 // symbol tables' refusal of os.FindProcess for the supervisor's pid
-// holds.
+// holds. Landlock holds the threads that exist when it is entered, and Go
+// starts new threads from a template thread that may predate it, so when
+// it returns true the caller must execute the worker again (execve keeps
+// the domain, and every later thread descends from a confined one).
 func ProtectSupervisor() (bool, error) {
 	abi, err := llsys.LandlockGetABIVersion()
 	if err != nil || abi < 6 {

@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"debug/elf"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
@@ -31,15 +34,47 @@ const readOnly = llsys.AccessFSReadFile | llsys.AccessFSReadDir
 // domain, the supervisor included, and abstract Unix sockets are refused
 // (ABI 6). Where the kernel has no Landlock it does nothing (OSLayer says
 // so on the grader's side).
-func restrictOS(compile bool) error {
+//
+// The worker's own executable (exe) may also be executed, so that the
+// confined process can execute itself again (see Confine). It reports
+// whether the process is now confined.
+func restrictOS(compile bool, exe string) (bool, error) {
 	abi, err := llsys.LandlockGetABIVersion()
 	if err != nil || abi < 1 {
-		return nil
+		return false, nil
 	}
 	if compile {
-		return compileConfig.Restrict()
+		return true, compileConfig.Restrict()
 	}
-	return landlockConfig.Restrict(landlock.PathAccess(readOnly, "/"))
+	rules := []landlock.Rule{
+		landlock.PathAccess(readOnly, "/"),
+		landlock.PathAccess(llsys.AccessFSExecute|llsys.AccessFSReadFile, exe),
+	}
+	if ld := elfInterpreter(exe); ld != "" { // execve opens it for execution too
+		rules = append(rules, landlock.PathAccess(llsys.AccessFSExecute|llsys.AccessFSReadFile, ld))
+	}
+	return true, landlockConfig.Restrict(rules...)
+}
+
+// elfInterpreter is the dynamic loader a binary names (PT_INTERP), or ""
+// for a static one.
+func elfInterpreter(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type != elf.PT_INTERP {
+			continue
+		}
+		b, err := io.ReadAll(p.Open())
+		if err != nil {
+			return ""
+		}
+		return strings.TrimRight(string(b), "\x00")
+	}
+	return ""
 }
 
 // OSLayer describes the operating system's part of the sandbox on this

@@ -3,7 +3,7 @@
 package sandbox
 
 // restrictOS does nothing where there is no Landlock.
-func restrictOS(compile bool) error { return nil }
+func restrictOS(compile bool, exe string) (bool, error) { return false, nil }
 
 // OSLayer says that this system adds nothing to the allow-list.
 func OSLayer(compile bool) string {

@@ -3,8 +3,9 @@
 //
 // The grader (package grade) starts each submission's worker with the
 // variables of Limits.Env in its environment; the worker (cmd/lanes)
-// calls FromEnv before it serves cells and, in grading mode, Filter on its
-// symbol tables and Enter before the first cell.
+// calls FromEnv before it serves cells and, in grading mode, Confine
+// (then executes itself again when it says so), Filter on its symbol
+// tables and Enter before the first cell.
 //
 // # What a cell may import
 //
@@ -69,21 +70,26 @@
 //
 // The allow-list is the sandbox; on Linux the kernel backs it up, so that
 // a way past the allow-list (a bug in the interpreter, a package that can
-// do more than it seems) still meets a wall. Enter puts the worker, all
-// its threads and for good, into a Landlock domain (the maintained
-// binding github.com/landlock-lsm/go-landlock, best effort up to ABI 7):
-// files may be read but not written, created, removed or executed
-// anywhere (the worker's scratch directory is its deleted working
-// directory, where nothing can be created either); with ABI 4 TCP bind and connect are refused; with ABI 6
-// signals to processes outside the domain (the supervisor, the kernel)
-// and abstract Unix sockets are refused. An assignment that allows
-// %%compile cells (Limits.Compile) keeps files open to its workers, since
-// the Go toolchain executes programs and writes its cache; the network
-// and the scopes are restricted all the same. Landlock needs no privileges. On
-// a kernel without it the worker runs as before and the grader prints a
-// note (OSLayer). The grader's tests prove the layer with a worker that
-// keeps the whole standard library (EnvTestUnfiltered, a test-only hook)
-// and is still stopped.
+// do more than it seems) still meets a wall. Confine puts the worker, for
+// good, into a Landlock domain (the maintained binding
+// github.com/landlock-lsm/go-landlock, best effort up to ABI 7), and the
+// worker then executes itself again so that every thread it will ever
+// have is in it: Go starts threads from a template thread that can
+// predate the domain, and without the second execve 12 of 30 threads
+// started later were found outside it. In the domain files may be read
+// but not written, created, removed or executed anywhere (but the
+// worker's own binary and its dynamic loader, for that execve; the
+// scratch directory is the deleted working directory, where nothing can
+// be created either); with ABI 4 TCP bind and connect are refused; with
+// ABI 6 signals to processes outside the domain (the supervisor, the
+// kernel) and abstract Unix sockets are refused. An assignment that
+// allows %%compile cells (Limits.Compile) keeps files open to its
+// workers, since the Go toolchain executes programs and writes its cache;
+// the network and the scopes are restricted all the same. Landlock needs
+// no privileges. On a kernel without it the worker runs as before and the
+// grader prints a note (OSLayer). The grader's tests prove the layer with
+// a worker that keeps the whole standard library (EnvTestUnfiltered, a
+// test-only hook) and is still stopped, from every thread.
 //
 // Goroutines: the same watchdog checks runtime.NumGoroutine and stops the
 // worker with "fatal error: goroutine limit of … exceeded". A flood
@@ -272,25 +278,42 @@ func Missing[T ~map[string]map[string]reflect.Value](syms T) []string {
 	return miss
 }
 
-// Enter puts the running worker under the limits: it moves into a
-// directory that it then deletes, on Linux enters a Landlock domain
-// (restrictOS) in which it can write no file, sets the Go memory limit
-// and starts the watchdog.
-func Enter(l Limits) error {
+// Confine is the first step of a grading worker: it moves into a
+// directory that it then deletes and, on Linux, enters a Landlock domain
+// (restrictOS) in which it can write no file. Landlock holds the threads
+// that exist when it is entered, and Go starts new threads from a
+// template thread that may predate it, so a confined process must then
+// execute itself again (reexec true; the caller does it): after execve
+// every thread descends from a confined one. Enter is the second step,
+// in the process that runs the cells.
+func Confine(l Limits) (reexec bool, err error) {
 	l = l.withDefaults()
 	dir, err := os.MkdirTemp("", "lanes-grading-")
 	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return false, fmt.Errorf("sandbox: %w", err)
 	}
 	if err := os.Chdir(dir); err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return false, fmt.Errorf("sandbox: %w", err)
 	}
 	if err := os.Remove(dir); err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return false, fmt.Errorf("sandbox: %w", err)
 	}
-	if err := restrictOS(l.Compile); err != nil {
-		return fmt.Errorf("sandbox: Landlock: %w", err)
+	exe, err := os.Executable()
+	if err != nil {
+		return false, fmt.Errorf("sandbox: %w", err)
 	}
+	confined, err := restrictOS(l.Compile, exe)
+	if err != nil {
+		return false, fmt.Errorf("sandbox: Landlock: %w", err)
+	}
+	return confined, nil
+}
+
+// Enter puts the running worker under the limits (after Confine): it
+// sets the Go memory limit and the address space limit and starts the
+// watchdog.
+func Enter(l Limits) error {
+	l = l.withDefaults()
 	debug.SetMemoryLimit(l.Memory)
 	if err := limitAddressSpace(l.Memory); err != nil {
 		return fmt.Errorf("sandbox: limiting the address space: %w", err)
