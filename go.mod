@@ -9,6 +9,7 @@ require (
 	github.com/traefik/yaegi v0.16.0
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/exp v0.0.0-20261014143641-f0251eb4aa3e
+	golang.org/x/image v0.15.0
 	golang.org/x/sys v0.49.0
 )
 

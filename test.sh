@@ -12,9 +12,10 @@ go vet ./...
 go mod tidy -diff
 
 # Concurrent code is tested concurrently: the supervisor and the worker,
-# the run-time helpers of cells and the protocol, the kernel, displays,
-# the notebook runner and the runtime.
-race='/(engine|kernel|display|notebook|runtime|internal/(cellstop|cellrt|wire))(/|$)'
+# the run-time helpers of cells and the protocol, the generic standard
+# library of cells (iter.Pull runs a goroutine), compiled cells, the
+# kernel, displays, the notebook runner and the runtime.
+race='/(engine|kernel|display|notebook|runtime|internal/(cellstop|cellrt|wire|genstd|compiled))(/|$)'
 go test -race -count=1 $(go list ./... | grep -E "$race")
 
 # The rest: these drive the built binary and real clients, where the race

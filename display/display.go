@@ -149,6 +149,15 @@ func SetPublisher(p Publisher) {
 	mu.Unlock()
 }
 
+// Live reports whether a front end receives what Show and Update publish
+// (a publisher is installed), so that a value can be updated in place: an
+// animation, a progress line. Outside a worker it is false, and Show prints.
+func Live() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return publisher != nil
+}
+
 func publish(b Bundle, id string, update bool) {
 	mu.Lock()
 	p := publisher

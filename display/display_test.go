@@ -83,3 +83,19 @@ func TestPublish(t *testing.T) {
 		t.Error("display ids repeat")
 	}
 }
+
+func TestLive(t *testing.T) {
+	if Live() {
+		t.Fatal("live without a publisher")
+	}
+	SetPublisher(nopPublisher{})
+	defer SetPublisher(nil)
+	if !Live() {
+		t.Fatal("not live with a publisher")
+	}
+}
+
+type nopPublisher struct{}
+
+func (nopPublisher) Publish(Bundle, string, bool) {}
+func (nopPublisher) Clear(bool)                   {}

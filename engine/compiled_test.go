@@ -36,6 +36,7 @@ func TestCompiledCells(t *testing.T) {
 		{name: "build error", code: "%%compile\n\nfmt.Println(fib(\"a\"))", errName: "CompileError", errHas: "cell 4, line 3: cannot use \"a\""},
 		{name: "display and final value", code: "%%compile\nimport \"lanes\"\nfmt.Println(\"before\")\nlanes.Display(lanes.Pool(2).Simulate(lanes.Identical(2, lanes.Compute(lanes.Unit)), lanes.Machine{Cores: 2}).Table())\nfib(10)", stdout: "before\n", display: "55"},
 		{name: "race", code: "%%compile -race\nn := 0\ndone := make(chan bool)\ngo func() { n++; done <- true }()\nn++\n<-done", stderr: "cell 6:4", errName: "DataRace"},
+		{name: "timed", code: "%time\n%%compile\nfmt.Println(fib(15))", stdout: "610\nbuild time: "},
 		{name: "the session lives on", code: "fmt.Println(fib(x))", stdout: "5\n"},
 	}
 	for _, s := range steps {
@@ -46,7 +47,12 @@ func TestCompiledCells(t *testing.T) {
 		if s.errName != "" && (res.Err == nil || res.Err.Name != s.errName || !strings.Contains(res.Err.Message, s.errHas)) {
 			t.Fatalf("%s: error %+v, want %s with %q", s.name, res.Err, s.errName, s.errHas)
 		}
-		if s.stdout != "" && r.text("stdout") != s.stdout {
+		if s.name == "timed" {
+			// build time: B, wall time: W, CPU time: C
+			if out := r.text("stdout"); !strings.HasPrefix(out, s.stdout) || !strings.Contains(out, ", wall time: ") || !strings.Contains(out, ", CPU time: ") {
+				t.Errorf("timed: stdout %q", out)
+			}
+		} else if s.stdout != "" && r.text("stdout") != s.stdout {
 			t.Errorf("%s: stdout %q, want %q", s.name, r.text("stdout"), s.stdout)
 		}
 		if !strings.Contains(r.text("stderr"), s.stderr) {

@@ -10,6 +10,20 @@
 // declarations of earlier cells. Panics in goroutines of go statements and
 // deadlocks are reported without losing the worker (see Goroutines).
 //
+// # Layout
+//
+// This package is the supervisor only, in the front end's process: the
+// worker's lifetime, restarts and replay, and the relay of its output
+// streams (relay.go: order markers, coalescing, crash dumps). It must never
+// import the interpreter (yaegi), the worker (engine/worker) or the
+// run-time helpers of cells (internal/cellrt); a test keeps it so. The
+// worker process is engine/worker; the protocol internal/wire; the pure
+// functions over cell text internal/source; the compatibility layer
+// internal/rewrite; what rewritten code calls at run time, the deadlock
+// detector among it, internal/cellrt. docs/architecture.md has the
+// picture. The sections below describe what a front end sees, wherever
+// the code that does it lives.
+//
 // # Protocol
 //
 // The supervisor talks to the worker with length-prefixed JSON frames on the
@@ -32,8 +46,10 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %gomaxprocs, %env, %memlimit, %reset)
-// on the first lines are shared by all front ends.
+// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %memlimit, %reset) on the first
+// lines are shared by all front ends; the supervisor parses them. %%compile
+// runs the cell as a program built by the Go toolchain instead (see
+// internal/compiled).
 //
 // Outside grading the worker holds itself to a memory limit (half of the
 // machine's memory by default; LANES_MEMLIMIT, %memlimit) and stops with
@@ -43,6 +59,14 @@
 // reported as most likely out of memory (the system's out-of-memory
 // killer). On Linux the worker is in a Landlock domain that keeps its
 // signals from the supervisor (worker.ProtectSupervisor).
+//
+// # Results
+//
+// A Result carries structure, not sentences: an Error has a Kind, the Cell
+// and Line it is at and the interpreted Frames of a panic; Restart says why
+// a fresh worker was started, whether the session was replayed and what was
+// lost. Result.Traceback renders them in plain text as Jupyter shows them;
+// other front ends render the fields in their own medium.
 //
 // # Compatibility layer
 //
@@ -72,7 +96,16 @@
 //   - range over a slice of channels is done by index (the interpreter
 //     panics on it);
 //   - recover() gives runtime errors Go's wording; panic notes its line
-//     (the interpreter reports the first line of the panicking function).
+//     (the interpreter reports the first line of the panicking function);
+//   - range over a function (an iterator) calls it with the loop body as
+//     its yield func (internal/rangefunc), break, continue, goto, return
+//     and defer keeping their meaning;
+//   - a top-level for, if or switch with an init clause runs in a block of
+//     its own, so that its variables do not become the session's;
+//   - comma-ok definitions at the top level (v, ok := <-ch, m[k], x.(T))
+//     define the zero values, then assign; method expressions ((*T).M,
+//     T.M) become function literals; %T of a cell-defined type prints its
+//     name (main.T) where its static type is known.
 //
 // A cell holding package main and func main runs as a whole program in an
 // interpreter of its own, as go run would: it does not touch the session,
@@ -262,37 +295,14 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 	e.interrupted = false
 	e.mu.Unlock()
 
-	ms, _, err := source.ParseMagics(cell.Code)
+	ms, code, err := source.ParseMagics(cell.Code)
 	if err != nil {
 		return Result{Err: &Error{Name: "MagicError", Message: err.Error(), Traceback: []string{"MagicError: " + err.Error()}, Kind: KindMagic}}
 	}
-	var restart *Restart // a restart the cell asked for, or found necessary
-	for _, m := range ms {
-		switch {
-		case m.Name == "memlimit" && m.Args != "":
-			e.setMemLimit(m.Args)
-		case m.Name == "reset":
-			if _, err := e.swap(false); err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
-			}
-			restart = &Restart{Reason: RestartReset}
-			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
-		case m.Name == "goroutines" && m.Args == "stop":
-			// Go cannot stop a goroutine from outside: a fresh worker,
-			// with the session's declarations replayed, is the only way.
-			p, err := e.swap(true)
-			if err != nil {
-				return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
-			}
-			restart = &Restart{Reason: RestartStop, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
-			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
-			if len(restart.LostVars) > 0 {
-				msg += "These variables lost their values and are no longer defined: " + strings.Join(restart.LostVars, ", ") + ".\n"
-			}
-			sink.Stream("stdout", msg)
-		}
+	restart, inWorker, err := e.magics(ms, sink)
+	if err != nil {
+		return Result{Err: &Error{Name: "WorkerError", Message: err.Error(), Kind: KindWorker}}
 	}
-
 	p := e.current()
 	p.setSink(sink)
 	if p.isDead() {
@@ -302,7 +312,7 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 			restart = &Restart{Reason: RestartDied, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
 		}
 	}
-	m, err := p.call(ctx, &wire.Message{Op: wire.OpExec, Code: cell.Code, Cell: cell.Number}, e.Interrupt)
+	m, err := p.call(ctx, &wire.Message{Op: wire.OpExec, Code: code, Magics: inWorker, Cell: cell.Number}, e.Interrupt)
 	if err != nil {
 		return e.crashed(p, sink, err)
 	}
@@ -331,6 +341,41 @@ func (e *Engine) Execute(ctx context.Context, cell Cell, sink Sink) Result {
 }
 
 var errStuck = errors.New("the interrupted cell did not stop")
+
+// magics carries out the magics of a cell that replace the worker
+// (source.Magic.InSupervisor) and returns the restart they made and the
+// magics the worker carries out.
+func (e *Engine) magics(ms []source.Magic, sink Sink) (restart *Restart, inWorker []source.Magic, err error) {
+	for _, m := range ms {
+		if m.Name == "memlimit" && m.Args != "" {
+			e.setMemLimit(m.Args) // for the next worker; this one sets it itself
+		}
+		switch {
+		case !m.InSupervisor():
+			inWorker = append(inWorker, m)
+		case m.Name == "reset":
+			if _, err := e.swap(false); err != nil {
+				return nil, nil, err
+			}
+			restart = &Restart{Reason: RestartReset}
+			sink.Stream("stdout", "A fresh worker was started: every definition is forgotten.\n")
+		case m.Name == "goroutines" && m.Args == "stop":
+			// Go cannot stop a goroutine from outside: a fresh worker,
+			// with the session's declarations replayed, is the only way.
+			p, err := e.swap(true)
+			if err != nil {
+				return nil, nil, err
+			}
+			restart = &Restart{Reason: RestartStop, Replayed: true, LostVars: e.lostVars(), LostDecls: p.lostDecls}
+			msg := "Every goroutine was stopped: a fresh worker was started and the declarations of earlier cells were replayed.\n"
+			if len(restart.LostVars) > 0 {
+				msg += "These variables lost their values and are no longer defined: " + strings.Join(restart.LostVars, ", ") + ".\n"
+			}
+			sink.Stream("stdout", msg)
+		}
+	}
+	return restart, inWorker, nil
+}
 
 func (e *Engine) current() *proc {
 	e.mu.Lock()

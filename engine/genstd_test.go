@@ -27,6 +27,15 @@ func TestGenericStdlib(t *testing.T) {
 		{name: "the compiled members stay",
 			cells:  []string{"import (\"fmt\"; \"strings\"; \"sync\")\nvar mu sync.Mutex\nmu.Lock()\nfmt.Println(strings.ToUpper(\"up\"))\nmu.Unlock()"},
 			stdout: "UP\n"},
+		{name: "top-level var declarations",
+			cells:  []string{"import \"fmt\"\nxs := []int{3, 1, 2}", "var zs []int = slices.Clone(xs)\nvar n int = slices.Index(xs, 2)", "slices.Sort(zs)\nfmt.Println(zs, xs, n)"},
+			stdout: "[1 2 3] [3 1 2] 2\n"},
+		{name: "var declarations in a func",
+			cells:  []string{"import \"fmt\"\nfunc f(xs []int) string {\n\tvar n int = slices.Index(xs, 2)\n\tvar ys = slices.Clone(xs)\n\treturn fmt.Sprint(n, ys)\n}", "fmt.Println(f([]int{3, 2}))"},
+			stdout: "1 [3 2]\n"},
+		{name: "values of compiled functions",
+			cells:  []string{"import (\"fmt\"; \"strings\")\nwords := strings.Fields(\"b c a\")\nslices.Sort(words)\nfmt.Println(words, slices.Index(strings.Split(\"x,y\", \",\"), \"y\"))"},
+			stdout: "[a b c] 1\n"},
 		{name: "a whole program",
 			cells:  []string{"package main\n\nimport (\n\t\"fmt\"\n\t\"slices\"\n)\n\nfunc main() {\n\tw := []string{\"b\", \"c\", \"a\"}\n\tslices.Sort(w)\n\tfmt.Println(w)\n}"},
 			stdout: "[a b c]\n"},
@@ -49,5 +58,56 @@ func TestGenericStdlib(t *testing.T) {
 				t.Errorf("stdout %q, want %q", got, c.stdout)
 			}
 		})
+	}
+}
+
+// TestGenericStdlibTopLevel runs top-level declarations from generic
+// calls, which the interpreter cannot compile as written: the worker runs
+// such a chunk in pieces. A value of a type Lanes cannot write (a slice of
+// a cell's struct) keeps the interpreter's error, with a sentence that
+// names the variable and the Go that works.
+func TestGenericStdlibTopLevel(t *testing.T) {
+	e := newTestEngine(t)
+	steps := []struct{ code, stdout, errHas string }{
+		{code: "import \"fmt\"\nxs := []int{2, 1}\nys := slices.Clone(xs)\nslices.Sort(ys)\nfmt.Println(ys, xs)", stdout: "[1 2] [2 1]\n"},
+		{code: "m := map[string]int{\"b\": 1, \"a\": 2}\nkeys := slices.Sorted(maps.Keys(m))\nget := sync.OnceValue(func() int { return len(keys) })\nfmt.Println(keys, get())", stdout: "[a b] 2\n"},
+		{code: "keys", stdout: ""},
+		{code: "type P struct{ A int }\nps := []P{{2}, {1}}\nqs := slices.Clone(ps)\nfmt.Println(qs)", errHas: "cell 4, line 3: the interpreter cannot declare qs at a cell's top level from a generic function's result: declare it first (var qs T)"},
+		{code: "var qs []P\nqs = slices.Clone(ps)\nfmt.Println(qs)", stdout: "[{2} {1}]\n"},
+	}
+	for i, s := range steps {
+		res, r := run(t, e, s.code)
+		if s.errHas != "" {
+			if res.Err == nil || !strings.HasPrefix(res.Err.Message, s.errHas) {
+				t.Errorf("step %d: error %+v, want it to start %q", i, res.Err, s.errHas)
+			}
+			continue
+		}
+		if res.Err != nil {
+			t.Errorf("step %d %q: %s", i, s.code, res.Err.Message)
+			continue
+		}
+		if got := r.text("stdout"); got != s.stdout {
+			t.Errorf("step %d: stdout %q, want %q", i, got, s.stdout)
+		}
+		if i == 2 && plain(res) != "[a b]" {
+			t.Errorf("step %d: value %s, want [a b]", i, plain(res))
+		}
+	}
+}
+
+// TestGenericStdlibAfterRestart: a func of the session that uses the
+// generic standard library works in the worker that replaces a crashed
+// one (its declaration is replayed into a fresh interpreter).
+func TestGenericStdlibAfterRestart(t *testing.T) {
+	e := newTestEngine(t)
+	run(t, e, "import \"fmt\"\nfunc top(m map[string]int) string { return fmt.Sprint(slices.Sorted(maps.Keys(m))) }")
+	run(t, e, "import \"os\"\nos.Exit(3)")
+	res, r := run(t, e, "fmt.Println(top(map[string]int{\"b\": 1, \"a\": 2}))")
+	if res.Err != nil {
+		t.Fatalf("after a restart: %+v", res.Err)
+	}
+	if got := r.text("stdout"); got != "[a b]\n" {
+		t.Errorf("stdout %q, want %q", got, "[a b]\n")
 	}
 }

@@ -74,7 +74,6 @@ func (s *session) runCell(code string, o origin) bool {
 	return res.Err == nil
 }
 
-
 // catchInterrupt turns SIGINT into cancel until stop is called. While a
 // cell runs the terminal is in cooked mode, so Ctrl-C is a signal; the
 // session's channel receives SIGINT for the whole interactive run, so a
@@ -150,6 +149,11 @@ func (t *termSink) Stream(name, text string) {
 	}
 	if !s.cfg.Color {
 		text = stripANSI(text)
+	}
+	if name == "stderr" && s.cfg.Interactive {
+		// On a terminal both streams share the screen: stderr starts
+		// on a line of its own, not after an unfinished line of stdout.
+		t.endLine()
 	}
 	io.WriteString(w, text)
 	partial := t.partial

@@ -246,3 +246,22 @@ func TestMarkdown(t *testing.T) {
 		t.Error("heading marks kept")
 	}
 }
+
+// TestStderrStartsALine checks that on a terminal, text on standard error
+// after an unfinished line of standard output starts a line of its own,
+// and that piped output is left as the cell wrote it.
+func TestStderrStartsALine(t *testing.T) {
+	for _, c := range []struct {
+		interactive bool
+		want        string
+	}{{true, "partial\nnote\n"}, {false, "partialnote\n"}} {
+		var b strings.Builder
+		s := &session{cfg: Config{Interactive: c.interactive}, out: &b, errw: &b}
+		sink := &termSink{s: s}
+		sink.Stream("stdout", "partial")
+		sink.Stream("stderr", "note\n")
+		if b.String() != c.want {
+			t.Errorf("interactive=%v: %q, want %q", c.interactive, b.String(), c.want)
+		}
+	}
+}

@@ -62,9 +62,12 @@
 // task declared (a semaphore is blocked, an event loop's queue is ready).
 // So CPU is at most wall × GOMAXPROCS and peak parallelism at most
 // GOMAXPROCS, by construction. What the tasks declared is kept as Run.Plan
-// (Run.PlanRun draws it); P time spent on goroutines that are no task's
-// (the garbage collector, the runtime) is Run.Other, drawn on a lane of its
-// own (OtherLane) and not counted as CPU. Tasks whose code ran in the
+// (Run.PlanRun draws it, and a timeline's header gives its compute time);
+// P time spent on goroutines that are no task's (the garbage collector, the
+// runtime) is Run.Other, drawn on a lane of its own (OtherLane) and not
+// counted as CPU. Run.Stolen is the part of the Ps' running time the
+// operating system gave to other programs, which Go cannot see; a table
+// notes the runs on a busy machine. Tasks whose code ran in the
 // interpreter are marked (Run.Interpreted) and the table says so.
 //
 // The process has one execution tracer. A run that finds it busy records
@@ -110,9 +113,18 @@
 // Views are deterministic: fixed float formatting, sorted data, no clock
 // or random ids, so golden files work. Spans narrower than a pixel merge
 // with their neighbours, and a chart is coarsened until it has at most 3000
-// bars, which keeps every form of a 10^5-span timeline well under 1 MB. The
-// PNG is drawn with image/png and a built-in 5×7 bitmap font, because the
-// standard library has no text rendering.
+// bars, which keeps every form of a 10^5-span timeline well under 1 MB.
+//
+// Colour means the kind of a span, from one table (a new kind is one
+// line); a task is told by its label, by the gap between its bars and the
+// next, and, in runs coloured by task, by a stripe of its own colour (an
+// outline in Vega-Lite, a letter in the text form), never by a fill that a
+// kind could also have. A timeline with more lanes than MaxLanes keeps its
+// first and its last lanes and names the ones left out. The PNG forms are
+// drawn with the Go fonts (golang.org/x/image/font/opentype) and
+// anti-aliased shapes (golang.org/x/image/vector), since the standard
+// library renders neither; the SVG and Vega-Lite forms are laid out with
+// the same font metrics.
 //
 // The exported API is plain (concrete types and functions, no generics, no
 // exported fields of function type) so that the interpreter running the

@@ -1,168 +1,106 @@
 package lanes
 
 import (
+	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
+	"math"
+	"sync"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
 )
 
-// A 5×7 bitmap font for the PNG renderer (the standard library draws no
-// text). Each glyph is seven rows of five cells, '#' for ink.
-var glyphRows = map[rune]string{
-	' ':  ".....|.....|.....|.....|.....|.....|.....",
-	'!':  "..#..|..#..|..#..|..#..|..#..|.....|..#..",
-	'"':  ".#.#.|.#.#.|.....|.....|.....|.....|.....",
-	'#':  ".#.#.|#####|.#.#.|.#.#.|.#.#.|#####|.#.#.",
-	'$':  "..#..|.####|#.#..|.###.|..#.#|####.|..#..",
-	'%':  "##...|##..#|...#.|..#..|.#...|#..##|...##",
-	'&':  ".##..|#..#.|#.#..|.#...|#.#.#|#..#.|.##.#",
-	'\'': "..#..|..#..|.....|.....|.....|.....|.....",
-	'(':  "...#.|..#..|.#...|.#...|.#...|..#..|...#.",
-	')':  ".#...|..#..|...#.|...#.|...#.|..#..|.#...",
-	'*':  ".....|..#..|#.#.#|.###.|#.#.#|..#..|.....",
-	'+':  ".....|..#..|..#..|#####|..#..|..#..|.....",
-	',':  ".....|.....|.....|.....|.##..|..#..|.#...",
-	'-':  ".....|.....|.....|#####|.....|.....|.....",
-	'.':  ".....|.....|.....|.....|.....|.##..|.##..",
-	'/':  ".....|....#|...#.|..#..|.#...|#....|.....",
-	'0':  ".###.|#...#|#..##|#.#.#|##..#|#...#|.###.",
-	'1':  "..#..|.##..|..#..|..#..|..#..|..#..|.###.",
-	'2':  ".###.|#...#|....#|...#.|..#..|.#...|#####",
-	'3':  "#####|...#.|..#..|...#.|....#|#...#|.###.",
-	'4':  "...#.|..##.|.#.#.|#..#.|#####|...#.|...#.",
-	'5':  "#####|#....|####.|....#|....#|#...#|.###.",
-	'6':  "..##.|.#...|#....|####.|#...#|#...#|.###.",
-	'7':  "#####|....#|...#.|..#..|.#...|.#...|.#...",
-	'8':  ".###.|#...#|#...#|.###.|#...#|#...#|.###.",
-	'9':  ".###.|#...#|#...#|.####|....#|...#.|.##..",
-	':':  ".....|.##..|.##..|.....|.##..|.##..|.....",
-	';':  ".....|.##..|.##..|.....|.##..|..#..|.#...",
-	'<':  "...#.|..#..|.#...|#....|.#...|..#..|...#.",
-	'=':  ".....|.....|#####|.....|#####|.....|.....",
-	'>':  ".#...|..#..|...#.|....#|...#.|..#..|.#...",
-	'?':  ".###.|#...#|....#|...#.|..#..|.....|..#..",
-	'@':  ".###.|#...#|....#|.##.#|#.#.#|#.#.#|.###.",
-	'A':  ".###.|#...#|#...#|#####|#...#|#...#|#...#",
-	'B':  "####.|#...#|#...#|####.|#...#|#...#|####.",
-	'C':  ".###.|#...#|#....|#....|#....|#...#|.###.",
-	'D':  "###..|#..#.|#...#|#...#|#...#|#..#.|###..",
-	'E':  "#####|#....|#....|####.|#....|#....|#####",
-	'F':  "#####|#....|#....|####.|#....|#....|#....",
-	'G':  ".###.|#...#|#....|#.###|#...#|#...#|.####",
-	'H':  "#...#|#...#|#...#|#####|#...#|#...#|#...#",
-	'I':  ".###.|..#..|..#..|..#..|..#..|..#..|.###.",
-	'J':  "..###|...#.|...#.|...#.|...#.|#..#.|.##..",
-	'K':  "#...#|#..#.|#.#..|##...|#.#..|#..#.|#...#",
-	'L':  "#....|#....|#....|#....|#....|#....|#####",
-	'M':  "#...#|##.##|#.#.#|#.#.#|#...#|#...#|#...#",
-	'N':  "#...#|#...#|##..#|#.#.#|#..##|#...#|#...#",
-	'O':  ".###.|#...#|#...#|#...#|#...#|#...#|.###.",
-	'P':  "####.|#...#|#...#|####.|#....|#....|#....",
-	'Q':  ".###.|#...#|#...#|#...#|#.#.#|#..#.|.##.#",
-	'R':  "####.|#...#|#...#|####.|#.#..|#..#.|#...#",
-	'S':  ".####|#....|#....|.###.|....#|....#|####.",
-	'T':  "#####|..#..|..#..|..#..|..#..|..#..|..#..",
-	'U':  "#...#|#...#|#...#|#...#|#...#|#...#|.###.",
-	'V':  "#...#|#...#|#...#|#...#|#...#|.#.#.|..#..",
-	'W':  "#...#|#...#|#...#|#.#.#|#.#.#|#.#.#|.#.#.",
-	'X':  "#...#|#...#|.#.#.|..#..|.#.#.|#...#|#...#",
-	'Y':  "#...#|#...#|#...#|.#.#.|..#..|..#..|..#..",
-	'Z':  "#####|....#|...#.|..#..|.#...|#....|#####",
-	'[':  ".###.|.#...|.#...|.#...|.#...|.#...|.###.",
-	'\\': ".....|#....|.#...|..#..|...#.|....#|.....",
-	']':  ".###.|...#.|...#.|...#.|...#.|...#.|.###.",
-	'^':  "..#..|.#.#.|#...#|.....|.....|.....|.....",
-	'_':  ".....|.....|.....|.....|.....|.....|#####",
-	'`':  ".#...|..#..|.....|.....|.....|.....|.....",
-	'a':  ".....|.....|.###.|....#|.####|#...#|.####",
-	'b':  "#....|#....|#.##.|##..#|#...#|#...#|####.",
-	'c':  ".....|.....|.###.|#....|#....|#...#|.###.",
-	'd':  "....#|....#|.##.#|#..##|#...#|#...#|.####",
-	'e':  ".....|.....|.###.|#...#|#####|#....|.###.",
-	'f':  "..##.|.#..#|.#...|###..|.#...|.#...|.#...",
-	'g':  ".....|.....|.####|#...#|.####|....#|.###.",
-	'h':  "#....|#....|#.##.|##..#|#...#|#...#|#...#",
-	'i':  "..#..|.....|.##..|..#..|..#..|..#..|.###.",
-	'j':  "...#.|.....|..##.|...#.|...#.|#..#.|.##..",
-	'k':  "#....|#....|#..#.|#.#..|##...|#.#..|#..#.",
-	'l':  ".##..|..#..|..#..|..#..|..#..|..#..|.###.",
-	'm':  ".....|.....|##.#.|#.#.#|#.#.#|#...#|#...#",
-	'n':  ".....|.....|#.##.|##..#|#...#|#...#|#...#",
-	'o':  ".....|.....|.###.|#...#|#...#|#...#|.###.",
-	'p':  ".....|.....|####.|#...#|####.|#....|#....",
-	'q':  ".....|.....|.##.#|#..##|.####|....#|....#",
-	'r':  ".....|.....|#.##.|##..#|#....|#....|#....",
-	's':  ".....|.....|.###.|#....|.###.|....#|####.",
-	't':  ".#...|.#...|###..|.#...|.#...|.#..#|..##.",
-	'u':  ".....|.....|#...#|#...#|#...#|#..##|.##.#",
-	'v':  ".....|.....|#...#|#...#|#...#|.#.#.|..#..",
-	'w':  ".....|.....|#...#|#...#|#.#.#|#.#.#|.#.#.",
-	'x':  ".....|.....|#...#|.#.#.|..#..|.#.#.|#...#",
-	'y':  ".....|.....|#...#|#...#|.####|....#|.###.",
-	'z':  ".....|.....|#####|...#.|..#..|.#...|#####",
-	'{':  "...#.|..#..|..#..|.#...|..#..|..#..|...#.",
-	'|':  "..#..|..#..|..#..|..#..|..#..|..#..|..#..",
-	'}':  ".#...|..#..|..#..|...#.|..#..|..#..|.#...",
-	'~':  ".....|.....|.#...|#.#.#|...#.|.....|.....",
-	'µ':  ".....|.....|#...#|#...#|#..##|###.#|#....",
-	'×':  ".....|#...#|.#.#.|..#..|.#.#.|#...#|.....",
-	'·':  ".....|.....|.....|..#..|.....|.....|.....",
-	'…':  ".....|.....|.....|.....|.....|.....|#.#.#",
-	'—':  ".....|.....|.....|#####|.....|.....|.....",
-	'≥':  ".#...|..#..|...#.|..#..|.#...|.....|#####",
+// The PNG forms draw text with the Go fonts (sans-serif, hinted,
+// anti-aliased) through golang.org/x/image/font/opentype; the SVG and
+// Vega-Lite forms lay out with the same metrics, so a label that fits in the
+// PNG fits in a browser too (within a few per cent: browsers substitute their
+// own sans-serif).
+
+// Text sizes of the charts, in pixels.
+const (
+	textSize  = 12
+	smallSize = 10.5
+	titleSize = 15
+)
+
+// goFonts are the parsed Go fonts: immutable after parsing, so shared.
+var goFonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
+	var out [2]*opentype.Font
+	for i, ttf := range [][]byte{goregular.TTF, gobold.TTF} {
+		f, err := opentype.Parse(ttf)
+		if err != nil {
+			return out, fmt.Errorf("parsing the Go fonts: %w", err)
+		}
+		out[i] = f
+	}
+	return out, nil
+})
+
+// typeface is a font at one size. Faces keep a glyph buffer, so each
+// drawing makes its own (faces are cheap; the parsed fonts are shared).
+type typeface struct {
+	face font.Face
 }
 
-// glyphs is glyphRows parsed into bit rows (bit 4 is the leftmost column).
-var glyphs = func() map[rune][7]uint8 {
-	out := make(map[rune][7]uint8, len(glyphRows))
-	for r, s := range glyphRows {
-		var g [7]uint8
-		row, col := 0, 0
-		for _, c := range s {
-			switch c {
-			case '|':
-				row, col = row+1, 0
-				continue
-			case '#':
-				g[row] |= 1 << (4 - col)
-			}
-			col++
-		}
-		out[r] = g
+// newFace returns the regular or bold Go font at size pixels.
+func newFace(size float64, bold bool) typeface {
+	fonts, err := goFonts()
+	if err != nil {
+		panic(err) // the fonts are compiled in: they always parse
 	}
-	return out
-}()
-
-// drawText draws s at (x, y) (top left) with glyphs scaled by scale, and
-// returns the x after the last character. Characters without a glyph are
-// drawn as '?'.
-func drawText(img *image.RGBA, x, y int, s string, c color.RGBA, scale int) int {
-	for _, r := range s {
-		g, ok := glyphs[r]
-		if !ok {
-			g = glyphs['?']
-		}
-		for row := 0; row < 7; row++ {
-			for col := 0; col < 5; col++ {
-				if g[row]&(1<<(4-col)) == 0 {
-					continue
-				}
-				for dy := 0; dy < scale; dy++ {
-					for dx := 0; dx < scale; dx++ {
-						img.SetRGBA(x+col*scale+dx, y+row*scale+dy, c)
-					}
-				}
-			}
-		}
-		x += 6 * scale
+	f := fonts[0]
+	if bold {
+		f = fonts[1]
 	}
-	return x
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		panic(fmt.Errorf("sizing the Go font: %w", err)) // only for invalid options
+	}
+	return typeface{face}
 }
 
-// textWidth is the width drawText needs for s.
-func textWidth(s string, scale int) int {
-	n := 0
-	for range s {
+// width returns the advance of s in pixels.
+func (t typeface) width(s string) float64 {
+	return fix(font.MeasureString(t.face, s))
+}
+
+// draw writes s with its baseline at (x, y) in colour c.
+func (t typeface) draw(img draw.Image, x, y float64, s string, c color.Color) {
+	d := font.Drawer{Dst: img, Src: image.NewUniform(c), Face: t.face,
+		Dot: fixed.Point26_6{X: fixed.Int26_6(math.Round(x * 64)), Y: fixed.Int26_6(math.Round(y * 64))}}
+	d.DrawString(s)
+}
+
+// fit shortens s with an ellipsis until it is at most w pixels wide; it
+// returns "" when not even one character and the ellipsis fit.
+func (t typeface) fit(s string, w float64) string {
+	if t.width(s) <= w {
+		return s
+	}
+	// Estimate the longest prefix from the glyphs' advances, then check
+	// with the measured width (which adds kerning).
+	r := []rune(s)
+	ell := t.width("…")
+	n, x := 0, ell
+	for n < len(r)-1 {
+		adv, ok := t.face.GlyphAdvance(r[n])
+		if !ok || x+fix(adv) > w {
+			break
+		}
+		x += fix(adv)
 		n++
 	}
-	return n * 6 * scale
+	for ; n >= 1; n-- {
+		if c := string(r[:n]) + "…"; t.width(c) <= w {
+			return c
+		}
+	}
+	return ""
 }
+
+func fix(v fixed.Int26_6) float64 { return float64(v) / 64 }

@@ -63,12 +63,9 @@ func startTracing() *tracing {
 	return t
 }
 
-// stolen reports whether the trace was given up before the run ended (see
-// Recorder.idle): the process's CPU time since then is not the run's.
-func (t *tracing) stolen() bool { return t.gaveUp.Load() }
-
-// active reports whether the run is being traced.
-func (t *tracing) active() bool { return t.buf != nil || t.fr != nil }
+// givenUp reports whether the trace was given up before the run ended
+// (see Recorder.idle): the process's CPU time since then is not the run's.
+func (t *tracing) givenUp() bool { return t.gaveUp.Load() }
 
 // stop ends the trace (once) and returns its bytes.
 func (t *tracing) stop() ([]byte, error) {

@@ -17,14 +17,16 @@ import (
 //		go func() {
 //			defer wg.Done()
 //			defer t.Done()
-//			t.Wait(50 * time.Millisecond) // recorded as waiting
-//			lanes.Fib(27)                 // untracked time counts as computing
+//			t.Wait(50 * time.Millisecond) // declared as waiting
+//			lanes.Fib(27)                 // untracked time is declared computing
 //		}()
 //	}
 //	wg.Wait()
 //	rec.Run().Timeline()
 //
-// Recording costs a clock read and an append per span (see
+// What a task declares is its plan; Run measures what its goroutine really
+// did from the execution trace (see Run and the package doc). Recording
+// costs a clock read, an append and a trace event per span (see
 // BenchmarkSpanRecord), so it stays on.
 type Recorder struct {
 	start time.Time
@@ -46,6 +48,8 @@ type Recorder struct {
 	tasks     []string
 	taskLane  []int
 	final     *Run // the measured run, once every task is done
+
+	runMu sync.Mutex // serialises Run, which may end the trace
 
 	inflight, peak atomic.Int64
 }
@@ -79,12 +83,7 @@ func newRecorder(name string) *Recorder {
 func (r *Recorder) measure() {
 	calibrate()
 	tracer.mu.Lock()
-	if o := tracer.owner; o != nil && o.idle() {
-		traceLog(o.id, 'x', -1)
-		o.tr.gaveUp.Store(true)
-		o.tr.stop()
-		tracer.owner = nil
-	}
+	takeIdleTracer()
 	r.tr = startTracing()
 	if r.tr.buf != nil {
 		tracer.owner = r
@@ -101,6 +100,17 @@ func (r *Recorder) measure() {
 var tracer struct {
 	mu    sync.Mutex
 	owner *Recorder
+}
+
+// takeIdleTracer stops the trace of an idle recorder (see idle), so that
+// the tracer is free; the caller holds tracer.mu.
+func takeIdleTracer() {
+	if o := tracer.owner; o != nil && o.idle() {
+		traceLog(o.id, 'x', -1)
+		o.tr.gaveUp.Store(true)
+		o.tr.stop()
+		tracer.owner = nil
+	}
 }
 
 // idle reports whether the recorder may give up its trace: it yields, it
@@ -155,7 +165,7 @@ func (r *Recorder) finish(name string, cores int) *Run {
 	taskLane := append([]int(nil), r.taskLane...)
 	r.mu.Unlock()
 	applyMeasurement(run, m, taskLane)
-	if cpuOK && r.cpuOK && r.final == nil && !r.tr.stolen() {
+	if cpuOK && r.cpuOK && !r.tr.givenUp() {
 		run.Stolen = max(0, m.running-(cpu1-r.cpu0))
 	}
 	return run
@@ -262,6 +272,8 @@ func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress, bind bool)
 // declared spans, cut at the present moment, which a live display can
 // show; so does a call after the measured one.
 func (r *Recorder) Run() *Run {
+	r.runMu.Lock()
+	defer r.runMu.Unlock()
 	r.mu.Lock()
 	n, final := len(r.tasks), r.final
 	r.mu.Unlock()

@@ -76,8 +76,9 @@ type Run struct {
 	// PeakConcurrency is the largest number of tasks in progress at once
 	// (started and not yet finished, whether computing, waiting or queued).
 	PeakConcurrency int
-	// ColorByTask draws the run's spans in one colour per task instead of
-	// one per kind: the way to see which task a core or a P ran when.
+	// ColorByTask marks every task with a colour of its own (a stripe on
+	// its bars, a letter in the text form), on top of the kinds' colours:
+	// the way to see which task a core or a P ran when.
 	ColorByTask bool
 }
 
@@ -149,6 +150,10 @@ func (r *Run) Utilisation() float64 {
 	}
 	return float64(r.CPU()) / (float64(r.Wall) * float64(p))
 }
+
+// unmeasured reports whether r is a real run that could not be measured:
+// its spans are only what the tasks declared.
+func (r *Run) unmeasured() bool { return !r.Virtual && !r.Measured && r.Note != "" }
 
 // busy reports whether other programs took a noticeable share (a tenth) of
 // the time the run's goroutines were running.

@@ -35,10 +35,17 @@ type SchedTrace struct {
 
 // Trace runs f under the Go execution tracer and returns what the scheduler
 // did: f and every goroutine it starts (and the goroutines they start) are
-// followed. Only one trace can run at a time in a process.
+// followed. Only one trace can run at a time in a process (a recorder
+// whose tasks are all done gives its trace up). Work is calibrated before
+// the trace starts, so that f's first Work costs what later ones do.
 func Trace(f func()) (*SchedTrace, error) {
+	calibrate()
 	var buf bytes.Buffer
-	if err := rtrace.Start(&buf); err != nil {
+	tracer.mu.Lock()
+	takeIdleTracer()
+	err := rtrace.Start(&buf)
+	tracer.mu.Unlock()
+	if err != nil {
 		return nil, fmt.Errorf("lanes: starting the execution tracer: %w", err)
 	}
 	ctx := context.Background()

@@ -1,10 +1,7 @@
 package lanes
 
 import (
-	"bytes"
 	"fmt"
-	"image"
-	"image/png"
 	"math"
 	"strings"
 )
@@ -210,11 +207,12 @@ type plotter interface {
 	line(x0, y0, x1, y1 float64, color string, dashed bool)
 	dot(x, y float64, color string)
 	text(x, y float64, s string, anchor string)
+	title(x, y float64, s string)
 }
 
 const (
 	spW, spH            = 480, 340
-	spL, spR, spT, spB  = 50, 150, 30, 40
+	spL, spR, spT, spB  = 50, 150, 44, 40
 	spIdeal, spAmdahl   = "#b0aca8", "#d8504d"
 	spMeasured, spInkCl = "#4c78a8", "#333333"
 )
@@ -225,7 +223,8 @@ func (c *SpeedupCurve) draw(p plotter) {
 	pw, ph := float64(spW-spL-spR), float64(spH-spT-spB)
 	X := func(w float64) float64 { return spL + (w-1)/math.Max(float64(n-1), 1)*pw }
 	Y := func(s float64) float64 { return spT + ph - s/ymax*ph }
-	p.text(spL, 18, c.Name+": speedup", "start")
+	p.title(8, 18, c.Name+": speedup")
+	p.text(8, spT-12, "speedup (×)", "start")
 	step := niceStep(ymax, 5)
 	for v := 0.0; v <= ymax+1e-9; v += step {
 		p.line(spL, Y(v), spL+pw, Y(v), "#e4e4e4", false)
@@ -282,6 +281,9 @@ func (s svgPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
 func (s svgPlot) dot(x, y float64, color string) {
 	fmt.Fprintf(s.b, `<circle cx="%s" cy="%s" r="3.5" fill="%s"/>`+"\n", ff(x), ff(y), color)
 }
+func (s svgPlot) title(x, y float64, t string) {
+	fmt.Fprintf(s.b, `<text x="%s" y="%s" font-weight="bold">%s</text>`+"\n", ff(x), ff(y), xmlEscape(t))
+}
 func (s svgPlot) text(x, y float64, t, anchor string) {
 	fmt.Fprintf(s.b, `<text x="%s" y="%s" text-anchor="%s">%s</text>`+"\n", ff(x), ff(y), anchor, xmlEscape(t))
 }
@@ -289,49 +291,34 @@ func (s svgPlot) text(x, y float64, t, anchor string) {
 // SVG draws the curve as an SVG document.
 func (c *SpeedupCurve) SVG() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", spW, spH, spW, spH)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Go, sans-serif" font-size="12">`+"\n", spW, spH, spW, spH)
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#ffffff"/>`+"\n", spW, spH)
 	c.draw(svgPlot{&b})
 	b.WriteString("</svg>\n")
 	return b.String()
 }
 
-type pngPlot struct{ img *image.RGBA }
+// pngPlot draws the curve on a canvas.
+type pngPlot struct {
+	c    *canvas
+	f, b typeface
+}
+
+func (p pngPlot) title(x, y float64, s string) { p.c.text(p.b, x, y, s, "start", spInkCl) }
 
 func (p pngPlot) line(x0, y0, x1, y1 float64, color string, dashed bool) {
-	col := rgb(color)
-	steps := int(math.Max(math.Abs(x1-x0), math.Abs(y1-y0))) + 1
-	for i := 0; i <= steps; i++ {
-		if dashed && (i/4)%2 == 1 {
-			continue
-		}
-		f := float64(i) / float64(steps)
-		fill(p.img, int(x0+(x1-x0)*f), int(y0+(y1-y0)*f), 2, 2, col)
-	}
+	p.c.line(x0, y0, x1, y1, 1.5, color, dashed)
 }
-func (p pngPlot) dot(x, y float64, color string) { fill(p.img, int(x)-3, int(y)-3, 7, 7, rgb(color)) }
+func (p pngPlot) dot(x, y float64, color string) { p.c.dot(x, y, 3.5, color) }
 func (p pngPlot) text(x, y float64, s, anchor string) {
-	w := textWidth(s, 1)
-	xi := int(x)
-	switch anchor {
-	case "end":
-		xi -= w
-	case "middle":
-		xi -= w / 2
-	}
-	drawText(p.img, xi, int(y)-7, s, rgb(spInkCl), 1)
+	p.c.text(p.f, x, y, s, anchor, spInkCl)
 }
 
 // PNG draws the curve as a PNG image.
 func (c *SpeedupCurve) PNG() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, spW, spH))
-	fill(img, 0, 0, spW, spH, rgb("#ffffff"))
-	c.draw(pngPlot{img})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil
-	}
-	return buf.Bytes()
+	cv := newCanvas(spW, spH)
+	c.draw(pngPlot{cv, newFace(textSize, false), newFace(textSize, true)})
+	return cv.png()
 }
 
 // MIME returns the curve as Vega-Lite, SVG, PNG and text.

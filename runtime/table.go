@@ -10,7 +10,9 @@ import (
 // efficiency (speedup ÷ p, p the processors the run could use, Run.Cores),
 // the peak concurrency (tasks in progress at once) and the peak parallelism
 // (tasks computing at once). Under the table, notes say how real runs were
-// measured and which ran interpreted code. It shows itself as HTML,
+// measured and which ran interpreted code; a real run that could not be
+// measured shows no CPU time or parallelism ("—"), since what its tasks
+// declared is no measurement of them. It shows itself as HTML,
 // Markdown and text.
 type Table struct {
 	Runs []*Run
@@ -38,14 +40,18 @@ func (t *Table) rows() [][]string {
 		base = t.Runs[0]
 	}
 	for _, r := range t.Runs {
+		cpu, par := formatDur(r.CPU(), r.Virtual), itoa(r.PeakParallelism())
+		if r.unmeasured() { // what the tasks declared is no measurement of the CPU
+			cpu, par = "—", "—"
+		}
 		out = append(out, []string{
 			r.Name,
 			formatDur(r.Wall, r.Virtual),
-			formatDur(r.CPU(), r.Virtual),
+			cpu,
 			formatNum(r.Speedup(base), 2) + "×",
 			fmt.Sprintf("%.0f%%", 100*r.Efficiency(base)),
 			itoa(r.PeakConcurrency),
-			itoa(r.PeakParallelism()),
+			par,
 		})
 	}
 	return out
@@ -139,8 +145,29 @@ func (t *Table) Text() string {
 		b.WriteString(truncate("eff. = efficiency, conc. = peak concurrency, par. = peak parallelism", cols) + "\n")
 	}
 	for _, n := range t.notes() {
-		b.WriteString(n + "\n")
+		b.WriteString(wrap(n, cols))
 	}
+	return b.String()
+}
+
+// wrap breaks s into lines of at most width runes at spaces; each line
+// ends with a newline.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(s) {
+		n := len([]rune(w))
+		if i > 0 && line+1+n > width {
+			b.WriteString("\n")
+			line = 0
+		} else if i > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(w)
+		line += n
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 

@@ -6,9 +6,16 @@ import (
 )
 
 // Text draws the timeline with Unicode characters in Columns columns:
-// █ compute, ░ wait, ▚ blocked, · ready (or a letter per task, for runs
-// coloured by task). Each character shows what covers most of its stretch
-// of time.
+// █ compute, ░ wait, ▚ blocked, · ready. Of two tasks in a row of the same
+// kind the second is drawn in another shade (▓ ▒ ▞ ∙), so that every task
+// boundary shows. Runs coloured by task draw the computing of each task
+// with a letter of its own (the first of its name when free), named in the
+// legend.
+//
+// Each character shows what covers most of its stretch of time, except that
+// a span too short to win a character of its own takes one from a
+// neighbour that has several; spans that still find no character are
+// counted under their run, so that nothing disappears without a word.
 func (t *Timeline) Text() string {
 	var b strings.Builder
 	cols := t.columns()
@@ -19,43 +26,56 @@ func (t *Timeline) Text() string {
 	if t.Title != "" {
 		b.WriteString(truncate(t.Title, cols) + "\n")
 	}
-	st := t.styler()
+	letters := newTaskLetters(t.runs)
+	kindsUsed := map[Kind]*[2]bool{} // kind -> (plain, alternate) drawn
 	for _, rl := range t.layout(plot) {
 		r := rl.run
 		b.WriteString(truncate(runHeader(r), cols) + "\n")
-		cells := make([][]float64, plot)
-		for i := range cells {
-			cells[i] = make([]float64, len(st.items))
+		byRow := make([][]bar, len(rl.rows))
+		for _, br := range rl.bars {
+			byRow[br.row] = append(byRow[br.row], br)
 		}
-		for lane := 0; lane < rl.lanes; lane++ {
-			for _, c := range cells {
-				clear(c)
+		undrawn := 0
+		for i, lane := range rl.rows {
+			if rl.elided > 0 && i == rl.elideAt {
+				b.WriteString(truncate(padRight("", labelW)+"  "+rl.elisionNote(), cols) + "\n")
 			}
-			for _, br := range rl.bars {
-				if br.lane != lane {
-					continue
-				}
-				addCover(cells, br, st.of(r, br), end)
-			}
+			owner, lost := textCells(byRow[i], plot, end)
+			undrawn += lost
 			b.WriteString(padRight(truncate(r.Lanes[lane], labelW), labelW))
 			b.WriteString(" │")
-			for _, c := range cells {
-				k, best := -1, 0.0
-				for i, w := range c {
-					if w > best {
-						k, best = i, w
-					}
-				}
-				if k < 0 {
+			for _, o := range owner {
+				if o < 0 {
 					b.WriteByte(' ')
+					continue
+				}
+				br := byRow[i][o]
+				if ch, ok := letters.of(r, br); ok {
+					b.WriteRune(ch)
+					continue
+				}
+				st := styleOf(br.kind)
+				used := kindsUsed[br.kind]
+				if used == nil {
+					used = new([2]bool)
+					kindsUsed[br.kind] = used
+				}
+				if br.alt {
+					used[1] = true
+					b.WriteRune(st.alt)
 				} else {
-					b.WriteRune(st.items[k].char)
+					used[0] = true
+					b.WriteRune(st.char)
 				}
 			}
 			b.WriteString("│\n")
 		}
-		if rl.hidden > 0 {
-			b.WriteString(padRight("", labelW) + "  … " + itoa(rl.hidden) + " more lanes\n")
+		if rl.elided > 0 && rl.elideAt == len(rl.rows) {
+			b.WriteString(truncate(padRight("", labelW)+"  "+rl.elisionNote(), cols) + "\n")
+		}
+		if undrawn > 0 {
+			note := "  … " + itoa(undrawn) + " " + plural(undrawn, "span") + " too short for a character at this width (Columns)"
+			b.WriteString(truncate(padRight("", labelW)+note, cols) + "\n")
 		}
 	}
 	// The axis: a rule with tick marks, then labels under them.
@@ -85,13 +105,44 @@ func (t *Timeline) Text() string {
 		legend = append(legend, "time in "+unit+":")
 	}
 	b.WriteString(truncate(axis, cols) + "\n")
-	for _, it := range st.items {
-		legend = append(legend, string(it.char)+" "+it.name)
+	if len(kindsUsed) == 0 && len(letters.order) == 0 {
+		kindsUsed[Computing] = &[2]bool{true, false} // an empty chart still says what █ is
 	}
-	line := padRight("", labelW+2)
-	indent := len(line)
+	for _, it := range t.kindLegend() {
+		k := it.kind
+		used := kindsUsed[k]
+		if used == nil {
+			continue // not drawn, or drawn as task letters only
+		}
+		st := styleOf(k)
+		glyphs := string(st.char)
+		switch {
+		case used[0] && used[1]:
+			glyphs += string(st.alt)
+		case used[1]:
+			glyphs = string(st.alt)
+		}
+		legend = append(legend, glyphs+" "+it.name)
+	}
+	for _, tl := range letters.order {
+		if tl.letter != '*' {
+			legend = append(legend, string(tl.letter)+" = "+tl.name)
+		}
+	}
+	if letters.several {
+		legend = append(legend, "* = several or other tasks")
+	}
+	b.WriteString(wrapLegend(legend, labelW+2, cols))
+	return b.String()
+}
+
+// wrapLegend joins legend items three spaces apart in lines of at most cols
+// characters, each indented by indent spaces.
+func wrapLegend(items []string, indent, cols int) string {
+	var b strings.Builder
+	line := padRight("", indent)
 	n := 0
-	for _, item := range legend {
+	for _, item := range items {
 		w := len([]rune(item))
 		if n > 0 && len([]rune(line))+3+w > cols {
 			b.WriteString(line + "\n")
@@ -107,17 +158,131 @@ func (t *Timeline) Text() string {
 	return b.String()
 }
 
-// addCover adds the time a bar covers in each text cell to cells.
-func addCover(cells [][]float64, br bar, style int, end time.Duration) {
-	n := float64(len(cells))
-	x0 := float64(br.start) / float64(end) * n
-	x1 := float64(br.end) / float64(end) * n
-	for c := int(x0); c < len(cells) && float64(c) < x1; c++ {
-		lo, hi := max(x0, float64(c)), min(x1, float64(c+1))
-		if hi > lo {
-			cells[c][style] += hi - lo
+// textCells gives each of n character cells to the bar (an index into bars)
+// covering most of it, -1 for none. A bar left without a cell then takes
+// one of the cells it overlaps from a bar that keeps at least one other;
+// lost counts the bars that find none.
+func textCells(bars []bar, n int, end time.Duration) (owner []int, lost int) {
+	owner = make([]int, n)
+	best := make([]float64, n)
+	for i := range owner {
+		owner[i] = -1
+	}
+	span := func(br bar) (float64, float64) {
+		return float64(br.start) / float64(end) * float64(n), float64(br.end) / float64(end) * float64(n)
+	}
+	for i, br := range bars {
+		x0, x1 := span(br)
+		for c := int(x0); c < n && float64(c) < x1; c++ {
+			cover := min(x1, float64(c+1)) - max(x0, float64(c))
+			// A tie (to rounding) goes to the lower kind: compute before wait.
+			if cover > 0 && (owner[c] < 0 || cover > best[c]+1e-9 || cover > best[c]-1e-9 && br.kind < bars[owner[c]].kind) {
+				owner[c], best[c] = i, cover
+			}
 		}
 	}
+	cells := make([]int, len(bars))
+	for _, o := range owner {
+		if o >= 0 {
+			cells[o]++
+		}
+	}
+	for i, br := range bars {
+		if cells[i] > 0 {
+			continue
+		}
+		x0, x1 := span(br)
+		pick := -1
+		for c := int(x0); c < n && float64(c) < x1; c++ {
+			if o := owner[c]; o >= 0 && cells[o] >= 2 && (pick < 0 || cells[o] > cells[owner[pick]]) {
+				pick = c
+			}
+		}
+		if pick < 0 {
+			lost++
+			continue
+		}
+		cells[owner[pick]]--
+		owner[pick] = i
+		cells[i] = 1
+	}
+	return owner, lost
+}
+
+// taskLetter is the letter that draws a task in the text form.
+type taskLetter struct {
+	name   string
+	letter rune
+}
+
+// taskLetters gives the tasks of runs coloured by task a letter each: a
+// character of the task's name if one is free (its last digit for numbered
+// names such as g1, g2, else its first letter), else the first free one of
+// A–Z, a–z, 0–9. Tasks beyond those 62 are drawn '*'.
+type taskLetters struct {
+	order   []taskLetter
+	byName  map[string]rune
+	several bool // some character drew several tasks
+}
+
+// letterChoices lists the characters of name in the order they are tried.
+func letterChoices(name string) string {
+	r := []rune(name)
+	if len(r) == 0 {
+		return ""
+	}
+	if last := r[len(r)-1]; last >= '0' && last <= '9' {
+		return string(last) + name
+	}
+	return name
+}
+
+func newTaskLetters(runs []*Run) *taskLetters {
+	tl := &taskLetters{byName: map[string]rune{}}
+	taken := map[rune]bool{}
+	const pool = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	for _, r := range runs {
+		if !r.ColorByTask {
+			continue
+		}
+		used := make([]bool, len(r.Tasks))
+		for _, sp := range r.Spans {
+			if sp.Kind == Computing && sp.Task >= 0 && sp.Task < len(used) {
+				used[sp.Task] = true
+			}
+		}
+		for i, name := range r.Tasks {
+			if _, ok := tl.byName[name]; ok || !used[i] {
+				continue
+			}
+			letter := '*'
+			for _, c := range letterChoices(name) + pool {
+				if strings.ContainsRune(pool, c) && !taken[c] {
+					letter = c
+					break
+				}
+			}
+			taken[letter] = true
+			tl.byName[name] = letter
+			tl.order = append(tl.order, taskLetter{name, letter})
+		}
+	}
+	return tl
+}
+
+// of returns the letter of a computing bar of a run coloured by task; a bar
+// merging several tasks is drawn '*'.
+func (tl *taskLetters) of(r *Run, br bar) (rune, bool) {
+	if !r.ColorByTask || br.kind != Computing {
+		return 0, false
+	}
+	if br.task >= 0 && br.task < len(r.Tasks) {
+		if l, ok := tl.byName[r.Tasks[br.task]]; ok && l != '*' {
+			return l, true
+		}
+	}
+	tl.several = true
+	return '*', true
 }
 
 func padRight(s string, n int) string {

@@ -7,7 +7,8 @@ import (
 )
 
 // Timeline draws the lanes of one or more runs over time: one row per lane,
-// coloured by what the lane was doing (compute, wait, blocked, ready). Several
+// coloured by what the lane was doing (compute, wait, blocked, ready) and
+// labelled by task, with a gap wherever one task ends and the next begins. Several
 // runs are stacked on one shared time axis, so that their lengths compare at
 // a glance. It shows itself in a notebook as an interactive Vega-Lite chart,
 // SVG, PNG and a text chart (see MIME).
@@ -23,8 +24,9 @@ type Timeline struct {
 	Width int
 	// Columns is the width in characters of the text form (default 80).
 	Columns int
-	// MaxLanes caps the lanes drawn per run (default 32); the rest are
-	// counted in a note.
+	// MaxLanes caps the lanes drawn per run (default 32). A run with more
+	// lanes shows its first half and its last half (where a serialised
+	// tail ends), with a note between them naming the lanes left out.
 	MaxLanes int
 
 	runs []*Run
@@ -44,13 +46,6 @@ func Timelines(runs ...*Run) *Timeline {
 
 // Runs returns the runs the timeline draws.
 func (t *Timeline) Runs() []*Run { return t.runs }
-
-// kindColors are the fill colours of the kinds, distinct for colour-blind
-// readers too (blue, amber, red, grey, purple).
-var kindColors = [numKinds]string{"#4c78a8", "#f5b841", "#d8504d", "#b0aca8", "#8e6bb0"}
-
-// kindChars draw the kinds in the text form.
-var kindChars = [numKinds]rune{'█', '░', '▚', '·', '▒'}
 
 const (
 	defaultWidth   = 800
@@ -99,67 +94,134 @@ func (t *Timeline) virtual() bool { return len(t.runs) > 0 && t.runs[0].Virtual 
 
 // bar is what gets drawn: one span, or several merged ones.
 type bar struct {
-	lane       int // index into the run's lanes
+	row        int // index into the run layout's rows
 	start, end time.Duration
 	kind       Kind // the kind that covers most of the bar
 	task       int  // -1 when the bar merges several tasks
 	n          int  // spans merged
-	weight     [numKinds]time.Duration
+	weight     []time.Duration
+	// alt is set on the second, fourth, ... of consecutive bars of one
+	// kind and different tasks: the text form draws it in another shade
+	// so that the boundary stays visible.
+	alt bool
 }
 
-// mergeBars turns a run's spans into bars at a resolution of px per pixel:
-// consecutive spans of a lane closer than a pixel merge when both are
-// narrower than a pixel (the bar then takes the kind that covers most of
-// it), or when they are the same kind of the same task. A lane so gets at
-// most about two bars per pixel, however many spans it has.
-func mergeBars(r *Run, lanes int, px time.Duration) []bar {
-	byLane := make([][]Span, lanes)
+func (b *bar) add(k Kind, d time.Duration) {
+	for int(k) >= len(b.weight) {
+		b.weight = append(b.weight, 0)
+	}
+	b.weight[k] += d
+}
+
+// majority returns the kind that covers most of the bar (the lowest kind
+// of a tie).
+func (b *bar) majority() Kind {
+	k := 0
+	for i, w := range b.weight {
+		if w > b.weight[k] {
+			k = i
+		}
+	}
+	return Kind(k)
+}
+
+// mergeBars turns the spans of the lanes in rows into bars at a resolution
+// of px per pixel: consecutive spans of a lane closer than a pixel merge
+// when both are narrower than a pixel (the bar then takes the kind that
+// covers most of it), or when they are the same kind of the same task. A
+// lane so gets at most about two bars per pixel, however many spans it has;
+// bars of different tasks stay apart whenever each is a pixel or wider.
+func mergeBars(r *Run, rows []int, px time.Duration) []bar {
+	rowOf := make(map[int]int, len(rows))
+	for i, lane := range rows {
+		rowOf[lane] = i
+	}
+	byRow := make([][]Span, len(rows))
 	for _, s := range r.Spans { // sorted by start
-		if s.Lane < lanes && s.End > s.Start {
-			byLane[s.Lane] = append(byLane[s.Lane], s)
+		if row, ok := rowOf[s.Lane]; ok && s.End > s.Start {
+			byRow[row] = append(byRow[row], s)
 		}
 	}
 	var out []bar
-	for lane, spans := range byLane {
+	for row, spans := range byRow {
 		var cur *bar
+		flush := func() {
+			if cur == nil {
+				return
+			}
+			if n := len(out); n > 0 {
+				prev := out[n-1]
+				cur.alt = prev.row == cur.row && cur.start-prev.end < px && prev.kind == cur.kind && prev.task != cur.task && !prev.alt
+			}
+			out = append(out, *cur)
+		}
 		for _, s := range spans {
 			d := s.End - s.Start
 			if cur != nil && s.Start-cur.end < px &&
 				((d < px && cur.end-cur.start < px) || (s.Kind == cur.kind && s.Task == cur.task)) {
 				cur.end = max(cur.end, s.End)
-				cur.weight[s.Kind%numKinds] += d
+				cur.add(s.Kind, d)
 				cur.n++
 				if cur.task != s.Task {
 					cur.task = -1
 				}
-				k := cur.kind
-				for i, w := range cur.weight {
-					if w > cur.weight[k] {
-						k = Kind(i)
-					}
-				}
-				cur.kind = k
+				cur.kind = cur.majority()
 				continue
 			}
-			if cur != nil {
-				out = append(out, *cur)
-			}
-			cur = &bar{lane: lane, start: s.Start, end: s.End, kind: s.Kind, task: s.Task, n: 1}
-			cur.weight[s.Kind%numKinds] = d
+			flush()
+			cur = &bar{row: row, start: s.Start, end: s.End, kind: s.Kind, task: s.Task, n: 1}
+			cur.add(s.Kind, d)
 		}
-		if cur != nil {
-			out = append(out, *cur)
-		}
+		flush()
 	}
 	return out
 }
 
 // runLayout is what one run contributes to a chart.
 type runLayout struct {
-	run    *Run
-	lanes  int // lanes drawn
-	hidden int // lanes not drawn
-	bars   []bar
+	run     *Run
+	rows    []int // the lanes drawn, in order
+	elideAt int   // the row before which the note on elided lanes goes
+	elided  int   // lanes not drawn
+	bars    []bar
+}
+
+// shownLanes picks the lanes drawn of n when at most limit fit: all of
+// them, or the first half and the last half of limit, with the rest elided
+// before row elideAt.
+func shownLanes(n, limit int) (rows []int, elideAt int) {
+	if n <= limit {
+		rows = make([]int, n)
+		for i := range rows {
+			rows[i] = i
+		}
+		return rows, n
+	}
+	limit = max(limit, 1)
+	head := (limit + 1) / 2
+	for i := 0; i < head; i++ {
+		rows = append(rows, i)
+	}
+	for i := n - (limit - head); i < n; i++ {
+		rows = append(rows, i)
+	}
+	return rows, head
+}
+
+// elisionNote says which lanes a run layout leaves out.
+func (rl *runLayout) elisionNote() string {
+	if rl.elided == 0 {
+		return ""
+	}
+	l := rl.run.Lanes
+	first, last := rl.rows[rl.elideAt-1]+1, len(l)-1
+	if rl.elideAt < len(rl.rows) {
+		last = rl.rows[rl.elideAt] - 1
+	}
+	if first == last {
+		return fmt.Sprintf("… 1 lane not drawn (%s; MaxLanes %d)", l[first], len(rl.rows))
+	}
+	return fmt.Sprintf("… %d lanes not drawn (%s … %s; MaxLanes %d)", rl.elided, l[first], l[last], len(rl.rows))
 }
 
 // layout merges the bars of every run for a plot plotW pixels wide,
@@ -172,8 +234,8 @@ func (t *Timeline) layout(plotW int) []runLayout {
 		out := make([]runLayout, len(t.runs))
 		total := 0
 		for i, r := range t.runs {
-			n := min(len(r.Lanes), t.maxLanes())
-			out[i] = runLayout{run: r, lanes: n, hidden: len(r.Lanes) - n, bars: mergeBars(r, n, px)}
+			rows, at := shownLanes(len(r.Lanes), t.maxLanes())
+			out[i] = runLayout{run: r, rows: rows, elideAt: at, elided: len(r.Lanes) - len(rows), bars: mergeBars(r, rows, px)}
 			total += len(out[i].bars)
 		}
 		if total <= maxBars || px > end {
@@ -185,26 +247,44 @@ func (t *Timeline) layout(plotW int) []runLayout {
 
 // header is the line above each run: its name and totals.
 func runHeader(r *Run) string {
-	return fmt.Sprintf("%s — wall %s, CPU %s", r.Name, formatDur(r.Wall, r.Virtual), formatDur(r.CPU(), r.Virtual))
+	h := fmt.Sprintf("%s — wall %s, CPU %s", r.Name, formatDur(r.Wall, r.Virtual), formatDur(r.CPU(), r.Virtual))
+	if r.Measured { // the plan beside the measurement
+		var declared time.Duration
+		for _, s := range r.Plan {
+			if s.Kind == Computing {
+				declared += s.Duration()
+			}
+		}
+		h += fmt.Sprintf(" measured (declared compute %s)", formatDur(declared, false))
+	}
+	return h
 }
 
-// barTitle is the hover text of a bar.
-func barTitle(r *Run, b bar) string {
-	var who string
+// taskName is the task of a bar, or what it merges.
+func taskName(r *Run, b bar) string {
 	if b.task >= 0 && b.task < len(r.Tasks) {
-		who = r.Tasks[b.task]
-	} else {
-		who = fmt.Sprintf("%d spans of several tasks", b.n)
+		return r.Tasks[b.task]
 	}
+	return fmt.Sprintf("%d spans of several tasks", b.n)
+}
+
+// kindName is the kind of a bar; "mostly" when it merges other kinds too.
+func kindName(b bar) string {
+	if b.n > 1 && b.weight[b.kind] < b.end-b.start {
+		return "mostly " + b.kind.String()
+	}
+	return b.kind.String()
+}
+
+// barTitle is the hover text of a bar of the run layout rl.
+func barTitle(rl *runLayout, b bar) string {
+	r := rl.run
+	who := taskName(r, b)
 	if b.n > 1 && b.task >= 0 {
 		who = fmt.Sprintf("%s (%d spans)", who, b.n)
 	}
-	kind := b.kind.String()
-	if b.n > 1 && b.weight[b.kind] < b.end-b.start {
-		kind = "mostly " + kind
-	}
-	return fmt.Sprintf("%s · %s · %s: start %s, %s", who, kind, r.Lanes[b.lane],
-		formatDur(b.start, r.Virtual), formatDur(b.end-b.start, r.Virtual))
+	return fmt.Sprintf("%s · %s · %s: %s to %s (%s)", who, kindName(b), r.Lanes[rl.rows[b.row]],
+		formatDur(b.start, r.Virtual), formatDur(b.end, r.Virtual), formatDur(b.end-b.start, r.Virtual))
 }
 
 // ticks returns the tick positions (as durations) of the shared axis.
@@ -234,14 +314,13 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// maxLabel is the length in characters of the longest lane name drawn.
 func maxLabel(t *Timeline) int {
 	n := 4
 	for _, r := range t.runs {
-		for i, l := range r.Lanes {
-			if i >= t.maxLanes() {
-				break
-			}
-			n = max(n, len([]rune(l)))
+		rows, _ := shownLanes(len(r.Lanes), t.maxLanes())
+		for _, lane := range rows {
+			n = max(n, len([]rune(r.Lanes[lane])))
 		}
 	}
 	return n

@@ -96,7 +96,7 @@ func TestPNGDecodes(t *testing.T) {
 		if want == 0 {
 			want = defaultWidth
 		}
-		g := tl.geometry(12)
+		g := tl.geometry(newChartFaces())
 		if b := img.Bounds(); b.Dx() != want || b.Dy() != g.height {
 			t.Errorf("width %d: image is %v, want %dx%d", width, b, want, g.height)
 		}
@@ -200,7 +200,8 @@ func TestMergeKeepsTime(t *testing.T) {
 	}
 	for _, px := range []int64{1, 1000, 1e6, 1e8} {
 		var got int64
-		for _, b := range mergeBars(run, len(run.Lanes), 0+timeDur(px)) {
+		rows, _ := shownLanes(len(run.Lanes), len(run.Lanes))
+		for _, b := range mergeBars(run, rows, timeDur(px)) {
 			for _, w := range b.weight {
 				got += int64(w)
 			}

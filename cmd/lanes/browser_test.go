@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -57,7 +58,10 @@ func TestBrowserLesson(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, nodeErr := exec.LookPath("node")
-	requireTool(t, nodeErr == nil, "node (Node.js)")
+	requireTool(t, nodeErr == nil, "node (Node.js 20 or later)")
+	major, _ := exec.Command("node", "-p", `process.versions.node.split(".")[0]`).Output()
+	n, _ := strconv.Atoi(strings.TrimSpace(string(major)))
+	requireTool(t, n >= 20, fmt.Sprintf("Node.js 20 or later (found major version %q)", strings.TrimSpace(string(major))))
 	requireTool(t, fileExists("/usr/bin/chromium"), "/usr/bin/chromium (Debian package chromium)")
 	requireTool(t, fileExists(filepath.Join(root, "browser", "node_modules", "playwright-core")),
 		"playwright-core (run npm ci in browser/)")

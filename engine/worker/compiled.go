@@ -3,8 +3,11 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/lanes-dev/lanes/internal/compiled"
@@ -41,17 +44,18 @@ func (w *worker) remember(cell int, code string, vars []string) {
 
 // execCompiled runs a %%compile cell; args are its go build flags. The
 // program's output goes to the worker's own streams and displays, in the
-// order the program wrote them.
-func (w *worker) execCompiled(ctx context.Context, cell int, code, args string) *wire.Error {
+// order the program wrote them. With timed (%time) the cell ends with the
+// build's time and the program's own wall and CPU time.
+func (w *worker) execCompiled(ctx context.Context, cell int, code, args string, timed bool) *wire.Error {
 	if os.Getenv(EnvCompile) == "off" {
-		return compileError("NotAllowed", "compiled cells (%%compile) are not allowed here")
+		return compileError("NotAllowed", "compiled cells (%%compile) are not allowed here", wire.KindMagic)
 	}
 	w.mu.Lock()
 	if w.comp.session == nil {
 		s, err := compiled.New(compiled.Options{})
 		if err != nil {
 			w.mu.Unlock()
-			return compileError("CompileError", err.Error())
+			return compileError("CompileError", err.Error(), wire.KindCompile)
 		}
 		w.comp.session = s
 	}
@@ -65,22 +69,25 @@ func (w *worker) execCompiled(ctx context.Context, cell int, code, args string) 
 	sort.Strings(vars)
 
 	c := compiled.Cell{Number: cell, Source: code, Decls: decls, Vars: vars, Flags: strings.Fields(args)}
-	err := s.Run(ctx, c, compiled.Sinks{Stdout: os.Stdout, Stderr: os.Stderr, Display: w})
+	st, err := s.Run(ctx, c, compiled.Sinks{Stdout: os.Stdout, Stderr: os.Stderr, Display: w})
+	if timed && st.Wall > 0 {
+		fmt.Fprintf(os.Stdout, "build time: %s, wall time: %s, CPU time: %s\n", fmtDur(st.Build), fmtDur(st.Wall), fmtDur(st.CPU))
+	}
 	var be *compiled.BuildError
 	var ee *compiled.ExitError
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, context.Canceled):
-		return compileError("Interrupted", "the cell was interrupted")
+		return compileError("Interrupted", "the cell was interrupted", wire.KindInterrupted)
 	case errors.As(err, &be):
-		return compileError("CompileError", be.Message)
+		return compileError("CompileError", be.Message, wire.KindCompile)
 	case errors.As(err, &ee) && ee.Race:
-		return compileError("DataRace", ee.Error())
+		return compileError("DataRace", ee.Error(), wire.KindExit)
 	case errors.As(err, &ee):
-		return compileError("ExitError", ee.Error())
+		return compileError("ExitError", ee.Error(), wire.KindExit)
 	}
-	return compileError("CompileError", err.Error())
+	return compileError("CompileError", err.Error(), wire.KindWorker)
 }
 
 // closeCompiled removes the compiled cells' temporary module.
@@ -94,6 +101,14 @@ func (w *worker) closeCompiled() {
 	}
 }
 
-func compileError(name, msg string) *wire.Error {
-	return &wire.Error{Name: name, Message: msg, Traceback: strings.Split(msg, "\n")}
+// compiledPosRE finds the first position a compiled cell's error names.
+var compiledPosRE = regexp.MustCompile(`cell (\d+), line (\d+)`)
+
+func compileError(name, msg string, kind wire.ErrorKind) *wire.Error {
+	e := &wire.Error{Name: name, Message: msg, Traceback: strings.Split(msg, "\n"), Kind: kind}
+	if m := compiledPosRE.FindStringSubmatch(msg); m != nil {
+		e.Cell, _ = strconv.Atoi(m[1])
+		e.Line, _ = strconv.Atoi(m[2])
+	}
+	return e
 }

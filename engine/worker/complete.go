@@ -59,10 +59,8 @@ func identBefore(s string, off int) string {
 // for them, with their symbol tables.
 func (w *worker) packages() map[string]map[string]reflect.Value {
 	out := map[string]map[string]reflect.Value{}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for key := range w.imports {
-		name, path, _ := strings.Cut(key, " ")
+	for _, key := range w.sess.importList() {
+		name, path := key.name, key.path
 		for k, syms := range w.symbols {
 			if strings.HasPrefix(k, path+"/") && !strings.Contains(k[len(path)+1:], "/") {
 				if name == "" {
@@ -107,13 +105,11 @@ func (w *worker) complete(code string, cursor int) ([]string, int, int) {
 		for n := range w.ip.Globals() {
 			cands = append(cands, n)
 		}
-		w.mu.Lock()
-		for n := range w.defs {
+		for n := range w.sess.defined() {
 			if !strings.Contains(n, ".") {
 				cands = append(cands, n)
 			}
 		}
-		w.mu.Unlock()
 		for n := range w.packages() {
 			cands = append(cands, n)
 		}
@@ -160,13 +156,11 @@ func (w *worker) members(x string) []string {
 	}
 	out := typeMembers(v.Type())
 	if name := w.typeName(v.Type()); name != "" {
-		w.mu.Lock()
-		for n := range w.defs {
+		for n := range w.sess.defined() {
 			if m, ok := strings.CutPrefix(n, name+"."); ok {
 				out = append(out, m)
 			}
 		}
-		w.mu.Unlock()
 	}
 	return out
 }
@@ -177,14 +171,12 @@ func (w *worker) typeName(t reflect.Type) string {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	w.mu.Lock()
 	var types []string
-	for n, src := range w.defs {
+	for n, src := range w.sess.defined() {
 		if strings.HasPrefix(strings.TrimSpace(src), "type") && !strings.Contains(n, ".") {
 			types = append(types, n)
 		}
 	}
-	w.mu.Unlock()
 	sort.Strings(types)
 	for _, n := range types {
 		if v, err := evalQuiet(w.ip, "*new("+n+")"); err == nil && v.IsValid() && v.Type() == t {
@@ -250,9 +242,7 @@ func (w *worker) inspect(code string, cursor, detail int) (string, bool) {
 			return sig, true
 		}
 	}
-	w.mu.Lock()
-	src, ok := w.defs[name]
-	w.mu.Unlock()
+	src, ok := w.sess.source(name)
 	if ok {
 		return strings.TrimSpace(src), true
 	}
@@ -281,12 +271,9 @@ func (w *worker) inspect(code string, cursor, detail int) (string, bool) {
 }
 
 func (w *worker) pathOf(name string) string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for key := range w.imports {
-		n, path, _ := strings.Cut(key, " ")
-		if n == name || (n == "" && path[strings.LastIndexByte(path, '/')+1:] == name) {
-			return path
+	for _, key := range w.sess.importList() {
+		if key.base() == name {
+			return key.path
 		}
 	}
 	return name
@@ -424,9 +411,7 @@ func (w *worker) callResults(x ast.Expr) (hasResults, known bool) {
 // declResults reads a cell-defined function's (or method's, "T.M")
 // declaration and tells whether it has results.
 func (w *worker) declResults(name string) (hasResults, known bool) {
-	w.mu.Lock()
-	src, ok := w.defs[name]
-	w.mu.Unlock()
+	src, ok := w.sess.source(name)
 	if !ok {
 		return false, false
 	}
@@ -434,33 +419,26 @@ func (w *worker) declResults(name string) (hasResults, known bool) {
 	if err != nil {
 		return false, false
 	}
+	// The chunk that defined name may declare other types and funcs too
+	// (a file given to :load): only name's own declaration counts.
 	short := name[strings.LastIndexByte(name, '.')+1:]
+	method := strings.Contains(name, ".")
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Name.Name == short {
+			if d.Name.Name == short && (d.Recv != nil) == method {
 				return d.Type.Results != nil && len(d.Type.Results.List) > 0, true
 			}
 		case *ast.GenDecl:
-			if d.Tok == token.TYPE {
-				return true, true // a conversion
+			if d.Tok != token.TYPE || method {
+				continue
+			}
+			for _, sp := range d.Specs {
+				if ts, ok := sp.(*ast.TypeSpec); ok && ts.Name.Name == short {
+					return true, true // a conversion
+				}
 			}
 		}
 	}
 	return false, false
-}
-
-// finalValueRange returns the byte range, in stmts, of a final expression
-// statement that surely yields a value worth showing: not a call (an
-// operand, an operation, a composite literal) or a call known to have
-// results. ok is false for anything else, which is then evaluated as it is.
-func (w *worker) finalValueRange(stmts string) (lo, hi int, ok bool) {
-	x, lo, hi, ok := source.FinalStmt(stmts)
-	if !ok || !source.Shown(x) {
-		return 0, 0, false
-	}
-	if has, known := w.callResults(x); !has || !known {
-		return 0, 0, false
-	}
-	return lo, hi, true
 }

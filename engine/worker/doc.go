@@ -3,8 +3,8 @@
 // and the only process in which cell code runs. It owns the yaegi
 // interpreter and the session it holds: what cells defined and imported,
 // the source of every cell (to place panics), completion and inspection,
-// whole programs in interpreters of their own, and the report of a failed
-// cell.
+// whole programs in interpreters of their own, %%compile cells built and
+// run as programs by internal/compiled, and the report of a failed cell.
 //
 // Outside grading the binary calls LimitMemory (the worker's memory
 // limit, which %memlimit changes) and ProtectSupervisor (no signal from a
@@ -13,7 +13,9 @@
 //
 // It speaks to the supervisor only through internal/wire, turns cell text
 // into chunks with internal/source, rewrites them with internal/rewrite
-// and gives the interpreter the helpers of internal/cellrt. It must never
+// and internal/genstd (the generic standard library, compiled into the
+// interpreter on first use) and gives the interpreter the helpers of
+// internal/cellrt. It must never
 // import the engine (the supervisor) nor any front end (kernel, repl,
 // notebook, grade, lessons).
 package worker

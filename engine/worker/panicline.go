@@ -54,9 +54,7 @@ func frameLines(frames []wire.Frame) []string {
 // literals aside) holding nodes that match, or 0 when there is none or
 // more than one.
 func (w *worker) onlyLine(f wire.Frame, match func(ast.Node) bool) int {
-	w.mu.Lock()
-	code := w.cells[f.Cell]
-	w.mu.Unlock()
+	code := w.sess.cell(f.Cell)
 	if code == "" {
 		return 0
 	}

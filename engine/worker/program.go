@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"strings"
 
 	"github.com/traefik/yaegi/interp"
@@ -25,10 +26,13 @@ func (w *worker) runProgram(ctx context.Context, cell int, code string, f *ast.F
 	src := source.LineDirective(cell, code, 0) + code
 	fset := token.NewFileSet()
 	if pf, err := parser.ParseFile(fset, source.FileName(cell), code, parser.SkipObjectResolution); err == nil {
-		if s, ok := rewrite.Program(fset, cell, pf); ok {
+		if s, ok := rewrite.Program(fset, cell, pf, w); ok {
 			src = s
 		}
-		src = genstd.Rewrite(src, genstd.FileImports(pf))
+		var err error
+		if src, err = genstd.Prepare(ip, src, genstd.FileImports(pf)); err != nil {
+			fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
+		}
 	}
 	_, err := ip.EvalWithContext(ctx, src)
 	if compilePanic(err) {
@@ -91,45 +95,15 @@ func panicValue(err error) any {
 
 // checkRedefinition refuses a type declaration that changes a type the
 // session defined before: the interpreter would silently keep the old one.
-func (w *worker) checkRedefinition(cell int, code string, c source.Chunk) error {
-	src := code[c.Start:c.End]
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", "package p;"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	base := len("package p;")
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.typeSrc == nil {
-		w.typeSrc = map[string]typeDef{}
-	}
-	var fresh []typeDef
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.TYPE {
-			continue
-		}
-		for _, s := range g.Specs {
-			ts := s.(*ast.TypeSpec)
-			lo, hi := fset.Position(ts.Pos()).Offset-base, fset.Position(ts.End()).Offset-base
-			text := strings.Join(strings.Fields(src[lo:hi]), " ")
-			if old, ok := w.typeSrc[ts.Name.Name]; ok && old.text != text {
-				line := strings.Count(code[:c.Start+lo], "\n") + 1
-				return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, line, ts.Name.Name, old.cell)
-			}
-			fresh = append(fresh, typeDef{name: ts.Name.Name, text: text, cell: cell})
+func (w *worker) checkRedefinition(cell int, p *source.Parsed) error {
+	specs := p.TypeSpecs()
+	for _, ts := range specs {
+		if old, ok := w.sess.typeOf(ts.Name); ok && old.text != ts.Text {
+			return fmt.Errorf("cell%d:%d:1: type %s was defined differently in cell %d, and the interpreter cannot change a type once defined: give the new type another name, or run %%reset (or restart the kernel) and run the cells again", cell, ts.Line, ts.Name, old.cell)
 		}
 	}
-	for _, t := range fresh {
-		if _, ok := w.typeSrc[t.name]; !ok {
-			w.typeSrc[t.name] = t
-		}
+	for _, ts := range specs {
+		w.sess.addType(ts.Name, typeDef{text: ts.Text, cell: cell})
 	}
 	return nil
-}
-
-type typeDef struct {
-	name, text string
-	cell       int
 }

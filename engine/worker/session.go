@@ -8,38 +8,196 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/source"
 )
 
+// session is what the worker knows of the cells run so far, in one store
+// under its own lock: every name the cells defined, every package they
+// imported, and the source of every cell.
+type session struct {
+	mu      sync.Mutex
+	names   map[string]*definition // by name; methods as "T.M"
+	imports map[importKey]bool
+	cells   map[int]string // the source of every cell run, to place panics (panicLines)
+}
+
+// importKey is one import of the session: the name it was given ("" for
+// none) and the path.
+type importKey struct{ name, path string }
+
+// base is the name an import is used by.
+func (k importKey) base() string {
+	if k.name != "" {
+		return k.name
+	}
+	return k.path[strings.LastIndexByte(k.path, '/')+1:]
+}
+
+// spec returns the import as Go source: [name] "path".
+func (k importKey) spec() string {
+	return strings.TrimSpace(k.name + " " + strconv.Quote(k.path))
+}
+
+// definition is what the session knows of one name.
+type definition struct {
+	// src is the source of its latest definition (a declaration chunk or
+	// a replayed one), for inspection; "" for variables.
+	src string
+	// decl is Go source that declares it, for type-checking later cells
+	// (see Prelude); "" when Go cannot spell it.
+	decl string
+	// typ is the first definition of a type, to refuse a different one
+	// (the interpreter would silently keep it).
+	typ *typeDef
+}
+
+// typeDef is a type as first defined: its spec, spaces normalised.
+type typeDef struct {
+	text string
+	cell int
+}
+
+func newSession() *session {
+	return &session{names: map[string]*definition{}, imports: map[importKey]bool{}, cells: map[int]string{}}
+}
+
+// entry returns the definition of name, made when missing; s.mu is held.
+func (s *session) entry(name string) *definition {
+	d := s.names[name]
+	if d == nil {
+		d = &definition{}
+		s.names[name] = d
+	}
+	return d
+}
+
+// define records the source that defines names.
+func (s *session) define(names []string, src string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		s.entry(n).src = src
+	}
+}
+
+// declare records the Go source that declares names for type-checking.
+func (s *session) declare(names []string, decl string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		s.entry(n).decl = decl
+	}
+}
+
+// source returns the latest definition of name.
+func (s *session) source(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.names[name]; d != nil && d.src != "" {
+		return d.src, true
+	}
+	return "", false
+}
+
+// defined returns the names with a definition, and their sources.
+func (s *session) defined() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for n, d := range s.names {
+		if d.src != "" {
+			out[n] = d.src
+		}
+	}
+	return out
+}
+
+// typeOf returns the first definition of type name.
+func (s *session) typeOf(name string) (typeDef, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.names[name]; d != nil && d.typ != nil {
+		return *d.typ, true
+	}
+	return typeDef{}, false
+}
+
+// addType records the first definition of a type.
+func (s *session) addType(name string, t typeDef) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.entry(name); d.typ == nil {
+		d.typ = &t
+	}
+}
+
+// addImports records imports.
+func (s *session) addImports(specs []source.ImportSpec) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sp := range specs {
+		name, p, _ := strings.Cut(sp.Key, " ")
+		s.imports[importKey{name, p}] = true
+	}
+}
+
+// imported reports whether spec was imported before.
+func (s *session) imported(spec source.ImportSpec) bool {
+	name, p, _ := strings.Cut(spec.Key, " ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.imports[importKey{name, p}]
+}
+
+// importList returns the session's imports.
+func (s *session) importList() []importKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := make([]importKey, 0, len(s.imports))
+	for k := range s.imports {
+		list = append(list, k)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].spec() < list[j].spec() })
+	return list
+}
+
+// setCell records the source of cell n.
+func (s *session) setCell(n int, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cells[n] = code
+}
+
+// cell returns the source of cell n.
+func (s *session) cell(n int) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cells[n]
+}
+
 // ImportSpecs returns the import specs of the session, for type-checking.
 func (w *worker) ImportSpecs() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	var list []string
-	for k := range w.imports {
-		name, p, _ := strings.Cut(k, " ")
-		list = append(list, strings.TrimSpace(name+" "+strconv.Quote(p)))
+	for _, k := range w.sess.importList() {
+		list = append(list, k.spec())
 	}
-	sort.Strings(list)
 	return list
 }
 
 // IsPackage reports whether name is an imported package (or one in scope
 // without an import).
 func (w *worker) IsPackage(name string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if _, def := w.defs[name]; def {
+	w.sess.mu.Lock()
+	d := w.sess.names[name]
+	w.sess.mu.Unlock()
+	if d != nil && (d.src != "" || d.decl != "") {
 		return false
 	}
-	if _, def := w.prelude[name]; def {
-		return false
-	}
-	for k := range w.imports {
-		n, p, _ := strings.Cut(k, " ")
-		if n == name || (n == "" && path.Base(p) == name) {
+	for _, k := range w.sess.importList() {
+		if k.name == name || (k.name == "" && path.Base(k.path) == name) {
 			return true
 		}
 	}
@@ -51,54 +209,87 @@ func (w *worker) IsPackage(name string) bool {
 	return false
 }
 
+// IsGenericFunc reports whether name is a generic func declared by a cell
+// (its declaration has type parameters).
+func (w *worker) IsGenericFunc(name string) bool {
+	src, ok := w.sess.source(name)
+	return ok && strings.Contains(src, "func "+name+"[")
+}
+
+// IsType reports whether name is a type declared by a cell.
+func (w *worker) IsType(name string) bool {
+	src, ok := w.sess.source(name)
+	return ok && (strings.Contains(src, "type "+name+" ") || strings.Contains(src, "type "+name+"["))
+}
+
+// MemberType returns the compiled type of member name of the package the
+// session knows as pkg (imported, or in scope without an import), from its
+// symbol table; nil when there is none. The rewrite uses it to see that a
+// range over strings.Lines(s) ranges over a function.
+func (w *worker) MemberType(pkg, name string) reflect.Type {
+	var paths []string
+	for _, k := range w.sess.importList() {
+		if k.base() == pkg {
+			paths = append(paths, k.path+"/"+path.Base(k.path))
+		}
+	}
+	if len(paths) == 0 {
+		for k := range w.symbols {
+			if path.Base(k) == pkg {
+				paths = append(paths, k)
+			}
+		}
+	}
+	sort.Strings(paths)
+	for _, k := range paths {
+		if v, ok := w.symbols[k][name]; ok && v.IsValid() {
+			return v.Type()
+		}
+	}
+	return nil
+}
+
 // PackagePath returns the import path of the package that name denotes
 // in the session's cells, or "" when it denotes none (a session
-// definition shadows a package): the pkgOf of genstd.Rewrite.
+// definition shadows a package): the pkgOf of genstd.Prepare.
 func (w *worker) PackagePath(name string) string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if _, def := w.defs[name]; def {
+	w.sess.mu.Lock()
+	d := w.sess.names[name]
+	w.sess.mu.Unlock()
+	if d != nil && (d.src != "" || d.decl != "") {
 		return ""
 	}
-	if _, def := w.prelude[name]; def {
-		return ""
-	}
-	for k := range w.imports {
-		n, p, _ := strings.Cut(k, " ")
-		if n == name || (n == "" && genstd.ImportName(p) == name) {
-			return p
+	for _, k := range w.sess.importList() {
+		if k.name == name || (k.name == "" && genstd.ImportName(k.path) == name) {
+			return k.path
 		}
 	}
 	return genstd.StdPackage(name)
 }
 
-// typeCheck type-checks a chunk together with what the session declared
-// before. Packages are empty (their members have invalid types) and errors
-// are ignored: the types found are those of the cell's own code, which is
-// what the rewrite needs.
-// It returns the files checked: the chunk's and the prelude's.
-
 // Prelude declares the session's definitions.
 func (w *worker) Prelude() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if len(w.prelude) == 0 {
+	s := w.sess
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for n, d := range s.names {
+		if d.decl != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString("package p\n")
-	for k := range w.imports {
-		name, p, _ := strings.Cut(k, " ")
-		fmt.Fprintf(&b, "import %s %q\n", name, p)
-	}
-	seen := map[string]bool{}
-	names := make([]string, 0, len(w.prelude))
-	for n := range w.prelude {
-		names = append(names, n)
+	for k := range s.imports {
+		fmt.Fprintf(&b, "import %s %q\n", k.name, k.path)
 	}
 	sort.Strings(names)
+	seen := map[string]bool{}
 	for _, n := range names {
-		if src := w.prelude[n]; !seen[src] {
+		if src := s.names[n].decl; !seen[src] {
 			seen[src] = true
 			b.WriteString(src + "\n")
 		}
@@ -112,25 +303,19 @@ func (w *worker) Prelude() string {
 func (w *worker) learn(src string, c source.Chunk, names []string) {
 	switch c.Kind {
 	case source.KindDecl, source.KindVar:
-		w.mu.Lock()
-		for _, n := range names {
-			w.prelude[n] = src
-		}
-		w.mu.Unlock()
+		w.sess.declare(names, src)
 	case source.KindStmt:
 		if len(names) == 0 {
 			return
 		}
 		globals := w.ip.Globals()
-		w.mu.Lock()
-		defer w.mu.Unlock()
 		for _, n := range names {
 			v, ok := globals[n]
 			if !ok || !v.IsValid() {
 				continue
 			}
 			if t := goTypeString(v.Type()); t != "" {
-				w.prelude[n] = "var " + n + " " + t
+				w.sess.declare([]string{n}, "var "+n+" "+t)
 			}
 		}
 	}

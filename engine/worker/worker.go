@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"regexp"
@@ -46,6 +48,12 @@ func Run(symbols interp.Exports) error {
 	if in == nil || out == nil {
 		return errors.New("lanes worker: missing protocol file descriptors")
 	}
+	tuneGC()
+	// The interpreter logs its internal failures ("nil type") before it
+	// panics with them, through the standard logger, which nothing else
+	// in the worker uses (cells' log package writes to the interpreter's
+	// standard error): the cell gets the error, not the log line.
+	log.SetOutput(internalLog{os.Stderr})
 	w := &worker{c: wire.NewConn(in, out), marker: marker, symbols: symbols, inputs: make(chan *wire.Message, 1)}
 	w.idle = time.AfterFunc(idleTrim, debug.FreeOSMemory) // after start-up too
 	cellrt.OwnFrames(cellrt.Receiver((*worker).serve), cellrt.Receiver((*inputReader).Read))
@@ -65,38 +73,29 @@ type worker struct {
 	// used is then given back to the system (a worker waits between
 	// cells far longer than it runs them).
 	idle *time.Timer
+	// sess is what the cells defined and imported (its own lock).
+	sess *session
 
-	mu      sync.Mutex // guards the fields below
-	ip      *interp.Interpreter
-	cell    int
-	cancel  context.CancelFunc
-	stop    func()            // stops the running cell's sleeps and the runtime's work (cellstop)
-	traces  []wire.Frame      // interpreted frames printed by the interpreter during the cell
-	defs    map[string]string // name → source of its latest definition
-	imports map[string]bool   // "name path" of every import so far
-	stdin   *inputReader
-	inputs  chan *wire.Message
-	// prelude holds, per name, Go source that declares what the session
-	// defined, for type-checking later cells.
-	prelude map[string]string
-	fatal   *wire.Error // what ended the running cell early: a goroutine's panic, a deadlock
-	typeSrc map[string]typeDef
-	later   []string       // reports of panics in goroutines of cells that had ended
-	cells   map[int]string // the source of every cell run, to place panics (panicLines)
-	comp    compiledState  // for %%compile cells
+	mu     sync.Mutex // guards the fields below
+	ip     *interp.Interpreter
+	cell   int
+	cancel context.CancelFunc
+	stop   func()       // stops the running cell's sleeps and the runtime's work (cellstop)
+	traces []wire.Frame // interpreted frames printed by the interpreter during the cell
+	stdin  *inputReader
+	inputs chan *wire.Message
+	fatal  *wire.Error   // what ended the running cell early: a goroutine's panic, a deadlock
+	later  []string      // reports of panics in goroutines of cells that had ended
+	comp   compiledState // for %%compile cells
 }
 
-// reset makes a fresh interpreter.
+// reset makes a fresh interpreter and session.
 func (w *worker) reset() {
 	w.stdin = &inputReader{w: w}
 	ip := w.newInterp()
 	w.mu.Lock()
 	w.ip = ip
-	w.defs = map[string]string{}
-	w.imports = map[string]bool{}
-	w.prelude = map[string]string{}
-	w.typeSrc = map[string]typeDef{}
-	w.cells = map[int]string{}
+	w.sess = newSession()
 	w.mu.Unlock()
 }
 
@@ -140,11 +139,6 @@ func (w *worker) newInterp() *interp.Interpreter {
 	if err := ip.Use(syms); err != nil {
 		fmt.Fprintln(os.Stderr, "lanes worker: loading symbols:", err)
 	}
-	// The generic standard library (slices, maps, cmp, iter, ...), which
-	// the tables cannot hold; cells reach it through genstd.Rewrite.
-	if err := genstd.Load(ip); err != nil {
-		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
-	}
 	// Values handed to _lanesrt.Result are wrapped into the display
 	// interfaces when their cell-defined type has the methods.
 	if err := ip.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(cellrt.MapTypes())}}); err != nil {
@@ -156,15 +150,99 @@ func (w *worker) newInterp() *interp.Interpreter {
 	return ip
 }
 
+// generic returns src with its uses of the generic standard library
+// (slices.Sort, sync.OnceValue, ...) rewritten for the interpreter, and
+// compiles into ip the packages of it that src uses (internal/genstd).
+func (w *worker) generic(ip *interp.Interpreter, src string) string {
+	out, err := genstd.Prepare(ip, src, w.PackagePath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "lanes worker: loading the generic standard library:", err)
+	}
+	return out
+}
+
+// evalGenericDefine evaluates top-level statements src that the
+// interpreter cannot compile because one declares a variable from a
+// generic call's result (ys := slices.Clone(xs); see
+// genstd.TopLevelGeneric): the statements before it, then the call (its
+// value held as an any), then the declaration of the variable with the
+// type of that value and its assignment, then the statements after it,
+// each in turn. The variable's type must be one genstd.Spell can write;
+// otherwise failed, the interpreter's compile error, is returned (after
+// the statements before and the call have run), and so is an error of a
+// piece.
+func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, src string, failed error) (reflect.Value, error) {
+	before, name, call, after, ok := genstd.SplitTopLevel(src)
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if !onlyDirective(before) {
+		if v, err := w.evalPiece(ctx, ip, before); err != nil {
+			return v, err
+		}
+	}
+	held := source.Reserved + "gen"
+	if _, err := ip.EvalWithContext(ctx, held+" := any("+call+")"); err != nil {
+		return reflect.Value{}, err
+	}
+	v, err := ip.EvalWithContext(ctx, held)
+	if err != nil {
+		return v, err
+	}
+	if v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	typ, ok := "", false
+	if v.IsValid() {
+		typ, ok = genstd.Spell(v.Type())
+	}
+	if !ok {
+		return reflect.Value{}, failed
+	}
+	if _, err := ip.EvalWithContext(ctx, "var "+name+" "+typ); err != nil {
+		return reflect.Value{}, err
+	}
+	if v, err = ip.EvalWithContext(ctx, name+" = "+held+".("+typ+")"); err != nil || after == "" {
+		return v, err
+	}
+	return w.evalPiece(ctx, ip, after)
+}
+
+// evalPiece evaluates a piece of a chunk, splitting it again around a
+// further declaration from a generic call.
+func (w *worker) evalPiece(ctx context.Context, ip *interp.Interpreter, src string) (reflect.Value, error) {
+	v, err := ip.EvalWithContext(ctx, src)
+	if compilePanic(err) {
+		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+			return w.evalGenericDefine(ctx, ip, src, err)
+		}
+	}
+	return v, err
+}
+
+// onlyDirective reports whether src holds nothing but /*line*/ comments
+// and space.
+func onlyDirective(src string) bool {
+	for {
+		src = strings.TrimSpace(src)
+		if !strings.HasPrefix(src, "/*line") {
+			return src == ""
+		}
+		end := strings.Index(src, "*/")
+		if end < 0 {
+			return false
+		}
+		src = src[end+2:]
+	}
+}
+
 // newImports returns the import chunk c without the packages imported
 // before (the interpreter rejects a repeated import; Go users expect to be
 // able to repeat them in every cell), or "" when nothing is new.
 func (w *worker) newImports(cell int, code string, c source.Chunk) string {
 	var b strings.Builder
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	for _, spec := range source.ImportSpecs(code, c) {
-		if w.imports[spec.Key] {
+		if w.sess.imported(spec) {
 			continue
 		}
 		b.WriteString(source.LineDirective(cell, code, spec.Off) + "import " + spec.Text + "\n")
@@ -254,66 +332,26 @@ const idleTrim = 250 * time.Millisecond
 
 // exec runs one cell and replies with its result.
 func (w *worker) exec(m *wire.Message) {
-	reply := &wire.Message{Op: "done", ID: m.ID}
+	reply := &wire.Message{Op: wire.OpDone, ID: m.ID}
 	w.idle.Stop()
 	defer func() {
 		w.sendOrdered(reply)
 		w.idle.Reset(idleTrim)
 	}()
 
-	ms, code, err := source.ParseMagics(m.Code)
-	if err != nil {
-		reply.Error = &wire.Error{Name: "MagicError", Message: err.Error(), Kind: wire.KindMagic}
-		return
-	}
-	timed := false
-	compile, buildFlags := false, ""
-	for _, mg := range ms {
-		switch mg.Name {
-		case source.CompileMagic:
-			compile, buildFlags = true, mg.Args
-		case "help":
-			io.WriteString(os.Stdout, source.MagicHelp)
-		case "time":
-			timed = true
-		case "gomaxprocs":
-			n, _ := strconv.Atoi(mg.Args)
-			old := runtime.GOMAXPROCS(n)
-			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
-		case "env":
-			envMagic(mg.Args)
-		case "memlimit":
-			memlimitMagic(mg.Args)
-		case "goroutines":
-			if mg.Args == "" {
-				io.WriteString(os.Stdout, cellrt.List())
-			}
-		}
+	// The code has its magic lines blanked: the supervisor parsed them.
+	mg := w.magics(m.Magics, m.Code)
+	code := m.Code
+	if mg.timedCode != "" {
+		// The cell's text as written, its timed statement in place.
+		code = mg.inPlace
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w.mu.Lock()
-	w.cell = m.Cell
-	w.cells[m.Cell] = code
-	w.cancel = cancel
-	w.stop = cellstop.Begin()
-	w.traces = nil
-	w.fatal = nil
-	later := w.later
-	w.later = nil
-	ip := w.ip
-	w.mu.Unlock()
-	for _, l := range later {
-		w.sendOrdered(&wire.Message{Op: "stderr", Text: l})
-	}
-	reply.LatePanics = len(later)
-	if compile {
-		start := time.Now()
-		reply.Error = w.execCompiled(ctx, m.Cell, code, buildFlags)
-		if timed {
-			// The program's own CPU time is not the worker's: only the wall.
-			fmt.Fprintf(os.Stdout, "wall time: %s (build and run)\n", fmtDur(time.Since(start)))
-		}
+	ip := w.begin(m.Cell, code, cancel, reply)
+	if mg.compile {
+		// A compiled cell is timed whole, its statement in place.
+		reply.Error = w.execCompiled(ctx, m.Cell, code, mg.buildFlags, mg.timed || mg.timedCode != "")
 		w.mu.Lock()
 		w.cancel = nil
 		w.mu.Unlock()
@@ -330,35 +368,35 @@ func (w *worker) exec(m *wire.Message) {
 
 	start := time.Now()
 	cpu0 := cpuTime()
-	val, decls, vars, evalErr := w.evalCell(ctx, ip, m.Cell, code)
+	var val any
+	var decls []wire.Decl
+	var vars []string
+	var evalErr error
+	if mg.timedCode != "" {
+		// %time STATEMENT: the statement, timed, then the rest of the
+		// cell, whose final value (if any) is the cell's.
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, mg.timedCode)
+		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
+		if evalErr == nil && strings.TrimSpace(m.Code) != "" {
+			var d []wire.Decl
+			var v []string
+			val, d, v, evalErr = w.evalCell(ctx, ip, m.Cell, m.Code)
+			decls, vars = append(decls, d...), append(vars, v...)
+		}
+	} else {
+		val, decls, vars, evalErr = w.evalCell(ctx, ip, m.Cell, m.Code)
+	}
 	stopWatch()
 	if evalErr == nil && ctx.Err() != nil {
 		// Stopped as its last statement returned (a sleep cut short, say):
 		// the evaluation may win the race with the cancellation.
 		evalErr = ctx.Err()
 	}
-	if timed {
+	if mg.timed {
 		fmt.Fprintf(os.Stdout, "wall time: %s, CPU time: %s\n", fmtDur(time.Since(start)), fmtDur(cpuTime()-cpu0))
 	}
-	w.mu.Lock()
-	w.cancel = nil
-	traces := w.traces
-	w.traces = nil
-	fatal := w.fatal
-	w.fatal = nil
-	w.mu.Unlock()
-	if fatal != nil {
-		reply.Error = fatal
-		if !w.settle(time.Second) {
-			reply.Stuck = true
-		}
-		return
-	}
-	if evalErr != nil {
-		reply.Error = w.describe(evalErr, m.Cell, traces)
-		if errors.Is(evalErr, context.Canceled) && !w.settle(time.Second) {
-			reply.Stuck = true
-		}
+	w.finish(reply, m.Cell, evalErr)
+	if reply.Error != nil {
 		return
 	}
 	reply.Decls = decls
@@ -369,7 +407,104 @@ func (w *worker) exec(m *wire.Message) {
 		reply.Bundle = &b
 	}
 	if note := outliving(m.Cell); note != "" {
-		w.sendOrdered(&wire.Message{Op: "stderr", Text: note})
+		w.sendOrdered(&wire.Message{Op: wire.OpStderr, Text: note})
+	}
+}
+
+// magics carries out the magics of a cell that the worker owns (see
+// source.Magic.InSupervisor) and reports what they ask of the
+// evaluation.
+func (w *worker) magics(ms []source.Magic, code string) (c cellMagics) {
+	for _, mg := range ms {
+		switch mg.Name {
+		case source.CompileMagic:
+			c.compile, c.buildFlags = true, mg.Args
+		case "help":
+			io.WriteString(os.Stdout, source.MagicHelp)
+		case "time":
+			if stmt, ok := source.TimedStatement(code, mg); ok {
+				c.timedCode = stmt
+				c.inPlace = withLine(code, mg.Line, mg.Args)
+			} else {
+				c.timed = true
+			}
+		case "gomaxprocs":
+			n, _ := strconv.Atoi(mg.Args)
+			old := runtime.GOMAXPROCS(n)
+			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
+		case "env":
+			envMagic(mg.Args)
+		case "memlimit":
+			memlimitMagic(mg.Args)
+		case "goroutines":
+			if mg.Args == "" {
+				io.WriteString(os.Stdout, cellrt.List())
+			}
+		}
+	}
+	return c
+}
+
+// cellMagics is what a cell's magics ask of its evaluation.
+type cellMagics struct {
+	timed      bool   // %time: report wall and CPU time
+	compile    bool   // %%compile: build with the Go toolchain instead
+	buildFlags string // the %%compile line's go build flags
+	// timedCode is the statement of a %time STATEMENT, alone on its
+	// line (source.TimedStatement); inPlace is the cell with the
+	// statement on its line, as the cell was written.
+	timedCode, inPlace string
+}
+
+// withLine returns code with its 1-based line n replaced by text.
+func withLine(code string, n int, text string) string {
+	lines := strings.Split(code, "\n")
+	if n >= 1 && n <= len(lines) {
+		lines[n-1] = text
+	}
+	return strings.Join(lines, "\n")
+}
+
+// begin makes cell the running one and returns the interpreter to run it
+// in. The reports of goroutines of earlier cells that panicked since are
+// written first, and counted in reply.
+func (w *worker) begin(cell int, code string, cancel context.CancelFunc, reply *wire.Message) *interp.Interpreter {
+	w.sess.setCell(cell, code)
+	w.mu.Lock()
+	w.cell = cell
+	w.cancel = cancel
+	w.stop = cellstop.Begin()
+	w.traces = nil
+	w.fatal = nil
+	later := w.later
+	w.later = nil
+	ip := w.ip
+	w.mu.Unlock()
+	for _, l := range later {
+		w.sendOrdered(&wire.Message{Op: wire.OpStderr, Text: l})
+	}
+	reply.LatePanics = len(later)
+	return ip
+}
+
+// finish ends the running cell: reply gets its error, if any (what ended
+// it early, or evalErr), and is marked stuck when its code is still
+// running after an interrupt.
+func (w *worker) finish(reply *wire.Message, cell int, evalErr error) {
+	w.mu.Lock()
+	w.cancel = nil
+	traces := w.traces
+	w.traces = nil
+	fatal := w.fatal
+	w.fatal = nil
+	w.mu.Unlock()
+	switch {
+	case fatal != nil:
+		reply.Error = fatal
+		reply.Stuck = !w.settle(time.Second)
+	case evalErr != nil:
+		reply.Error = w.describe(evalErr, cell, traces)
+		reply.Stuck = errors.Is(evalErr, context.Canceled) && !w.settle(time.Second)
 	}
 }
 
@@ -386,14 +521,16 @@ func (w *worker) endCell(cell int, err *wire.Error) {
 }
 
 // stopCell stops the running cell early: its evaluation is cancelled and
-// its sleeps and the runtime's work return (cellstop). The caller holds
-// w.mu.
+// its sleeps and the runtime's work return (cellstop). The cancellation
+// comes first: a cell whose last statement is a sleep must find its
+// context done when the sleep returns, or it would pass for finished.
+// The caller holds w.mu.
 func (w *worker) stopCell() {
 	if w.cancel == nil {
 		return
 	}
-	w.stop()
 	w.cancel()
+	w.stop()
 }
 
 // goroutinePanic reports a panic that ended a goroutine: the running cell,
@@ -429,18 +566,22 @@ func (w *worker) goroutinePanic(g *cellrt.Goroutine, r any, rtFrames []cellrt.Fr
 // outliving names the goroutines a cell started that are still running
 // when it ends.
 func outliving(cell int) string {
-	gs := cellrt.Of(cell)
-	for wait := 0; len(gs) > 0 && wait < 5; wait++ {
-		// Goroutines that are just returning get a moment to finish.
-		time.Sleep(2 * time.Millisecond)
-		gs = cellrt.Of(cell)
-	}
-	if len(gs) == 0 {
-		return ""
-	}
+	// A goroutine that is running or runnable may be on its way out (past
+	// its wg.Done, returning): it gets up to outlivingWait to finish. One
+	// that is blocked or sleeping is surely still running.
+	var gs []*cellrt.Goroutine
 	states := map[uint64]string{}
-	for _, g := range cellrt.Stacks() {
-		states[g.ID] = g.State
+	for deadline := time.Now().Add(outlivingWait); ; time.Sleep(2 * time.Millisecond) {
+		if gs = cellrt.Of(cell); len(gs) == 0 {
+			return ""
+		}
+		clear(states)
+		for _, g := range cellrt.Stacks() {
+			states[g.ID] = g.State
+		}
+		if !anyRunning(gs, states) || time.Now().After(deadline) {
+			break
+		}
 	}
 	var parts []string
 	alive := 0
@@ -472,6 +613,21 @@ func outliving(cell int) string {
 	return fmt.Sprintf("%d %s started in this cell %s still running: %s. %%goroutines lists them; %%goroutines stop stops them.\n", alive, noun, verb, strings.Join(parts, ", "))
 }
 
+// outlivingWait bounds how long a cell's end waits for its goroutines
+// that are still running, or runnable, to return.
+const outlivingWait = 100 * time.Millisecond
+
+// anyRunning reports whether one of gs is running or runnable (or not yet
+// started) by states, the goroutines' states by id.
+func anyRunning(gs []*cellrt.Goroutine, states map[uint64]string) bool {
+	for _, g := range gs {
+		if st := states[g.ID]; g.ID == 0 || st == "running" || st == "runnable" {
+			return true
+		}
+	}
+	return false
+}
+
 // evalCell evaluates the chunks of a cell in order. It returns the value to
 // show (nil for none), the declarations to replay after a restart and the
 // variables the cell defined.
@@ -487,121 +643,165 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	// end. Renamed, so that the interpreter does not run it again at
 	// every later evaluation.
 	code, hasMain := source.RenameMain(code)
+	r := &cellRun{w: w, ctx: ctx, ip: ip, cell: cell, code: code}
 	chunks := source.Split(code)
-	wrapped := false
-	var decls []wire.Decl
-	var vars []string
-	var result any
 	for i, c := range chunks {
-		if i == len(chunks)-1 && c.Kind == source.KindStmt {
+		if err := ctx.Err(); err != nil {
+			// Stopped in an earlier chunk whose evaluation ended without
+			// an error (its goroutine left at a stopped sleep).
+			return nil, nil, nil, err
+		}
+		if err := r.chunk(c, i == len(chunks)-1); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if hasMain {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, err
+		}
+		if _, err := ip.EvalWithContext(ctx, source.MainName+"()"); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return r.result, r.decls, r.vars, nil
+}
+
+// cellRun is one evaluation of a cell, chunk after chunk.
+type cellRun struct {
+	w    *worker
+	ctx  context.Context
+	ip   *interp.Interpreter
+	cell int
+	code string // the cell, its final expression wrapped once known
+
+	decls  []wire.Decl // what a restart replays
+	vars   []string    // the variables the cell defined
+	result any         // the value to show
+}
+
+// chunk evaluates one chunk and records what it defined. The chunk is
+// parsed once for every question asked of it.
+func (r *cellRun) chunk(c source.Chunk, last bool) error {
+	p := source.Parse(r.cell, r.code, c)
+	var final ast.Expr // the final expression, when it is to be shown
+	wrapped := false
+	if last && c.Kind == source.KindStmt {
+		if x, lo, hi, ok := p.FinalExpr(); ok && source.Shown(x) {
+			final = x
 			// The final expression hands its value to _lanesrt.Result
 			// when it surely has one (decided now, once the cell's
-			// declarations are known): what the interpreter returns for
-			// a call without results is not reliable, and only a call of
-			// a compiled function lets cell-defined types show
+			// declarations are known): what the interpreter returns
+			// for a call without results is not reliable, and only a
+			// call of a compiled function lets cell-defined types show
 			// themselves.
-			if lo, hi, ok := w.finalValueRange(code[c.Start:c.End]); ok {
-				lo, hi = lo+c.Start, hi+c.Start
-				code = code[:lo] + source.RuntimeName + ".Result(" + code[lo:hi] + ")" + code[hi:]
+			if has, known := r.w.callResults(x); has && known {
+				r.code = r.code[:lo] + source.RuntimeName + ".Result(" + r.code[lo:hi] + ")" + r.code[hi:]
 				c.End += len(source.RuntimeName + ".Result()")
 				wrapped = true
 				cellrt.TakeResult() // forget anything left over
 			}
 		}
-		var src string
-		if c.Kind == source.KindImport {
-			if src = w.newImports(cell, code, c); src == "" {
-				continue // every package was imported before
-			}
+	}
+	var names []string
+	switch c.Kind {
+	case source.KindImport:
+		src := r.w.newImports(r.cell, r.code, c)
+		if src == "" {
+			return nil // every package was imported before
 		}
-		var names []string
-		if c.Kind == source.KindDecl {
-			names = source.DeclNames(code[c.Start:c.End])
-			if err := w.checkRedefinition(cell, code, c); err != nil {
-				return nil, nil, nil, err
-			}
+		if _, err := r.ip.EvalWithContext(r.ctx, src); err != nil {
+			return err
 		}
-		var v reflect.Value
-		var err error
-		if c.Kind == source.KindImport {
-			v, err = ip.EvalWithContext(ctx, src)
-		} else {
-			src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, false), w.PackagePath)
-			if c.Kind == source.KindStmt {
-				src = notFuncFirst(src)
-			}
-			v, err = ip.EvalWithContext(ctx, src)
-			if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
-				// See varStatements.
-				if parts := rewrite.VarStatements(cell, code, c); len(parts) > 0 {
-					err = nil
-					for _, p := range parts {
-						if _, err = ip.EvalWithContext(ctx, p); err != nil {
-							break
-						}
-					}
-					src = strings.Join(parts, "\n")
-				}
-			}
-			if compilePanic(err) && strings.Contains(code[c.Start:c.End], "range") {
-				// The interpreter cannot range over an integer; nothing
-				// ran yet, so try again with unknown ranges as integers.
-				src = genstd.Rewrite(rewrite.Chunk(cell, code, c, w, true), w.PackagePath)
-				v, err = ip.EvalWithContext(ctx, src)
-			}
+		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src})
+		r.w.sess.addImports(source.ImportSpecs(r.code, c))
+		return nil
+	case source.KindDecl, source.KindVar:
+		names = p.DeclNames()
+	}
+	if c.Kind == source.KindDecl {
+		if err := r.w.checkRedefinition(r.cell, p); err != nil {
+			return err
 		}
-		if err != nil {
-			return nil, nil, nil, err
+	}
+	src, v, err := r.eval(c)
+	if err != nil {
+		return err
+	}
+	text := c.Text(r.code)
+	switch c.Kind {
+	case source.KindDecl:
+		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
+		r.w.sess.define(names, text)
+		r.w.learn(text, c, names)
+	case source.KindVar:
+		r.vars = append(r.vars, names...)
+		if p.ReplayableVar() {
+			r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
 		}
-		switch c.Kind {
-		case source.KindImport:
-			decls = append(decls, wire.Decl{Cell: cell, Src: src})
-			w.mu.Lock()
-			for _, spec := range source.ImportSpecs(code, c) {
-				w.imports[spec.Key] = true
+		r.w.learn(text, c, names)
+	case source.KindStmt:
+		sv := p.StmtVars()
+		r.vars = append(r.vars, sv...)
+		r.w.learn("", c, sv)
+		switch {
+		case !last:
+		case wrapped:
+			if rv, ok := cellrt.TakeResult(); ok && rv != nil {
+				r.result = rv
 			}
-			w.mu.Unlock()
-		case source.KindDecl:
-			decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
-			w.mu.Lock()
-			for _, n := range names {
-				w.defs[n] = code[c.Start:c.End]
-			}
-			w.mu.Unlock()
-			w.learn(code[c.Start:c.End], c, names)
-		case source.KindVar:
-			names := source.DeclNames(code[c.Start:c.End])
-			vars = append(vars, names...)
-			if source.ReplayableVar(code[c.Start:c.End]) {
-				decls = append(decls, wire.Decl{Cell: cell, Src: src, Names: names})
-			}
-			w.learn(code[c.Start:c.End], c, names)
-		case source.KindStmt:
-			sv := source.StmtVars(code[c.Start:c.End])
-			vars = append(vars, sv...)
-			w.learn("", c, sv)
-			switch {
-			case i != len(chunks)-1:
-			case wrapped:
-				if rv, ok := cellrt.TakeResult(); ok && rv != nil {
-					result = rv
-				}
-			case hasValue(v):
-				// Not wrapped: a call whose results could not be told.
-				if x, _, _, ok := source.FinalStmt(code[c.Start:c.End]); ok && source.Shown(x) {
-					if has, known := w.callResults(x); has || !known {
-						result = v.Interface()
-					}
-				}
+		case final != nil && hasValue(v):
+			// Not wrapped: a call whose results could not be told.
+			if has, known := r.w.callResults(final); has || !known {
+				r.result = v.Interface()
 			}
 		}
 	}
-	if hasMain {
-		if _, err := ip.EvalWithContext(ctx, source.MainName+"()"); err != nil {
-			return nil, nil, nil, err
+	return nil
+}
+
+// eval evaluates a declaration, var or statement chunk, rewritten where
+// the interpreter needs it, and returns the source evaluated (to replay)
+// and the value.
+func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
+	w, ip, ctx := r.w, r.ip, r.ctx
+	src := w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, false))
+	if c.Kind == source.KindStmt {
+		src = notFuncFirst(src)
+	}
+	v, err := ip.EvalWithContext(ctx, src)
+	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
+		// See rewrite.VarStatements.
+		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
+			err = nil
+			for i, p := range parts {
+				parts[i] = w.generic(ip, p)
+				if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
+					break
+				}
+			}
+			src = strings.Join(parts, "\n")
 		}
 	}
-	return result, decls, vars, nil
+	if compilePanic(err) && strings.Contains(c.Text(r.code), "range") {
+		// The interpreter cannot range over an integer; nothing ran
+		// yet, so try again with unknown ranges as integers.
+		src = w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, true))
+		v, err = ip.EvalWithContext(ctx, src)
+	}
+	if compilePanic(err) && c.Kind == source.KindStmt {
+		// Nothing ran: run the chunk in pieces around its
+		// x := genericCall(...) (see evalGenericDefine).
+		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
+			v, err = w.evalGenericDefine(ctx, ip, src, err)
+		}
+	}
+	if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
+		if name, pos, ok := genstd.TopLevelGeneric(src); ok {
+			err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
+				pos.Filename, pos.Line, pos.Column, name, name, name)
+		}
+	}
+	return src, v, err
 }
 
 // hasValue tells a value worth showing from what the interpreter returns
@@ -683,6 +883,18 @@ func (w *worker) settle(d time.Duration) bool {
 	}
 }
 
+// internalLog drops the interpreter's log lines of its internal failures
+// and passes anything else on to w.
+type internalLog struct{ w io.Writer }
+
+func (l internalLog) Write(p []byte) (int, error) {
+	s := strings.TrimSuffix(string(p), "\n")
+	if strings.HasSuffix(s, " nil type") || strings.HasSuffix(s, " nil reflect type") || s == "nil type" || s == "nil reflect type" {
+		return len(p), nil
+	}
+	return l.w.Write(p)
+}
+
 var posRE = regexp.MustCompile(`cell(\d+):(\d+)(?::\d+)?: `)
 
 // cellPos rewrites "cell3:2:7: " positions as "cell 3, line 2: ".
@@ -698,8 +910,9 @@ func (w *worker) describe(err error, cell int, traces []wire.Frame) *wire.Error 
 		return &wire.Error{Name: "Interrupted", Message: "the cell was interrupted", Kind: wire.KindInterrupted}
 	case compilePanic(err) && errors.As(err, &p):
 		msg := fmt.Sprintf("cell %d: the interpreter failed on this code (%v); this is a limit of the interpreter, not an error in the Go", cell, p.Value)
-		if fmt.Sprint(p.Value) == "nil type" {
-			msg += ". Its known causes: ranging over a function (an iterator: call the function with a yield func instead), and receiving a struct or an array with the ok flag (v, ok := <-ch: receive v alone, and learn of the close another way)"
+		if v := fmt.Sprint(p.Value); v == "nil type" || v == "nil reflect type" {
+			// Its own words mean nothing to the cell's author.
+			msg = fmt.Sprintf("cell %d: the interpreter cannot run this code; this is a limit of the interpreter, not an error in the Go. Its known causes: ranging over a function whose type Lanes cannot see, such as a generic one (call the function with a yield func instead: seq(func(v T) bool { ...; return true })), and receiving with the ok flag, at a cell's top level, from a channel of a struct type whose variable an earlier cell made (declare the variables first: var v T; var ok bool; v, ok = <-ch)", cell)
 		}
 		return &wire.Error{Name: "CompileError", Message: msg, Traceback: []string{msg}, Kind: wire.KindCompile}
 	case errors.As(err, &p):
@@ -755,6 +968,7 @@ type traceFilter struct{ w *worker }
 
 var frameRE = regexp.MustCompile(`^cell(\d+):(\d+)(?::\d+)?: panic: (.*)\n?$`)
 
+// Write keeps a frame line for the traceback, or passes the text on.
 func (t *traceFilter) Write(p []byte) (int, error) {
 	if m := frameRE.FindSubmatch(p); m != nil {
 		frame := wire.Frame{Func: string(m[3])}
@@ -781,6 +995,8 @@ type inputReader struct {
 	buf []byte
 }
 
+// Read returns buffered input, asking the front end for a line when
+// there is none.
 func (r *inputReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 {
 		r.w.sendOrdered(&wire.Message{Op: "input"})
@@ -805,19 +1021,13 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
-		if _, err := evalQuiet(w.ip, d.Src); err != nil {
+		if _, err := evalQuiet(w.ip, w.generic(w.ip, d.Src)); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
-		w.mu.Lock()
-		for _, n := range d.Names {
-			w.defs[n] = d.Src
-			w.prelude[n] = d.Src
-		}
-		for _, spec := range source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}) {
-			w.imports[spec.Key] = true
-		}
-		w.mu.Unlock()
+		w.sess.define(d.Names, d.Src)
+		w.sess.declare(d.Names, d.Src)
+		w.sess.addImports(source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}))
 	}
 	w.send(&wire.Message{Op: "reply", ID: m.ID, Lost: lost})
 }

@@ -18,7 +18,7 @@ func BenchmarkCell(b *testing.B) {
 	needGo(b)
 	src := "import (\"fmt\"; \"lanes\")\nfmt.Println(lanes.Pool(2).Simulate(lanes.Identical(4, lanes.Compute(10*lanes.Unit)), lanes.Machine{Cores: 2}).Wall, %d)"
 	run := func(b *testing.B, s *Session, n int) {
-		if err := s.Run(context.Background(), Cell{Number: 1, Source: fmt.Sprintf(src, n)}, Sinks{}); err != nil {
+		if _, err := s.Run(context.Background(), Cell{Number: 1, Source: fmt.Sprintf(src, n)}, Sinks{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -61,7 +61,7 @@ func BenchmarkInterrupt(b *testing.B) {
 		var once sync.Once
 		out := &watchW{want: "ready", found: func() { once.Do(func() { close(ready) }) }}
 		errc := make(chan error, 1)
-		go func() { errc <- s.Run(ctx, src, Sinks{Stdout: out}) }()
+		go func() { _, err := s.Run(ctx, src, Sinks{Stdout: out}); errc <- err }()
 		<-ready
 		b.StartTimer()
 		cancel()
@@ -104,7 +104,7 @@ fmt.Println(float64(seq) / float64(par))
 	var speedups []float64
 	for i := 0; i < b.N; i++ {
 		var out strings.Builder
-		if err := s.Run(context.Background(), Cell{Number: 1, Source: src}, Sinks{Stdout: &out}); err != nil {
+		if _, err := s.Run(context.Background(), Cell{Number: 1, Source: src}, Sinks{Stdout: &out}); err != nil {
 			b.Fatal(err)
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(out.String()), 64)

@@ -7,10 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/lanes-dev/lanes/display"
 )
@@ -121,6 +123,11 @@ func TestRun(t *testing.T) {
 			stdout: "hello from main\n",
 		},
 		{
+			name:   "whole program importing lanes",
+			cell:   Cell{Number: 1, Source: "package main\n\nimport (\n\t\"fmt\"\n\tl \"lanes\"\n)\n\nfunc main() {\n\tfmt.Println(l.Unit)\n}\n"},
+			stdout: "1ms\n",
+		},
+		{
 			name: "statements with the session's declarations",
 			cell: Cell{Number: 4, Source: "fmt.Println(double(21), greeting, strings.ToUpper(\"x\"))\n",
 				Decls: []Decl{
@@ -141,6 +148,12 @@ func TestRun(t *testing.T) {
 			cell: Cell{Number: 3, Source: "import \"fmt\"\nvar c counter\nc.inc()\nfmt.Println(c.n)",
 				Decls: []Decl{{Cell: 1, Src: "type counter struct{ n int }"}, {Cell: 2, Src: "func (c *counter) inc() { c.n++ }"}}},
 			stdout: "1\n",
+		},
+		{
+			name: "a method defined again replaces the first",
+			cell: Cell{Number: 4, Source: "import \"fmt\"\nfmt.Println(t{}.m())",
+				Decls: []Decl{{Cell: 1, Src: "type t struct{}"}, {Cell: 2, Src: "func (t) m() int { return 1 }"}, {Cell: 3, Src: "func (t) m() int { return 2 }"}}},
+			stdout: "2\n",
 		},
 		{
 			name:   "declarations and statements in one cell",
@@ -194,7 +207,7 @@ func TestRun(t *testing.T) {
 			var r recorder
 			sinks := r.sinks()
 			sinks.Display = nil
-			err := s.Run(context.Background(), tc.cell, sinks)
+			_, err := s.Run(context.Background(), tc.cell, sinks)
 			if tc.errIs == "" && err != nil {
 				t.Fatalf("error: %v\nstderr: %s", err, r.text("err"))
 			}
@@ -229,7 +242,7 @@ lanes.Display(lanes.Pool(2).Simulate(w, lanes.Machine{Cores: 2}))
 fmt.Println("after")
 lanes.Sequential().Simulate(w, lanes.Machine{Cores: 1}).Table()
 `
-	if err := s.Run(context.Background(), Cell{Number: 1, Source: src}, r.sinks()); err != nil {
+	if _, err := s.Run(context.Background(), Cell{Number: 1, Source: src}, r.sinks()); err != nil {
 		t.Fatal(err, r.text("err"))
 	}
 	var kinds []string
@@ -275,7 +288,7 @@ func TestOffline(t *testing.T) {
 	defer s.Close()
 	var r recorder
 	src := "import \"lanes\"\nimport \"fmt\"\nfmt.Println(lanes.Pool(2).Simulate(lanes.Identical(4, lanes.Compute(10*lanes.Unit)), lanes.Machine{Cores: 2}).Wall)"
-	if err := s.Run(context.Background(), Cell{Number: 1, Source: src}, r.sinks()); err != nil {
+	if _, err := s.Run(context.Background(), Cell{Number: 1, Source: src}, r.sinks()); err != nil {
 		t.Fatal(err)
 	}
 	if got := r.text("out"); got != "20ms\n" {
@@ -297,7 +310,7 @@ n++
 fmt.Println(n)
 `
 	var r recorder
-	err := s.Run(context.Background(), Cell{Number: 3, Source: src, Flags: []string{"-race"}}, r.sinks())
+	_, err := s.Run(context.Background(), Cell{Number: 3, Source: src, Flags: []string{"-race"}}, r.sinks())
 	var ee *ExitError
 	if !errors.As(err, &ee) || !ee.Race {
 		t.Fatalf("error %v, want the race detector's exit", err)
@@ -328,7 +341,7 @@ func TestInterrupt(t *testing.T) {
 			var once sync.Once
 			out := &watchW{want: "ready", found: func() { once.Do(func() { close(ready) }) }}
 			errc := make(chan error, 1)
-			go func() { errc <- s.Run(ctx, Cell{Number: 1, Source: tc.src}, Sinks{Stdout: out}) }()
+			go func() { _, err := s.Run(ctx, Cell{Number: 1, Source: tc.src}, Sinks{Stdout: out}); errc <- err }()
 			select {
 			case <-ready:
 			case err := <-errc:
@@ -399,5 +412,28 @@ func TestOrphansRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(live); err != nil {
 		t.Error("the module of a live process was removed:", err)
+	}
+}
+
+// TestStats checks the costs Run reports: a build only the first time, and
+// a program's CPU time that the machine can have given it.
+func TestStats(t *testing.T) {
+	s := session(t)
+	c := Cell{Number: 1, Source: "import \"fmt\"\nx := 0\nfor i := range 3_000_000 {\n\tx += i % 7\n}\nfmt.Println(x > 0, \"stats\")"}
+	first, err := s.Run(context.Background(), c, Sinks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Run(context.Background(), c, Sinks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Build == 0 || again.Build != 0 {
+		t.Errorf("build times %v then %v: want a build, then the program reused", first.Build, again.Build)
+	}
+	for _, st := range []Stats{first, again} {
+		if st.Wall <= 0 || st.CPU < 0 || st.CPU > st.Wall*time.Duration(runtime.NumCPU()) {
+			t.Errorf("wall %v, CPU %v: impossible on %d CPUs", st.Wall, st.CPU, runtime.NumCPU())
+		}
 	}
 }

@@ -30,6 +30,9 @@ func buildMessage(out string, vars []string) string {
 		if m := undefinedRE.FindStringSubmatch(l); m != nil && slices.Contains(vars, m[1]) {
 			l += fmt.Sprintf(" (%s is a variable of the interpreted session: compiled cells do not carry its value over; declare it in this cell)", m[1])
 		}
+		if strings.Contains(l, "module lookup disabled by GOPROXY=off") {
+			l += " (compiled cells build offline, from the module cache: `go mod download` the module once)"
+		}
 		lines = append(lines, posRE.ReplaceAllString(l, "cell $1, line $2: "))
 	}
 	return strings.Join(lines, "\n")

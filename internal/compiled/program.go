@@ -245,7 +245,8 @@ func idents(ts []source.Token, into map[string]bool) {
 }
 
 // declared returns the names a declaration item declares and, for a
-// method, its receiver's base type.
+// method, its receiver's base type (names is then "Type.Method", which
+// no identifier matches).
 func declared(text string) (names []string, recv string) {
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+text, parser.SkipObjectResolution)
 	if err != nil {
@@ -275,6 +276,7 @@ func declared(text string) (names []string, recv string) {
 					continue
 				case *ast.Ident:
 					recv = x.Name
+					names = append(names, recv+"."+d.Name.Name)
 				}
 				break
 			}
@@ -360,8 +362,8 @@ func generate(c Cell, show bool) (*program, error) {
 
 	// The session's declarations: the latest of each name, the imports.
 	var session []sessionItem
-	latest := map[string]int{} // name -> index in session
-	methods := map[string][]int{}
+	latest := map[string]int{}             // name (or Type.Method) -> index in session
+	methods := map[string]map[string]int{} // type -> Type.Method -> index
 	importOf := map[string]string{}
 	for d, decl := range c.Decls {
 		dsrc, ditems := prepare(decl.Src)
@@ -379,7 +381,12 @@ func generate(c Cell, show bool) (*program, error) {
 					latest[n] = k
 				}
 				if recv != "" {
-					methods[recv] = append(methods[recv], k)
+					if methods[recv] == nil {
+						methods[recv] = map[string]int{}
+					}
+					for _, n := range names {
+						methods[recv][n] = k // a later method of the same name wins
+					}
 				}
 			}
 		}
@@ -398,9 +405,12 @@ func generate(c Cell, show bool) (*program, error) {
 			continue
 		}
 		seen[n] = true
-		ks := methods[n]
+		var ks []int
 		if k, ok := latest[n]; ok {
-			ks = append([]int{k}, ks...)
+			ks = append(ks, k)
+		}
+		for _, k := range methods[n] {
+			ks = append(ks, k)
 		}
 		for _, k := range ks {
 			if include[k] {

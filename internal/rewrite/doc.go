@@ -9,7 +9,9 @@
 // print and println, function literals in frames of their own, range over
 // a slice of channels by index, recover and panic with Go's wording and
 // line, go statements registered with the run-time helpers, parenthesized
-// receives, var declarations as statements (VarStatements).
+// receives, var declarations as statements (VarStatements); before them,
+// range over functions (internal/rangefunc, see rangefunc.go), and after
+// them the top-level init clauses in blocks of their own (scopeInits).
 //
 // It is pure: source in, source out. Rewritten code calls the helpers of
 // internal/cellrt by name (source.RuntimeName), but this package must

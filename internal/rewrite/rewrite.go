@@ -437,6 +437,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	if r.done[c] {
 		return
 	}
+	r.typeVerbs(c)
 	if id, ok := c.Fun.(*ast.Ident); ok && !r.shadowed[id.Name] && r.builtin(id) {
 		switch id.Name {
 		case "min", "max":

@@ -95,8 +95,8 @@ func OffsetOf(code string, line, col int) int {
 func FileName(cell int) string { return fmt.Sprintf("cell%d", cell) }
 
 // ParseChunk parses the source of a chunk at its position in the cell,
-// after the given import specs. Statements are parsed as the body of a
-// function.
+// after the given import specs: fset.Position of a node is its line and
+// column in the cell. Statements are parsed as the body of a function.
 func ParseChunk(fset *token.FileSet, cell int, code string, c Chunk, imports []string) (*ast.File, error) {
 	var b strings.Builder
 	b.WriteString("package p;")
@@ -106,6 +106,9 @@ func ParseChunk(fset *token.FileSet, cell int, code string, c Chunk, imports []s
 	if c.Kind == KindStmt {
 		b.WriteString("func _(){")
 	}
+	// Positions after the wrapper are the cell's, columns of its first
+	// line included.
+	fmt.Fprintf(&b, "/*line %s:1:1*/", FileName(cell))
 	b.WriteString(Pad(code, c.Start))
 	b.WriteString(c.Text(code))
 	if c.Kind == KindStmt {

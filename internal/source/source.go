@@ -152,23 +152,7 @@ func classify(ts []Token) ChunkKind {
 // last statement, when that is an expression statement, with the
 // expression's byte range in stmts.
 func FinalStmt(stmts string) (x ast.Expr, lo, hi int, ok bool) {
-	const prefix = "package p;func _(){\n"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return nil, 0, 0, false
-	}
-	fn, isFunc := f.Decls[0].(*ast.FuncDecl)
-	if !isFunc || len(fn.Body.List) == 0 {
-		return nil, 0, 0, false
-	}
-	es, isExpr := fn.Body.List[len(fn.Body.List)-1].(*ast.ExprStmt)
-	if !isExpr {
-		return nil, 0, 0, false
-	}
-	lo = fset.Position(es.Pos()).Offset - len(prefix)
-	hi = fset.Position(es.End()).Offset - len(prefix)
-	return es.X, lo, hi, lo >= 0 && hi <= len(stmts)
+	return parseText(stmts, KindStmt).FinalExpr()
 }
 
 // Shown reports whether the user wants to see the value of a final
@@ -200,35 +184,7 @@ func Shown(x ast.Expr) bool {
 
 // DeclNames returns the names a declaration chunk defines, for replay
 // messages and for inspection.
-func DeclNames(src string) []string {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv != nil && len(d.Recv.List) > 0 {
-				names = append(names, recvType(d.Recv.List[0].Type)+"."+d.Name.Name)
-			} else {
-				names = append(names, d.Name.Name)
-			}
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					names = append(names, s.Name.Name)
-				case *ast.ValueSpec:
-					for _, n := range s.Names {
-						names = append(names, n.Name)
-					}
-				}
-			}
-		}
-	}
-	return names
-}
+func DeclNames(src string) []string { return parseText(src, KindDecl).DeclNames() }
 
 func recvType(e ast.Expr) string {
 	switch t := e.(type) {
@@ -247,60 +203,33 @@ func recvType(e ast.Expr) string {
 // ReplayableVar reports whether a var declaration can be evaluated again
 // after a restart without repeating side effects: its initial values call
 // nothing but the allocation builtins and conversions of literals.
-func ReplayableVar(src string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+src, parser.SkipObjectResolution)
-	if err != nil {
-		return false
-	}
-	ok := true
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.CallExpr:
-			if id, isID := x.Fun.(*ast.Ident); !isID || (id.Name != "make" && id.Name != "new") {
-				ok = false
-			}
-		case *ast.FuncLit, *ast.UnaryExpr:
-			if u, isU := x.(*ast.UnaryExpr); isU && u.Op != token.ARROW {
-				return true
-			}
-			ok = false
-		}
-		return ok
-	})
-	return ok
-}
+func ReplayableVar(src string) bool { return parseText(src, KindVar).ReplayableVar() }
 
 // StmtVars returns the names that top-level short variable declarations of
 // a statement chunk define.
-func StmtVars(stmts string) []string {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;func _(){\n"+stmts+"\n}", parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	var names []string
-	for _, s := range f.Decls[0].(*ast.FuncDecl).Body.List {
-		if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
-			for _, l := range as.Lhs {
-				if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-					names = append(names, id.Name)
-				}
-			}
-		}
-	}
-	return names
-}
+func StmtVars(stmts string) []string { return parseText(stmts, KindStmt).StmtVars() }
 
 // Magic is one %-command on the first lines of a cell.
 type Magic struct {
-	Name string // without the %
-	Args string // the rest of the line, trimmed
-	Line int    // 1-based line in the cell
+	Name string `json:"name"` // without the % (or %% of a cell magic)
+	Args string `json:"args"` // the rest of the line, trimmed
+	Line int    `json:"line"` // 1-based line in the cell
+	Cell bool   `json:"cell"` // written with %%: it applies to the whole cell
+}
+
+// InSupervisor reports whether the supervisor carries out m: %reset and
+// %goroutines stop replace the worker. The worker carries out the others
+// (%help, %time, %gomaxprocs, %env, %goroutines), which need its process.
+func (m Magic) InSupervisor() bool {
+	return m.Name == "reset" || (m.Name == "goroutines" && m.Args == "stop")
 }
 
 // MagicHelp documents the magics shared by every front end.
 const MagicHelp = `Magics (on the first lines of a cell):
   %help              this text
-  %time              report the wall and CPU time of the rest of the cell
+  %time STATEMENT    run STATEMENT and report its wall and CPU time, then the
+                     rest of the cell (IPython's line magic)
+  %%time, %time      report the wall and CPU time of the whole cell
   %gomaxprocs N      set runtime.GOMAXPROCS to N (N >= 1) for this session
   %env               list the environment; %env KEY shows one variable
   %env KEY=VALUE     set an environment variable for this session
@@ -323,6 +252,28 @@ var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true
 // returns it (its Args are go build flags).
 const CompileMagic = "%compile"
 
+// cellMagics are the magics that may also be written with %%.
+var cellMagics = map[string]bool{"time": true}
+
+// TimedStatement returns, for a "%time STATEMENT" magic m of a cell whose
+// Go code (as ParseMagics returned it) is code, the code to time: blank
+// but for the statement, on the magic's own line, so that errors name the
+// cell's line. It returns false for a %time or %%time without a
+// statement, which times the whole cell.
+func TimedStatement(code string, m Magic) (string, bool) {
+	if m.Name != "time" || m.Args == "" {
+		return "", false
+	}
+	lines := strings.Split(code, "\n")
+	for i := range lines {
+		lines[i] = ""
+	}
+	if m.Line-1 < len(lines) {
+		lines[m.Line-1] = m.Args
+	}
+	return strings.Join(lines, "\n"), true
+}
+
 // ParseMagics takes the %-lines off the top of a cell. The returned code has
 // those lines blanked, so line numbers are unchanged.
 func ParseMagics(src string) ([]Magic, string, error) {
@@ -332,24 +283,36 @@ func ParseMagics(src string) ([]Magic, string, error) {
 		t := strings.TrimSpace(lines[i])
 		name, args, _ := strings.Cut(t[1:], " ")
 		args = strings.TrimSpace(args)
+		cell := false
+		if n, ok := strings.CutPrefix(name, "%"); ok && cellMagics[n] {
+			if args != "" {
+				return nil, "", fmt.Errorf("line %d: %%%%%s: a cell magic takes no arguments, got %q (%%%s STATEMENT times one statement)", i+1, n, args, n)
+			}
+			name, cell = n, true
+		}
 		if !knownMagics[name] {
 			return nil, "", fmt.Errorf("line %d: unknown magic %%%s (%%help lists the magics)", i+1, name)
 		}
 		if err := checkMagic(name, args); err != nil {
 			return nil, "", fmt.Errorf("line %d: %%%s: %w", i+1, name, err)
 		}
-		ms = append(ms, Magic{Name: name, Args: args, Line: i + 1})
+		ms = append(ms, Magic{Name: name, Args: args, Line: i + 1, Cell: cell})
 		lines[i] = ""
 	}
 	return ms, strings.Join(lines, "\n"), nil
 }
 
 // BlankMagics returns the Go code of a cell: src with the %-lines at its
-// top blanked, so that line numbers are unchanged. Unlike running the
+// top blanked, so that line numbers are unchanged, but for the statement
+// of a "%time STATEMENT", which stays on its line. Unlike running the
 // cell, it does not check the magics.
 func BlankMagics(src string) string {
 	lines := strings.Split(src, "\n")
 	for _, i := range magicLines(lines) {
+		if stmt, ok := strings.CutPrefix(strings.TrimSpace(lines[i]), "%time "); ok {
+			lines[i] = strings.TrimSpace(stmt)
+			continue
+		}
 		lines[i] = ""
 	}
 	return strings.Join(lines, "\n")
@@ -374,7 +337,8 @@ func magicLines(lines []string) []int {
 
 func checkMagic(name, args string) error {
 	switch name {
-	case "help", "time", "reset":
+	case "time": // with a statement, or alone
+	case "help", "reset":
 		if args != "" {
 			return fmt.Errorf("takes no arguments, got %q", args)
 		}

@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/lanes-dev/lanes/display"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // MaxFrame bounds one protocol frame, so a corrupted length cannot make the
@@ -34,11 +35,14 @@ type Message struct {
 	// before it: the worker writes marker Seq to both streams first.
 	Seq uint64 `json:"seq,omitempty"`
 
-	Code   string `json:"code,omitempty"`
-	Cell   int    `json:"cell,omitempty"`
-	Cursor int    `json:"cursor,omitempty"`
-	Detail int    `json:"detail,omitempty"`
-	Text   string `json:"text,omitempty"`
+	Code string `json:"code,omitempty"`
+	// Magics are the magics of an OpExec cell the worker carries out
+	// (parsed by the supervisor; Code has their lines blanked).
+	Magics []source.Magic `json:"magics,omitempty"`
+	Cell   int            `json:"cell,omitempty"`
+	Cursor int            `json:"cursor,omitempty"`
+	Detail int            `json:"detail,omitempty"`
+	Text   string         `json:"text,omitempty"`
 
 	Bundle    *display.Bundle `json:"bundle,omitempty"`
 	DisplayID string          `json:"display_id,omitempty"`

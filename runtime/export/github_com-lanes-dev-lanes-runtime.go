@@ -4,6 +4,8 @@ package export
 
 import (
 	"github.com/lanes-dev/lanes/runtime"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -34,10 +36,13 @@ func init() {
 		"MeasureSpeedup":        reflect.ValueOf(lanes.MeasureSpeedup),
 		"Near":                  reflect.ValueOf(lanes.Near),
 		"NewDisplay":            reflect.ValueOf(lanes.NewDisplay),
+		"NewFilmstrip":          reflect.ValueOf(lanes.NewFilmstrip),
 		"NewGroup":              reflect.ValueOf(lanes.NewGroup),
 		"NewRecorder":           reflect.ValueOf(lanes.NewRecorder),
 		"NewTable":              reflect.ValueOf(lanes.NewTable),
 		"NewTask":               reflect.ValueOf(lanes.NewTask),
+		"Other":                 reflect.ValueOf(lanes.Other),
+		"OtherLane":             reflect.ValueOf(constant.MakeFromLiteral("\"GC & other goroutines\"", token.STRING, 0)),
 		"Pool":                  reflect.ValueOf(lanes.Pool),
 		"Random":                reflect.ValueOf(lanes.Random),
 		"Ready":                 reflect.ValueOf(lanes.Ready),
@@ -60,6 +65,7 @@ func init() {
 		// type definitions
 		"CheckError":   reflect.ValueOf((*lanes.CheckError)(nil)),
 		"Comparison":   reflect.ValueOf((*lanes.Comparison)(nil)),
+		"Filmstrip":    reflect.ValueOf((*lanes.Filmstrip)(nil)),
 		"Group":        reflect.ValueOf((*lanes.Group)(nil)),
 		"HTML":         reflect.ValueOf((*lanes.HTML)(nil)),
 		"Kind":         reflect.ValueOf((*lanes.Kind)(nil)),

