@@ -46,10 +46,19 @@
 // cut into runs of one kind, evaluated in order, with //line directives so
 // that errors name "cell N, line L". The value of a final expression
 // statement is the cell's result, except for calls to printing and writing
-// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %reset) on the first
+// functions. Magics (%help, %time, %%time, %gomaxprocs, %env, %memlimit, %reset) on the first
 // lines are shared by all front ends; the supervisor parses them. %%compile
 // runs the cell as a program built by the Go toolchain instead (see
 // internal/compiled).
+//
+// Outside grading the worker holds itself to a memory limit (half of the
+// machine's memory by default; LANES_MEMLIMIT, %memlimit) and stops with
+// "fatal error: the cell used more than …", which is reported like any
+// crash; the engine passes the session's last %memlimit on to the next
+// worker. A worker killed by a SIGKILL the engine did not send is
+// reported as most likely out of memory (the system's out-of-memory
+// killer). On Linux the worker is in a Landlock domain that keeps its
+// signals from the supervisor (worker.ProtectSupervisor).
 //
 // # Results
 //
@@ -239,6 +248,9 @@ type Engine struct {
 
 	execMu sync.Mutex // one Execute, Restart or Close at a time
 
+	memMu    sync.Mutex // guards memlimit
+	memlimit string     // the session's last %memlimit argument (memlimit.go)
+
 	mu          sync.Mutex // guards the fields below
 	p           *proc
 	decls       []wire.Decl
@@ -346,6 +358,9 @@ var errStuck = errors.New("the interrupted cell did not stop")
 // magics the worker carries out.
 func (e *Engine) magics(ms []source.Magic, sink Sink) (restart *Restart, inWorker []source.Magic, err error) {
 	for _, m := range ms {
+		if m.Name == "memlimit" && m.Args != "" {
+			e.setMemLimit(m.Args) // for the next worker; this one sets it itself
+		}
 		switch {
 		case !m.InSupervisor():
 			inWorker = append(inWorker, m)
@@ -382,6 +397,7 @@ func (e *Engine) current() *proc {
 // crashed reports a worker that died (or had to be killed) during a cell,
 // starts a fresh one and replays the session's declarations.
 func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
+	dead := p.exited() // before the engine's own kill
 	p.kill()
 	<-p.done
 	crash := p.crashReport()
@@ -415,6 +431,11 @@ func (e *Engine) crashed(p *proc, sink Sink, cause error) Result {
 			err.Cell, err.Line = crash.frames[0].Cell, crash.frames[0].Line
 		}
 		err.Traceback = append(crash.lines(), "", "This crashed the worker that runs the cells; in a compiled program it would crash the whole program too.")
+	case dead && p.killedBy(syscall.SIGKILL):
+		err = &Error{Name: "WorkerKilled", Kind: KindWorker,
+			Message: "the worker was killed by a signal Lanes did not send (SIGKILL): most likely the machine ran out of memory and the system's out-of-memory killer chose it"}
+		err.Traceback = []string{err.Name + ": " + err.Message, "",
+			"A cell that needs more memory than the machine has cannot run here; %memlimit sets the limit at which Lanes stops the worker itself."}
 	default:
 		err = &Error{Name: "WorkerDied", Kind: KindWorker, Message: "the worker process ended: " + p.exitString()}
 	}
@@ -635,6 +656,9 @@ func (e *Engine) start() (*proc, error) {
 	}
 	cmd := exec.Command(e.opts.Command[0], e.opts.Command[1:]...)
 	cmd.Env = append(append(os.Environ(), e.opts.Env...), wire.MarkerEnv+"="+marker)
+	if lim := e.memLimit(); lim != "" {
+		cmd.Env = append(cmd.Env, wire.EnvMemLimit+"="+lim)
+	}
 	cmd.Stdout = outW
 	cmd.Stderr = errW
 	cmd.ExtraFiles = []*os.File{toWorkerR, fromWorkerW}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +23,10 @@ import (
 // The test binary doubles as the worker.
 func TestMain(m *testing.M) {
 	if os.Getenv("LANES_ENGINE_TEST_WORKER") == "1" {
+		if err := worker.LimitMemory(os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
 		if err := worker.Run(testSymbols()); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -237,6 +242,11 @@ func TestMagics(t *testing.T) {
 		{code: "%time timedX := 5\ntimedX * 2", out: "wall time:", value: "10"},
 		{code: "%%time\nimport \"time\"\ntime.Sleep(time.Millisecond)\n7", out: "wall time:", value: "7"},
 		{code: "%%time extra", errHas: "a cell magic takes no arguments"},
+		{code: "%memlimit 2G", out: "memory limit: 2 GiB (%memlimit 2G)"},
+		{code: "%memlimit", out: "memory limit: 2 GiB"},
+		{code: "%memlimit lots", errHas: "want a size of at least 1M"},
+		{code: "%memlimit 10", errHas: "want a size of at least 1M"},
+		{code: "%memlimit off", out: "memory limit: off"},
 	}
 	for _, c := range cases {
 		res, r := run(t, e, c.code)
@@ -555,4 +565,43 @@ func TestInterpreterFailureInPlainWords(t *testing.T) {
 	if strings.Contains(all, "nil type") || !strings.Contains(all, "var v T; var ok bool; v, ok = <-ch") {
 		t.Errorf("error %+v, stderr %q: want the workaround and no interpreter words", res.Err, r.text("stderr"))
 	}
+}
+
+// TestWorkerKilledBySystem kills the worker as the out-of-memory killer
+// does, during a cell: the cell's error says so, and the session goes on
+// in a fresh worker.
+func TestWorkerKilledBySystem(t *testing.T) {
+	e := newTestEngine(t)
+	if res, _ := run(t, e, `import ("fmt"; "time")`); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	pid := e.WorkerPID()
+	started := &startSink{started: make(chan struct{})}
+	done := make(chan Result, 1)
+	go func() {
+		done <- e.Execute(context.Background(), Cell{Code: "fmt.Println(\"running\")\ntime.Sleep(time.Minute)"}, started)
+	}()
+	<-started.started
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if res.Err == nil || res.Err.Name != "WorkerKilled" || !strings.Contains(res.Err.Message, "most likely the machine ran out of memory") || res.Restart == nil {
+		t.Fatalf("got %+v, restart %+v", res.Err, res.Restart)
+	}
+	if res, _ := run(t, e, "1 + 1"); res.Err != nil {
+		t.Errorf("after the kill: %v", res.Err)
+	}
+}
+
+// startSink closes started at the cell's first output.
+type startSink struct {
+	recorder
+	once    sync.Once
+	started chan struct{}
+}
+
+func (s *startSink) Stream(name, text string) {
+	s.recorder.Stream(name, text)
+	s.once.Do(func() { close(s.started) })
 }

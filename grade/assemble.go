@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -22,6 +23,13 @@ import (
 //     experiment), else from the source;
 //   - cells the student added are kept, after the cell that precedes them
 //     in the submission.
+//
+// Only the source's graded cells are graded, with the source's points:
+// every cell taken from the submission (added cells, and cells without
+// nbgrader metadata in the source) loses its nbgrader metadata, which is
+// kept under "lanes_submitted_nbgrader" for the record. A cell the
+// student added with "grade": true and any points, or a second copy of a
+// test cell, is run but never scored, and a note says so.
 //
 // Everything restored or changed is reported as a note. Notes do not cost
 // points: a tampered test cell is simply restored.
@@ -74,8 +82,13 @@ func Assemble(source, sub *notebook.Notebook) (*notebook.Notebook, []string, err
 		for j := from; j < len(sub.Cells) && !used[j]; j++ {
 			used[j] = true
 			c := copyCell(sub.Cells[j])
+			note := fmt.Sprintf("an added %s cell (submission cell %d) was kept", sub.Cells[j].Type, j+1)
+			if m, k := kindOf(c); k == KindTest || k == KindManual || k == KindTask {
+				note = fmt.Sprintf("an added graded %s cell %q (submission cell %d, %s points) was kept and not scored: only the source's graded cells count", sub.Cells[j].Type, m.GradeID, j+1, pyFloat(m.Points))
+			}
+			c.Metadata = ungraded(c.Metadata)
 			out.Cells = append(out.Cells, c)
-			notes = append(notes, fmt.Sprintf("an added %s cell (submission cell %d) was kept", sub.Cells[j].Type, j+1))
+			notes = append(notes, note)
 		}
 	}
 	appendExtras(0)
@@ -118,6 +131,7 @@ func Assemble(source, sub *notebook.Notebook) (*notebook.Notebook, []string, err
 			}
 		case j >= 0:
 			c = copyCell(sub.Cells[j])
+			c.Metadata = ungraded(c.Metadata)
 		default:
 			c = copyCell(sc)
 			if sc.ID != "" && len(sub.Cells) > 0 && sub.Cells[0].ID != "" {
@@ -176,6 +190,30 @@ func copyCell(c *notebook.Cell) *notebook.Cell {
 	}
 	n.Metadata = append([]byte(nil), c.Metadata...)
 	return n
+}
+
+// submittedKey is where a submitted cell's own nbgrader metadata is kept.
+const submittedKey = "lanes_submitted_nbgrader"
+
+// ungraded returns cell metadata without its nbgrader member, which moves
+// to submittedKey: a cell from the submission cannot make itself graded.
+// Metadata that is not a JSON object is dropped.
+func ungraded(meta json.RawMessage) json.RawMessage {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(meta, &m); err != nil || m == nil {
+		return json.RawMessage("{}")
+	}
+	nbg, ok := m["nbgrader"]
+	if !ok {
+		return meta
+	}
+	delete(m, "nbgrader")
+	m[submittedKey] = nbg
+	out, err := encodeJSON(m)
+	if err != nil {
+		return json.RawMessage("{}")
+	}
+	return out
 }
 
 // firstLine returns the first non-blank line of s.

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine"
 	"github.com/lanes-dev/lanes/grade/sandbox"
+	"github.com/lanes-dev/lanes/internal/source"
 	"github.com/lanes-dev/lanes/notebook"
 	"github.com/lanes-dev/lanes/notebook/runner"
 )
@@ -36,6 +40,8 @@ type Options struct {
 	// the Shard-th (1-based) of the submissions sorted by path; 0 grades
 	// all.
 	Shard, Shards int
+	// Student names a batch of one submission (default: StudentNames).
+	Student string
 	// CellTimeout limits each cell (0: DefaultCellTimeout).
 	CellTimeout time.Duration
 	// NotebookTimeout limits a whole submission (0: no limit beyond
@@ -100,8 +106,9 @@ type Source struct {
 
 	compile   bool // the assignment allows %%compile cells (AllowsCompile)
 	protected map[string]bool
-	trusted   map[string]bool   // sources of the instructor's cells other than answers
-	shown     map[string]string // grade id → the source students see (no hidden tests)
+	trusted   map[string]bool              // sources of the instructor's cells other than answers
+	shown     map[string]string            // grade id → the source students see (no hidden tests)
+	graded    map[string]notebook.Nbgrader // grade id → metadata of the graded cells
 }
 
 // NewSource prepares an instructor notebook: it validates the nbgrader
@@ -115,7 +122,7 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Source{Name: filepath.Base(name), Notebook: nb, compile: AllowsCompile(nb), protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}}
+	s := &Source{Name: filepath.Base(name), Notebook: nb, compile: AllowsCompile(nb), protected: map[string]bool{}, trusted: map[string]bool{}, shown: map[string]string{}, graded: map[string]notebook.Nbgrader{}}
 	for i, c := range nb.Cells {
 		m, kind := kindOf(c)
 		if kind != KindAnswer && kind != KindManual {
@@ -127,6 +134,7 @@ func NewSource(name string, nb *notebook.Notebook) (*Source, error) {
 		}
 		if kind == KindTest || kind == KindManual || kind == KindTask {
 			s.Max += m.Points
+			s.graded[m.GradeID] = m
 		}
 		if kind == KindTest {
 			packagesUsed(c.Source, s.protected)
@@ -157,12 +165,63 @@ func ReadSource(file string) (*Source, error) {
 	return NewSource(file, nb)
 }
 
-// StudentNames names submissions by the nearest directory level whose
-// names tell them apart: nbgrader's submitted/STUDENT/ASSIGNMENT/NB.ipynb
-// gives STUDENT, STUDENT/NB.ipynb gives STUDENT, and files side by side
+// StudentNames names submissions, uniquely: nbgrader's layout
+// .../submitted/STUDENT/ASSIGNMENT/NB.ipynb (or autograded/, feedback/)
+// gives STUDENT; otherwise the nearest directory level whose names tell
+// the files apart: STUDENT/NB.ipynb gives STUDENT, and files side by side
 // (alice.ipynb, bob.ipynb) give their names without .ipynb. Names still
-// repeated get "-2", "-3", ….
+// repeated get "-2", "-3", … in the order of files. Autograde names the
+// whole batch before it takes a shard, so every shard of a batch agrees.
 func StudentNames(files []string) []string {
+	names := make([]string, len(files))
+	var rest []int
+	for i, f := range files {
+		if n, ok := nbgraderStudent(f); ok {
+			names[i] = n
+		} else {
+			rest = append(rest, i)
+		}
+	}
+	if len(rest) > 0 {
+		sub := make([]string, len(rest))
+		for k, i := range rest {
+			sub[k] = files[i]
+		}
+		for k, n := range layoutNames(sub) {
+			names[rest[k]] = n
+		}
+	}
+	seen := map[string]int{}
+	for i, n := range names {
+		seen[n]++
+		if seen[n] > 1 {
+			names[i] = fmt.Sprintf("%s-%d", n, seen[n])
+		}
+	}
+	return names
+}
+
+// nbgraderStudent finds STUDENT in nbgrader's
+// submitted/STUDENT/ASSIGNMENT/NB.ipynb.
+func nbgraderStudent(file string) (string, bool) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		abs = file
+	}
+	p := strings.Split(filepath.ToSlash(abs), "/")
+	if len(p) < 4 {
+		return "", false
+	}
+	switch p[len(p)-4] {
+	case "submitted", "autograded", "feedback":
+		return p[len(p)-3], p[len(p)-3] != ""
+	}
+	return "", false
+}
+
+// layoutNames names files by the nearest directory level that tells them
+// apart, else by their file names.
+func layoutNames(files []string) []string {
 	parts := make([][]string, len(files))
 	for i, f := range files {
 		abs, err := filepath.Abs(f)
@@ -193,14 +252,8 @@ func StudentNames(files []string) []string {
 		}
 	}
 	names := make([]string, len(files))
-	seen := map[string]int{}
 	for i, f := range files {
-		n := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
-		seen[n]++
-		if seen[n] > 1 {
-			n = fmt.Sprintf("%s-%d", n, seen[n])
-		}
-		names[i] = n
+		names[i] = strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
 	}
 	return names
 }
@@ -224,14 +277,29 @@ func Shard(files []string, k, n int) []string {
 
 // Autograde grades the submissions against src, each in a fresh worker in
 // grading mode, opts.Workers at a time. Every submission gets a Result,
-// in the order of files (after sharding); a broken one is scored 0 with
-// its reason. Cancelling ctx stops the batch: submissions not graded yet
+// in the order of files (after sharding: sorted by path); a broken one is
+// scored 0 with its reason. Students are named over the whole batch
+// (StudentNames of the files sorted by path), so the names of a shard are
+// those it has in the whole batch. Cancelling ctx stops the batch: submissions not graded yet
 // are Broken with the reason "grading was interrupted".
 func Autograde(ctx context.Context, src *Source, files []string, opts Options) []*Result {
+	sorted := append([]string(nil), files...)
+	sort.Strings(sorted)
+	all := StudentNames(sorted)
+	if opts.Student != "" && len(sorted) == 1 {
+		all[0] = opts.Student
+	}
+	byFile := map[string]string{}
+	for i, f := range sorted {
+		byFile[f] = all[i]
+	}
 	if opts.Shards > 1 {
 		files = Shard(files, opts.Shard, opts.Shards)
 	}
-	names := StudentNames(files)
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = byFile[f]
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
@@ -332,7 +400,6 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		r.broken(src, fmt.Sprintf("cannot start a worker: %v", err))
 		return
 	}
-	defer eng.Close()
 	cellTimeout := opts.CellTimeout
 	if cellTimeout <= 0 {
 		cellTimeout = DefaultCellTimeout
@@ -346,8 +413,26 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		runCtx, cancel = context.WithTimeout(ctx, opts.NotebookTimeout)
 	}
 	defer cancel()
-	x := &guard{eng: eng, protected: src.protected, maxOutput: maxOut, trusted: src.trusted}
+	x := &guard{eng: eng, eopts: eopts, run: runCtx, cellTimeout: cellTimeout, protected: src.protected, maxOutput: maxOut,
+		trusted: src.trusted, tests: map[string]bool{}, sentinel: newSentinel(), results: map[string]int{}, causes: map[int]string{}}
+	var codes []string
+	for _, c := range nb.Cells {
+		if c.Type != notebook.Code {
+			continue
+		}
+		codes = append(codes, c.Source)
+		if _, kind := kindOf(c); kind == KindTest {
+			x.tests[c.Source] = true
+		}
+	}
+	funcResults(codes, x.results)
+	x.undefined = Undefined(codes)
 	_, runErr := runner.Run(runCtx, nb, x, runner.RunOptions{Timeout: cellTimeout, AllowErrors: true})
+	defer func() {
+		if x.eng != nil {
+			x.eng.Close()
+		}
+	}()
 	r.Executed = nb
 	notRun := "not run"
 	switch {
@@ -361,6 +446,10 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 		r.Notes = append(r.Notes, fmt.Sprintf("output truncated in %d cell(s): only the first %s of each cell's output is kept", x.truncated, sandbox.Bytes(int64(maxOut))))
 	}
 	r.Status = Graded
+	causes := x.describeCauses(nb)
+	for _, c := range causes {
+		r.Notes = append(r.Notes, c.text+": the cells before it were run again in a fresh worker without it, and grading went on")
+	}
 	refused := ""
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
@@ -378,12 +467,25 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 			}
 		}
 	}
+	scored := map[string]bool{}
 	for i, c := range nb.Cells {
 		m, kind := kindOf(c)
 		if kind != KindTest && kind != KindManual && kind != KindTask {
 			continue
 		}
-		g := scoreCell(c, i, m, kind, notRun)
+		// Only the source's graded cells count, once each, with the
+		// source's points (Assemble already ungrades the submission's).
+		sm, ok := src.graded[m.GradeID]
+		if !ok || scored[m.GradeID] {
+			continue
+		}
+		scored[m.GradeID] = true
+		g := scoreCell(c, i, sm, kind, notRun)
+		if g.Status == Failed && c.ExecutionCount != nil {
+			if cause, ok := followOn(g.Reason, *c.ExecutionCount, causes); ok {
+				g.Reason = "could not run: " + cause
+			}
+		}
 		r.Cells = append(r.Cells, g)
 		r.Score += g.Points
 		if r.Reason == "" && g.Points < g.Max && g.Status != Manual {
@@ -398,25 +500,99 @@ func grade(ctx context.Context, src *Source, sub *notebook.Notebook, opts Option
 	}
 }
 
+// cause is a cell that timed out or lost its worker.
+type cause struct {
+	count int    // its execution count
+	code  string // its source
+	text  string // "cell 7 (l08-ex1-answer) did not finish within 30s"
+}
+
+// describeCauses names the cells that timed out or lost their worker.
+func (g *guard) describeCauses(nb *notebook.Notebook) []cause {
+	var out []cause
+	for _, c := range nb.Cells {
+		if c.ExecutionCount == nil {
+			continue
+		}
+		what, ok := g.causes[*c.ExecutionCount]
+		if !ok {
+			continue
+		}
+		name := fmt.Sprintf("cell %d", *c.ExecutionCount)
+		if m, _ := c.Nbgrader(); m.GradeID != "" {
+			name += " (" + m.GradeID + ")"
+		}
+		out = append(out, cause{count: *c.ExecutionCount, code: c.Source, text: name + " " + what})
+	}
+	return out
+}
+
+// undefinedName finds the name of an "undefined: NAME" error.
+var undefinedName = regexp.MustCompile(`undefined: ([\pL_][\pL\pN_]*)`)
+
+// followOn reports whether reason, the failure of the cell with execution
+// count n, follows from an earlier cell that timed out or crashed: a name
+// it finds undefined is one that the earlier cell mentions (and would
+// have defined). It returns the earlier cell's description.
+func followOn(reason string, n int, causes []cause) (string, bool) {
+	m := undefinedName.FindStringSubmatch(reason)
+	if m == nil {
+		return "", false
+	}
+	for _, c := range causes {
+		if c.count >= n {
+			break
+		}
+		for _, t := range scan(source.BlankMagics(c.code)) {
+			if t.Tok == token.IDENT && t.Lit == m[1] {
+				return c.text, true
+			}
+		}
+	}
+	return "", false
+}
+
 // refusedName is the error name of a cell the static check refused.
 const refusedName = "GradingError"
 
 // guard is the Executor of a graded run: it refuses cells that fail
-// CheckSource and caps each cell's output.
+// CheckSource, caps each cell's output, checks that test cells ran to
+// their end (sentinel), and after a cell that timed out or lost its
+// worker, goes on in a fresh worker in which the earlier cells have been
+// run again, without the ones that timed out or crashed: later cells are
+// graded on their own merits, not on the wreck the failing one left.
 type guard struct {
-	eng       *engine.Engine
-	protected map[string]bool
-	trusted   map[string]bool // sources of the instructor's cells
-	maxOutput int
-	truncated int
+	eng         *engine.Engine
+	eopts       engine.Options
+	run         context.Context // the whole notebook's
+	cellTimeout time.Duration
+	protected   map[string]bool
+	trusted     map[string]bool // sources of the instructor's cells
+	tests       map[string]bool // sources of the test cells
+	sentinel    sentinel
+	results     map[string]int  // result counts of the notebook's functions
+	undefined   map[string]bool // package names used and never imported (Undefined)
+	maxOutput   int
+	truncated   int
+
+	history []engine.Cell  // cells that ran, but for those that timed out or crashed, in order
+	causes  map[int]string // execution count → why the cell failed the run
+	first   int            // execution count of the first such cell (0: none)
+	rerun   int            // how many times the earlier cells were run again
 }
+
+// incompleteName is the error name of a test cell that did not run to its
+// end.
+const incompleteName = "IncompleteTest"
 
 func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink) engine.Result {
 	protected := g.protected
 	if g.trusted[cell.Code] {
 		protected = nil // the instructor's own declarations
 	}
-	if errs := CheckSource(cell.Code, protected); len(errs) > 0 {
+	errs := CheckSource(cell.Code, protected)
+	errs = append(errs, checkUndefined(cell.Code, g.undefined)...)
+	if len(errs) > 0 {
 		var tb []string
 		for _, e := range errs {
 			tb = append(tb, fmt.Sprintf("cell %d, %v", cell.Number, e))
@@ -426,13 +602,107 @@ func (g *guard) Execute(ctx context.Context, cell engine.Cell, sink engine.Sink)
 		}
 		return engine.Result{Err: &engine.Error{Name: refusedName, Message: errs[0].Msg, Traceback: tb}}
 	}
+	if g.eng == nil {
+		return engine.Result{Err: &engine.Error{Name: "WorkerError", Message: "no worker could be started after the crash of cell " + strconv.Itoa(g.first)}}
+	}
+	test := g.tests[cell.Code]
+	run := cell
+	if test {
+		run.Code = g.sentinel.wrap(cell.Code, g.results)
+	}
 	cs := &capSink{Sink: sink, left: g.maxOutput}
-	res := g.eng.Execute(ctx, cell, cs)
+	res := g.eng.Execute(ctx, run, cs)
 	if cs.cut {
 		g.truncated++
 	}
+	timedOut := ctx.Err() != nil && g.run.Err() == nil
+	switch {
+	case lostWorker(res) || timedOut:
+		what := "lost its worker"
+		switch {
+		case timedOut:
+			what = fmt.Sprintf("did not finish within %v", g.cellTimeout)
+		case res.Err != nil:
+			what = "crashed its worker: " + clip(strings.TrimPrefix(res.Err.Name+": "+res.Err.Message, "fatal error: "), 200)
+		}
+		g.causes[cell.Number] = what
+		if g.first == 0 {
+			g.first = cell.Number
+		}
+		if g.run.Err() == nil {
+			g.restart()
+		}
+		return res
+	case res.Err == nil && test && !g.ranToEnd(cell.Number):
+		res.Err = &engine.Error{Name: incompleteName,
+			Message:   "the test did not run to its end (runtime.Goexit, or something else, ended it early), so it does not pass",
+			Traceback: []string{fmt.Sprintf("cell %d: the test did not run to its end (runtime.Goexit, or something else, ended it early), so it does not pass", cell.Number)}}
+		res.Value = nil
+	}
+	// A cell that failed still defined what it declared before it failed:
+	// it is run again after a crash too.
+	g.history = append(g.history, cell)
 	return res
 }
+
+// lostWorker reports whether the cell cost its worker: it crashed it, or
+// did not stop when interrupted (not a restart the cell asked for).
+func lostWorker(res engine.Result) bool {
+	if res.Restart == nil {
+		return false
+	}
+	switch res.Restart.Reason {
+	case engine.RestartCrash, engine.RestartInterrupt, engine.RestartStuck:
+		return true
+	}
+	return false
+}
+
+// ranToEnd asks the worker whether the test cell defined its sentinel.
+func (g *guard) ranToEnd(number int) bool {
+	ctx, cancel := context.WithTimeout(g.run, g.cellTimeout)
+	defer cancel()
+	res := g.eng.Execute(ctx, engine.Cell{Code: g.sentinel.done, Number: number}, discardSink{})
+	if res.Err != nil || res.Value == nil {
+		return false
+	}
+	text, _ := res.Value.Data["text/plain"].(string)
+	return strings.TrimSpace(text) == "true"
+}
+
+// restart replaces the worker with a fresh one in which the cells that
+// ran so far, but for those that timed out or crashed, are run again
+// (their output is dropped).
+func (g *guard) restart() {
+	g.eng.Close()
+	g.eng = nil
+	eng, err := engine.New(g.eopts)
+	if err != nil {
+		return
+	}
+	g.eng = eng
+	g.rerun++
+	for _, c := range g.history {
+		if g.run.Err() != nil {
+			return
+		}
+		code := c.Code
+		if g.tests[code] {
+			code = g.sentinel.wrap(code, g.results)
+		}
+		ctx, cancel := context.WithTimeout(g.run, g.cellTimeout)
+		eng.Execute(ctx, engine.Cell{Code: code, Number: c.Number}, discardSink{})
+		cancel()
+	}
+}
+
+// discardSink drops a cell's output.
+type discardSink struct{}
+
+func (discardSink) Stream(string, string)                {}
+func (discardSink) Display(display.Bundle, string, bool) {}
+func (discardSink) ClearOutput(bool)                     {}
+func (discardSink) Input(string, bool) (string, error)   { return "", io.EOF }
 
 // capSink passes on at most left bytes of a cell's output.
 type capSink struct {

@@ -3,6 +3,7 @@ package grade
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +58,15 @@ func TestAutogradeCourse(t *testing.T) {
 		"escape":          {0, Graded, `import "os" is not allowed`, `import "net" is not allowed: the network`},
 		"escape-file":     {2, Graded, "SaveChromeTrace is not available", ""},
 		"shadowed-lanes":  {2, Graded, "lanes may only be used as the package", ""},
+		// Each of these scored points it had not earned, or named a
+		// follow-on error as the reason.
+		"added-graded":             {3, Graded, "", `added graded code cell "bonus" (submission cell 28, 100.0 points) was kept and not scored`},
+		"goexit":                   {2, Graded, "l08-ex1-test: IncompleteTest: the test did not run to its end", ""},
+		"shadowed-builtins":        {2, Graded, "len is one of Go's predeclared names", ""},
+		"unimported-os":            {2, Graded, "undefined: os", ""},
+		"crash-then-lost-variable": {2, Graded, "l08-ex1-test: fatal error: out of memory", "were run again in a fresh worker"},
+		"hostile-markdown":         {3, Graded, "", "an added markdown cell"},
+		"runaway-answer":           {2, Graded, "l08-ex1-test: could not run: cell 11 (l08-ex1-answer) did not finish within 6s", ""},
 	}
 	if len(files) != len(cases) {
 		t.Fatalf("%d submissions in testdata, %d cases", len(files), len(cases))
@@ -113,6 +123,19 @@ func TestAutogradeCourse(t *testing.T) {
 	}
 	if strings.Contains(string(html), "safeCount(50, 20)") || strings.Contains(string(html), "<script") {
 		t.Error("feedback reveals a hidden test or has a script")
+	}
+	// Markdown is rendered (tables, lists), a submission's HTML, scripts,
+	// dangerous links and remote images are not.
+	hostile, _ := os.ReadFile(filepath.Join(dir, "feedback/hostile-markdown.html"))
+	for _, want := range []string{"<h3>My notes</h3>", "<td><strong>two</strong> steps</td>", "<li>second</li>", "[image: tracker]", "Content-Security-Policy"} {
+		if !strings.Contains(string(hostile), want) {
+			t.Errorf("hostile-markdown feedback lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "onerror", "javascript:", "evil.example", "<img src=x"} {
+		if strings.Contains(string(hostile), bad) {
+			t.Errorf("hostile-markdown feedback has %q", bad)
+		}
 	}
 	csv, _ := os.ReadFile(filepath.Join(dir, "grades.csv"))
 	if lines := strings.Count(string(csv), "\n"); lines != len(files)+1 {
@@ -254,3 +277,74 @@ func (discard) Stream(string, string)                       {}
 func (discard) Display(b displayBundle, id string, up bool) {}
 func (discard) ClearOutput(bool)                            {}
 func (discard) Input(string, bool) (string, error)          { return "", os.ErrClosed }
+
+// TestOSLayer gets past the allow-list on purpose (a worker that keeps the
+// whole standard library, through the test-only hook) and is still
+// stopped by the kernel: no file written, no program run, no TCP
+// connection. (Signals to the supervisor are refused by the symbol
+// tables first; the kernel's scope for them is proven in kernel mode, by
+// test_faults.Supervisor, where a cell may run kill(1).)
+func TestOSLayer(t *testing.T) {
+	if layer := sandbox.OSLayer(false); !strings.HasPrefix(layer, "sandbox: Landlock ABI") || strings.Contains(layer, "ABI 1:") ||
+		strings.Contains(layer, "ABI 2:") || strings.Contains(layer, "ABI 3:") {
+		t.Skipf("this kernel cannot hold a grading worker: %s", layer)
+	}
+	dir := t.TempDir()
+	target := filepath.Join(dir, "escaped")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	env := append(sandbox.Limits{}.Env(), sandbox.EnvTestUnfiltered+"=1")
+	eng, err := engine.New(engine.Options{Command: workerCmd(), Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	cases := []struct{ name, code, want string }{
+		{"past the allow-list", `import "os"` + "\nfmt.Println(os.Getpid() > 0)", "true\n"},
+		{"file write", `fmt.Println(os.WriteFile("` + target + `", []byte("x"), 0o644))`, "permission denied"},
+		{"file create in /tmp", `_, err := os.CreateTemp("", "escape")` + "\nfmt.Println(err)", "permission denied"},
+		{"file read", `_, err := os.ReadFile("/proc/self/status")` + "\nfmt.Println(err)", "<nil>"},
+		{"process", `import "os/exec"` + "\nfmt.Println(exec.Command(\"/bin/true\").Run())", "permission denied"},
+		{"network", `import "net"` + "\n_, err := net.Dial(\"tcp\", \"" + ln.Addr().String() + "\")\nfmt.Println(err)", "permission denied"},
+		// Every thread is in the domain, also those Go starts later.
+		{"file writes from new threads", `import ("runtime"; "sync"; "sync/atomic")` + "\nvar written atomic.Int32\nvar wg sync.WaitGroup\n" +
+			"for i := 0; i < 30; i++ {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\truntime.LockOSThread()\n" +
+			"\t\tif os.WriteFile(\"" + target + "\", nil, 0o644) == nil {\n\t\t\twritten.Add(1)\n\t\t}\n\t}()\n}\nwg.Wait()\nfmt.Println(\"written\", written.Load())", "written 0\n"},
+	}
+	run := func(code string) (string, *engine.Error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		var out collect
+		res := eng.Execute(ctx, engine.Cell{Code: code}, &out)
+		return out.String(), res.Err
+	}
+	if _, err := run(`import "fmt"`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, err := run(c.code)
+			if err != nil || !strings.Contains(out, c.want) {
+				t.Errorf("output %q, error %v; want %q", out, err, c.want)
+			}
+		})
+	}
+	if _, err := os.Stat(target); err == nil {
+		t.Error("a cell wrote", target)
+	}
+}
+
+// collect keeps a cell's standard output.
+type collect struct {
+	discard
+	strings.Builder
+}
+
+func (c *collect) Stream(name, text string) {
+	if name == "stdout" {
+		c.WriteString(text)
+	}
+}

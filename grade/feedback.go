@@ -1,12 +1,19 @@
 package grade
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
-	"regexp"
 	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 
 	"github.com/lanes-dev/lanes/notebook"
 )
@@ -56,6 +63,7 @@ type htmlCell struct {
 type htmlOutput struct {
 	Class string
 	Text  string
+	HTML  template.HTML // rendered Markdown (a comparison's table)
 	Image template.URL
 }
 
@@ -101,18 +109,19 @@ func renderCell(src *Source, i int, c *notebook.Cell, failing map[int]CellGrade)
 func renderBundle(o *notebook.Output) []htmlOutput {
 	if png := imageData(o.Data["image/png"]); png != "" {
 		out := []htmlOutput{{Class: "image", Image: template.URL("data:image/png;base64," + png)}}
-		if md := o.DataText("text/markdown"); md != "" { // a comparison's table
-			out = append(out, htmlOutput{Class: "result", Text: md})
+		if t := o.DataText("text/markdown"); t != "" { // a comparison's table
+			out = append(out, htmlOutput{Class: "result", HTML: markdown(t)})
 		}
 		return out
 	}
 	if svg := o.DataText("image/svg+xml"); svg != "" {
 		return []htmlOutput{{Class: "image", Image: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString([]byte(svg)))}}
 	}
-	for _, mime := range []string{"text/markdown", "text/plain"} {
-		if t := o.DataText(mime); t != "" {
-			return []htmlOutput{{Class: "result", Text: t}}
-		}
+	if t := o.DataText("text/markdown"); t != "" {
+		return []htmlOutput{{Class: "result", HTML: markdown(t)}}
+	}
+	if t := o.DataText("text/plain"); t != "" {
+		return []htmlOutput{{Class: "result", Text: t}}
 	}
 	return nil
 }
@@ -128,63 +137,49 @@ func imageData(v any) string {
 	return ""
 }
 
-var (
-	mdHeading = regexp.MustCompile(`^(#{1,6})\s+(.*)$`)
-	mdCode    = regexp.MustCompile("`([^`]+)`")
-	mdBold    = regexp.MustCompile(`\*\*([^*]+)\*\*`)
-	mdItalic  = regexp.MustCompile(`\*([^*\s][^*]*)\*`)
+// md renders Markdown as CommonMark with GitHub's tables, task lists,
+// strikethrough and autolinks. It is goldmark without html.WithUnsafe: raw
+// HTML in a cell is dropped ("<!-- raw HTML omitted -->") and links with
+// dangerous schemes (javascript:, vbscript:, file:, data: other than
+// images) are emptied; everything else is escaped. The page is opened
+// from untrusted submissions, so on top of that images other than data:
+// URLs become their alt text (no resource is fetched from elsewhere) and
+// headings move down a level (the page's own title is h1).
+var md = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(feedbackTransformer{}, 100))),
 )
 
-// markdown renders the little Markdown lessons use: headings, paragraphs,
-// list items, code spans, bold and italics; the rest stays text. Every
-// piece of text is escaped first, so no HTML of the notebook gets
-// through.
-func markdown(src string) template.HTML {
-	var b strings.Builder
-	inline := func(s string) string {
-		s = template.HTMLEscapeString(s)
-		s = mdCode.ReplaceAllString(s, "<code>$1</code>")
-		s = mdBold.ReplaceAllString(s, "<b>$1</b>")
-		return mdItalic.ReplaceAllString(s, "<i>$1</i>")
-	}
-	var para []string
-	flush := func() {
-		if len(para) > 0 {
-			b.WriteString("<p>" + inline(strings.Join(para, " ")) + "</p>\n")
-			para = nil
+// feedbackTransformer adapts a cell's Markdown to the feedback page.
+type feedbackTransformer struct{}
+
+func (feedbackTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	var images []*ast.Image
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
 		}
-	}
-	inFence := false
-	for _, line := range strings.Split(src, "\n") {
-		t := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(t, "```"):
-			flush()
-			if inFence {
-				b.WriteString("</pre>\n")
-			} else {
-				b.WriteString("<pre class=\"code\">")
+		switch n := n.(type) {
+		case *ast.Heading:
+			n.Level = min(n.Level+1, 6)
+		case *ast.Image:
+			if !strings.HasPrefix(string(n.Destination), "data:image/") {
+				images = append(images, n)
 			}
-			inFence = !inFence
-		case inFence:
-			b.WriteString(template.HTMLEscapeString(line) + "\n")
-		case t == "":
-			flush()
-		case mdHeading.MatchString(t):
-			flush()
-			m := mdHeading.FindStringSubmatch(t)
-			n := len(m[1]) + 1 // the page's own title is h1
-			fmt.Fprintf(&b, "<h%d>%s</h%d>\n", min(n, 6), inline(m[2]), min(n, 6))
-		case strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* "):
-			flush()
-			b.WriteString("<div class=\"li\">• " + inline(t[2:]) + "</div>\n")
-		default:
-			para = append(para, t)
 		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range images {
+		alt := ast.NewString([]byte("[image: " + string(img.Text(reader.Source())) + "]"))
+		img.Parent().ReplaceChild(img.Parent(), img, alt)
 	}
-	flush()
-	if inFence {
-		b.WriteString("</pre>\n")
+}
+
+// markdown renders a cell's Markdown for the feedback page (see md).
+func markdown(src string) template.HTML {
+	var b bytes.Buffer
+	if err := md.Convert([]byte(src), &b); err != nil {
+		return template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>")
 	}
 	return template.HTML(b.String())
 }
@@ -194,6 +189,7 @@ var feedbackTmpl = template.Must(template.New("feedback").Funcs(template.FuncMap
 	"lost": func(g CellGrade) bool { return g.Points < g.Max || g.Status == Manual },
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
 <title>{{.Title}}</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
@@ -205,7 +201,7 @@ pre.error{background:#fdecec;color:#900}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 .passed{color:#176b2c}.failed,.timeout,.error{color:#a00}.partial,.manual,.not-run{color:#8a5a00}
 .cell{margin:1rem 0}.label{font-size:.75rem;color:#777}.verdict{padding:.4rem .6rem;margin:.3rem 0;border-radius:4px;background:#fdecec}
-.verdict.ok{background:#eaf6ec}img{max-width:100%}.li{margin-left:1rem}
+.verdict.ok{background:#eaf6ec}img{max-width:100%}
 </style></head><body>
 <h1>{{.Src.Name}}: {{.R.Student}}</h1>
 <p class="score"><b>Score: {{num .R.Score}} / {{num .R.Max}}</b>{{if eq .R.Status "error"}} — <span class="error">could not be graded: {{.R.Reason}}</span>{{end}}</p>
@@ -216,7 +212,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ddd;padding
 {{range .Cells}}<div class="cell"{{if .Anchor}} id="{{.Anchor}}"{{end}}>
 {{if eq .Type "markdown"}}{{.HTML}}{{else}}{{if .Label}}<div class="label">{{.Label}}</div>{{end}}
 <pre class="code">{{.Source}}</pre>
-{{range .Outputs}}{{if .Image}}<img src="{{.Image}}" alt="output">{{else}}<pre class="{{.Class}}">{{.Text}}</pre>{{end}}
+{{range .Outputs}}{{if .Image}}<img src="{{.Image}}" alt="output">{{else if .HTML}}<div class="{{.Class}} md">{{.HTML}}</div>{{else}}<pre class="{{.Class}}">{{.Text}}</pre>{{end}}
 {{end}}{{with .Grade}}<div class="verdict"><b>{{.GradeID}}: {{num .Points}} / {{num .Max}} ({{.Status}})</b> {{.Reason}}</div>{{end}}{{end}}
 </div>
 {{end}}</body></html>

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"testing"
 
@@ -157,6 +158,15 @@ func TestCheckSource(t *testing.T) {
 		{"shadow define", "fmt := 3", "fmt may only be used"},
 		{"selector ok", "x.lanes = 1\nlanes.Check(true, \"\")", ""},
 		{"string ok", `s := "import \"os\""`, ""},
+		{"builtin func", "func append(s []int, v ...int) []int { return s }", "line 1: append is one of Go's predeclared names"},
+		{"builtin var", "var len = 3", "len is one of Go's predeclared"},
+		{"builtin const group", "const (\n\tx = 1\n\ttrue = false\n)", "line 3: true is one of Go's predeclared"},
+		{"builtin type", "type error struct{}", "error is one of"},
+		{"builtin define", "a, nil := 1, 2", "nil is one of"},
+		{"builtin var group", "var (\n\tok bool\n\tpanic, y = 1, 2\n)", "panic is one of"},
+		{"local shadow ok", "func f(len int) int {\n\tmax := len\n\treturn max\n}\nfor i, cap := range []int{1} {\n\t_, _ = i, cap\n}", ""},
+		{"method ok", "type T struct{}\nfunc (T) len() int { return 0 }", ""},
+		{"use ok", "n := len(x) + cap(x)\ny := append(x, 1)\nvar z = make([]int, n)", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -210,5 +220,66 @@ func TestScoreCell(t *testing.T) {
 				t.Errorf("got %v %s %q, want %v %s %q", g.Points, g.Status, g.Reason, c.points, c.status, c.reason)
 			}
 		})
+	}
+}
+
+func TestUndefined(t *testing.T) {
+	cases := []struct {
+		name  string
+		cells []string
+		want  string // the names, sorted, comma-separated
+	}{
+		{"unimported", []string{"import \"fmt\"", "data, err := os.ReadFile(\"x\")\nfmt.Println(data, err)"}, "os"},
+		{"imported", []string{"import \"os\"", "os.ReadFile(\"x\")"}, ""},
+		{"named import", []string{"import (\n\tlog \"lanes\"\n)", "log.Check(true, \"\")"}, ""},
+		{"a variable", []string{"func f(url T) { url.Get() }"}, ""},
+		{"a field", []string{"x.os.ReadFile()"}, ""},
+		{"allowed packages", []string{"strings.Repeat(\"x\", 2)"}, ""},
+		{"several", []string{"net.Dial()", "exec.Command()", "reflect.TypeOf(1)"}, "exec,net,reflect"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for n := range Undefined(c.cells) {
+				got = append(got, n)
+			}
+			sort.Strings(got)
+			if g := strings.Join(got, ","); g != c.want {
+				t.Errorf("Undefined = %q, want %q", g, c.want)
+			}
+		})
+	}
+	errs := checkUndefined("x := 1\ndata, _ := os.ReadFile(\"x\")", map[string]bool{"os": true})
+	if len(errs) != 1 || errs[0].Line != 2 || !strings.Contains(errs[0].Msg, "undefined: os") {
+		t.Errorf("checkUndefined: %v", errs)
+	}
+}
+
+func TestSentinel(t *testing.T) {
+	s := sentinel{done: "D", value: "V"}
+	results := map[string]int{"score": 1, "check": 0, "pair": 2}
+	cases := []struct {
+		name, code, want string
+	}{
+		{"statements", "lanes.Equal(f(), 1, \"f\")\nfmt.Println(\"ok\")", "lanes.Equal(f(), 1, \"f\")\nfmt.Println(\"ok\")\nD := true\n"},
+		{"final value", "x := f()\nx * 2", "x := f()\nV := x * 2\nD := true\nV"},
+		{"final value and comment", "score(3) // partial credit\n", "V := score(3)\nD := true\nV // partial credit\n"},
+		{"final call without result", "check(3)", "check(3)\nD := true\n"},
+		{"final call with two", "pair(3)", "pair(3)\nD := true\n"},
+		{"final unknown call", "lanes.Near(x, 1, 0.1, \"x\")", "lanes.Near(x, 1, 0.1, \"x\")\nD := true\n"},
+		{"final block", "for i := 0; i < 3; i++ {\n\tf(i)\n}", "for i := 0; i < 3; i++ {\n\tf(i)\n}\nD := true\n"},
+		{"magic", "%time\n1 + 1", "%time\n1 + 1\nD := true\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := s.wrap(c.code, results); got != c.want {
+				t.Errorf("wrap(%q) =\n%q, want\n%q", c.code, got, c.want)
+			}
+		})
+	}
+	got := map[string]int{}
+	funcResults([]string{"func score(n int) float64 { return 1 }\nfunc check(n int) {\n\tif n > 0 {\n\t}\n}", "func (T) m() int { return 0 }\nfunc pair() (int, error) { return 0, nil }"}, got)
+	if got["score"] != 1 || got["check"] != 0 || got["pair"] != 2 || len(got) != 3 {
+		t.Errorf("funcResults = %v", got)
 	}
 }

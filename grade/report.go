@@ -24,6 +24,10 @@ type Report struct {
 	Cells []CellGrade `json:"cells"`
 	// Submissions are the results, sorted by student.
 	Submissions []*Result `json:"submissions"`
+	// Shard and Shards say which shard of a batch this is (1-based; 0
+	// for a whole batch, or a merged one).
+	Shard  int `json:"shard,omitempty"`
+	Shards int `json:"shards,omitempty"`
 }
 
 // NewReport collects results for grades.json.
@@ -88,9 +92,14 @@ func (rep *Report) CSV() []byte {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// Merge combines the grades.json files of shards of one assignment.
+// Merge combines the grades.json files of the shards of one batch. It
+// refuses files of different assignments, a student who is in two files
+// (two shards named the same student, or one file given twice) and, when
+// the files are shards (--shard K/N), a shard given twice or missing.
 func Merge(files []string) (*Report, error) {
 	var out *Report
+	from := map[string]string{} // student → file
+	shards := map[int]string{}  // shard → file
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -102,16 +111,35 @@ func Merge(files []string) (*Report, error) {
 		}
 		switch {
 		case out == nil:
-			out = &rep
-			continue
+			out = &Report{Source: rep.Source, Max: rep.Max, Cells: rep.Cells, Shards: rep.Shards}
 		case rep.Source != out.Source:
 			return nil, fmt.Errorf("%s grades %s, not %s", f, rep.Source, out.Source)
+		case rep.Shards != out.Shards:
+			return nil, fmt.Errorf("%s is shard %d of %d, not of %d", f, rep.Shard, rep.Shards, out.Shards)
+		}
+		if rep.Shards > 0 {
+			if prev, dup := shards[rep.Shard]; dup {
+				return nil, fmt.Errorf("%s and %s are both shard %d/%d", prev, f, rep.Shard, rep.Shards)
+			}
+			shards[rep.Shard] = f
+		}
+		for _, r := range rep.Submissions {
+			if prev, dup := from[r.Student]; dup {
+				return nil, fmt.Errorf("student %q is in both %s and %s: every student must be graded once (name them with nbgrader's submitted/STUDENT/ASSIGNMENT/ layout)", r.Student, prev, f)
+			}
+			from[r.Student] = f
 		}
 		out.Submissions = append(out.Submissions, rep.Submissions...)
 	}
 	if out == nil {
 		return nil, fmt.Errorf("nothing to merge")
 	}
+	for k := 1; k <= out.Shards; k++ {
+		if _, ok := shards[k]; !ok {
+			return nil, fmt.Errorf("shard %d/%d is missing", k, out.Shards)
+		}
+	}
+	out.Shards = 0
 	out.sort()
 	return out, nil
 }
@@ -154,7 +182,23 @@ func (rep *Report) Summary() string {
 // autograded/STUDENT/NOTEBOOK.ipynb (the graded notebook with its
 // outputs, as nbgrader's autograded directory has it).
 func WriteResults(dir string, src *Source, results []*Result) (*Report, error) {
+	return WriteShardResults(dir, src, results, 0, 0)
+}
+
+// WriteShardResults is WriteResults for shard k of n of a batch, which
+// grades.json records for Merge.
+func WriteShardResults(dir string, src *Source, results []*Result, k, n int) (*Report, error) {
 	rep := NewReport(src, results)
+	if n > 1 {
+		rep.Shard, rep.Shards = k, n
+	}
+	seen := map[string]bool{}
+	for _, r := range results {
+		if seen[r.Student] {
+			return nil, fmt.Errorf("two submissions are named %q: each student needs a name of their own", r.Student)
+		}
+		seen[r.Student] = true
+	}
 	if err := rep.WriteFiles(dir); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,14 @@
 // messages of a type the socket does not serve, are logged to
 // Options.Logger and dropped: never executed, never answered.
 //
+// The signature can only be checked once a message has been read whole,
+// and zmq4 allocates each frame at the size its header announces, so the
+// tcp transport reads the ZMTP frame headers first (frameReader in
+// transport.go): a message larger than Options.MaxMessage (64 MiB by
+// default) closes its connection before anything is allocated for it,
+// with a line in the log, and the kernel serves on. The log says at start
+// which limit is in force.
+//
 // Decisions this package makes where the protocol leaves room:
 //
 //   - Concurrency. Shell requests are queued and served one at a time in

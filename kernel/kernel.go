@@ -38,6 +38,11 @@ type Options struct {
 	// manager should set it. When false the process stays and the
 	// Interpreter is restarted in place.
 	ExitOnRestart bool
+	// MaxMessage is the largest message, in bytes, the kernel reads from
+	// a tcp connection (all frames together); a larger one closes that
+	// connection, with a line in the log. Zero means DefaultMaxMessage,
+	// a negative value no limit.
+	MaxMessage int64
 }
 
 // Kernel serves one Interpreter over the Jupyter messaging protocol.
@@ -136,11 +141,24 @@ func New(conn ConnectionInfo, interp Interpreter, opts Options) (*Kernel, error)
 	ctx, cancel := context.WithCancel(context.Background())
 	k.sockCtx, k.cancelSockets = ctx, cancel
 	zopts := []zmq4.Option{zmq4.WithLogger(k.log), zmq4.WithTimeout(30 * time.Second)}
-	k.shell = zmq4.NewRouter(ctx, zopts...)
-	k.control = zmq4.NewRouter(ctx, zopts...)
-	k.stdin = zmq4.NewRouter(ctx, zopts...)
-	k.iopub = zmq4.NewPub(ctx, zopts...)
-	k.hb = zmq4.NewRep(ctx, zopts...)
+	maxMsg := opts.MaxMessage
+	if maxMsg == 0 {
+		maxMsg = DefaultMaxMessage
+	}
+	limited := func(socket string) context.Context {
+		if maxMsg < 0 {
+			return ctx
+		}
+		return withMessageLimit(ctx, &messageLimit{max: maxMsg, socket: socket, log: k.log.Printf})
+	}
+	if maxMsg > 0 && conn.Transport == "tcp" {
+		k.log.Printf("messages larger than %s are refused (their connection is closed)", mib(maxMsg))
+	}
+	k.shell = zmq4.NewRouter(limited("shell"), zopts...)
+	k.control = zmq4.NewRouter(limited("control"), zopts...)
+	k.stdin = zmq4.NewRouter(limited("stdin"), zopts...)
+	k.iopub = zmq4.NewPub(limited("iopub"), zopts...)
+	k.hb = zmq4.NewRep(limited("heartbeat"), zopts...)
 	for _, s := range []struct {
 		name string
 		sock zmq4.Socket

@@ -21,7 +21,7 @@ const gradeHelp = `Usage:
   lanes grade release SOURCE.ipynb... -o DIR
   lanes grade autograde --source SOURCE.ipynb SUBMISSION.ipynb... -o DIR
         [-j N] [--shard K/N] [--timeout PER_CELL] [--notebook-timeout D]
-        [--memory SIZE] [--goroutines N]
+        [--memory SIZE] [--goroutines N] [--student NAME]
   lanes grade merge DIR/grades.json... -o DIR
 
 release writes the student version of each instructor notebook into DIR:
@@ -34,9 +34,13 @@ hidden tests are restored from SOURCE, the notebook is run, and each test
 cell scores its points unless it fails (nbgrader's rules). DIR receives
 grades.csv, grades.json, feedback/STUDENT.html and autograded/STUDENT/.
 A submission that cannot be graded gets a row with the reason and the
-batch goes on. --shard K/N grades every N-th submission (sorted by path)
-starting with the K-th, for batch systems; merge combines the shards'
-grades.json.
+batch goes on. Students are named by nbgrader's layout
+(submitted/STUDENT/ASSIGNMENT/NB.ipynb), else by the paths, or by
+--student for a single submission. --shard K/N grades every N-th
+submission (sorted by path) starting with the K-th, for the tasks of an
+array job (Slurm, Kubernetes: see docs/grading.md); merge combines the
+shards' grades.json and refuses a student graded twice or a missing
+shard.
 
 Flags:
 `
@@ -151,6 +155,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 	mem := sizeFlag(sandbox.DefaultMemory)
 	fs.Var(&mem, "memory", "memory limit of each worker (`SIZE`, such as 512M or 2G)")
 	goroutines := fs.Int("goroutines", sandbox.DefaultGoroutines, "goroutine limit of each worker")
+	student := fs.String("student", "", "name the student of a single submission `NAME` (default: from the path)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -159,10 +164,15 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errUsage
 	}
+	if *student != "" && len(pos) != 1 {
+		fmt.Fprintln(stderr, "lanes grade autograde: --student names a single submission; a batch is named by its paths")
+		return errUsage
+	}
 	src, err := grade.ReadSource(*source)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintln(stderr, sandbox.OSLayer(grade.AllowsCompile(src.Notebook)))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	bar := newProgressBar(stderr)
@@ -170,6 +180,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 		Workers:         *jobs,
 		Shard:           shard.k,
 		Shards:          shard.n,
+		Student:         *student,
 		CellTimeout:     time.Duration(cellTimeout),
 		NotebookTimeout: time.Duration(nbTimeout),
 		Limits:          sandbox.Limits{Memory: int64(mem), Goroutines: *goroutines},
@@ -181,7 +192,7 @@ func gradeAutograde(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	results := grade.Autograde(ctx, src, pos, opts)
 	bar.finish()
-	rep, err := grade.WriteResults(*out, src, results)
+	rep, err := grade.WriteShardResults(*out, src, results, shard.k, shard.n)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,9 @@ import (
 // errOwnProcess is returned by osFindProcess for the kernel's own pid.
 var errOwnProcess = errors.New("os.FindProcess: access to the interpreter's own process is not allowed")
 
+// errSupervisor is returned by osFindProcess for the supervisor's pid.
+var errSupervisor = errors.New("os.FindProcess: the process that runs the cells' worker (the kernel or the REPL) cannot be signalled from a cell")
+
 // osExit stands in for os.Exit: it panics with a message naming the code,
 // which the interpreter reports as a failure of the running cell, instead of
 // ending the process.
@@ -25,10 +28,14 @@ func osExit(code int) {
 }
 
 // osFindProcess stands in for os.FindProcess and refuses the current
-// process, so that a cell cannot kill or signal its own kernel.
+// process and its parent (the supervisor), so that a cell cannot kill or
+// signal its own kernel.
 func osFindProcess(pid int) (*os.Process, error) {
 	if pid == os.Getpid() {
 		return nil, errOwnProcess
+	}
+	if pid == os.Getppid() {
+		return nil, errSupervisor
 	}
 	return os.FindProcess(pid)
 }

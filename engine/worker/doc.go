@@ -6,6 +6,11 @@
 // whole programs in interpreters of their own, %%compile cells built and
 // run as programs by internal/compiled, and the report of a failed cell.
 //
+// Outside grading the binary calls LimitMemory (the worker's memory
+// limit, which %memlimit changes) and ProtectSupervisor (no signal from a
+// cell, or from a program it starts, reaches the supervisor's process)
+// before Run.
+//
 // It speaks to the supervisor only through internal/wire, turns cell text
 // into chunks with internal/source, rewrites them with internal/rewrite
 // and internal/genstd (the generic standard library, compiled into the

@@ -443,6 +443,8 @@ func (w *worker) magics(ms []source.Magic, code string) (c cellMagics) {
 			fmt.Fprintf(os.Stdout, "GOMAXPROCS: %d -> %d (this machine has %d CPUs)\n", old, n, runtime.NumCPU())
 		case "env":
 			envMagic(mg.Args)
+		case "memlimit":
+			memlimitMagic(mg.Args)
 		case "goroutines":
 			if mg.Args == "" {
 				io.WriteString(os.Stdout, cellrt.List())

@@ -127,3 +127,51 @@ write("escape-file", nb)
 nb = solved()
 answer(nb, "l08-ex1-answer", 'type fakeLanes struct{}\n\nfunc (fakeLanes) Equal(got, want any, what string) {}\n\nvar lanes fakeLanes\n\n' + SAFE % "\treturn 0")
 write("shadowed-lanes", nb)
+
+# Grading that cannot be gamed (each scored points it had not earned).
+nb = solved()
+cells = nb["cells"]
+t1 = cells[find(nb, "l08-ex1-test")]
+t1["metadata"]["nbgrader"]["points"] = 100
+def graded_cell(grade_id, points, source):
+    return {"cell_type": "code", "execution_count": None, "id": "added-" + grade_id.lower(), "outputs": [],
+            "metadata": {"nbgrader": {"grade": True, "solution": False, "locked": False, "task": False,
+                                      "grade_id": grade_id, "points": points, "schema_version": 3}},
+            "source": source}
+cells.append(graded_cell("bonus", 100, 'fmt.Println("bonus")\n'))
+cells.append(graded_cell("huge", 1e308, 'fmt.Println("huge")\n'))
+cells.append(graded_cell("negative", -5, 'fmt.Println("negative")\n'))
+cells.append(copy.deepcopy(cells[find(nb, "l08-ex2-test")]))
+write("added-graded", nb)
+
+nb = solved()
+answer(nb, "l08-ex1-answer", 'import "runtime"\n\n' + SAFE % "\truntime.Goexit()\n\treturn 0")
+write("goexit", nb)
+
+nb = solved()
+answer(nb, "l08-ex2-answer", "func collect(n int) []int { return []int{n} }\n\n"
+       "func len(s []int) int { return s[0] }\n\n"
+       "func append(dst []int, src ...int) []int {\n\tout := make([]int, src[0])\n\tfor i := range out {\n\t\tout[i] = i\n\t}\n\treturn out\n}\n")
+write("shadowed-builtins", nb)
+
+nb = solved()
+answer(nb, "l08-ex1-answer", 'data, err := os.ReadFile("/etc/hostname")\nfmt.Println(data, err)\n\n'
+       + SAFE % "\treturn goroutines * perG")
+write("unimported-os", nb)
+
+nb = solved()
+answer(nb, "l08-ex1-answer", "workers := 8\n\n" + SAFE % "\tb := make([]byte, 10<<30)\n\tb[0] = 1\n\treturn len(b)")
+answer(nb, "l08-ex2-answer", src(instructor["cells"][find(instructor, "l08-ex2-answer")]).replace(
+    "func collect(n int) []int {", "func collect(n int) []int {\n\t_ = workers", 1))
+write("crash-then-lost-variable", nb)
+
+nb = solved()
+answer(nb, "l08-ex1-answer", "spin := 0\nfor {\n\tspin++\n}\n\n" + SAFE % "\treturn goroutines * perG")
+write("runaway-answer", nb)
+
+nb = solved()
+nb["cells"].append({"cell_type": "markdown", "id": "hostile-markdown", "metadata": {}, "source":
+    "## My notes\n\n<script>alert('feedback')</script>\n\n<img src=x onerror=\"alert('img')\">\n\n"
+    "[click me](javascript:alert('link'))\n\n![tracker](http://evil.example/t.png)\n\n"
+    "| answer | why |\n|---|---|\n| mutex | **two** steps |\n\n- first\n- second\n"})
+write("hostile-markdown", nb)

@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/lanes-dev/lanes/internal/size"
 )
 
 // ChunkKind classifies a run of top-level items of a cell. The interpreter
@@ -231,6 +233,8 @@ const MagicHelp = `Magics (on the first lines of a cell):
   %gomaxprocs N      set runtime.GOMAXPROCS to N (N >= 1) for this session
   %env               list the environment; %env KEY shows one variable
   %env KEY=VALUE     set an environment variable for this session
+  %memlimit          show the worker's memory limit; %memlimit 4G sets it,
+                     %memlimit off lifts it (a cell over it stops the worker)
   %reset             start a fresh worker: every definition is forgotten
   %goroutines        list the goroutines cells started that are still running
   %goroutines stop   stop them all (a fresh worker; declarations are replayed,
@@ -242,7 +246,7 @@ const MagicHelp = `Magics (on the first lines of a cell):
                      of its variables are not
 `
 
-var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true, CompileMagic: true}
+var knownMagics = map[string]bool{"help": true, "time": true, "gomaxprocs": true, "env": true, "reset": true, "goroutines": true, "memlimit": true, CompileMagic: true}
 
 // CompileMagic is the name of the %%compile cell magic as ParseMagics
 // returns it (its Args are go build flags).
@@ -346,6 +350,10 @@ func checkMagic(name, args string) error {
 		n, err := strconv.Atoi(args)
 		if err != nil || n < 1 {
 			return fmt.Errorf("want a whole number of processors >= 1, got %q", args)
+		}
+	case "memlimit":
+		if n, err := size.Parse(args); args != "" && !strings.EqualFold(args, "off") && (err != nil || n < 1<<20) {
+			return fmt.Errorf("want a size of at least 1M (such as 512M or 4G), or off, got %q", args)
 		}
 	case "env":
 		if k, _, ok := strings.Cut(args, "="); ok && strings.TrimSpace(k) == "" {

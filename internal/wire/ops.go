@@ -55,6 +55,12 @@ const (
 // marker to the worker.
 const MarkerEnv = "LANES_WORKER_MARKER"
 
+// EnvMemLimit names the environment variable that sets the worker's
+// memory limit outside grading: a size (4G, 512M) or "off"; unset, the
+// worker takes a share of the machine's memory. The supervisor passes on
+// what %memlimit last set, so a fresh worker keeps the session's limit.
+const EnvMemLimit = "LANES_MEMLIMIT"
+
 // Marker bytes: a marker is MarkStart, the per-worker token, the sequence
 // number in decimal, then MarkEnd.
 const (

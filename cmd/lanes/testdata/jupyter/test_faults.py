@@ -327,6 +327,111 @@ class BadMessages(KernelCase):
         self.assertEqual(reply["status"], "error", "a rejected message was executed")
 
 
+def peak_rss_mib(pid):
+    """The peak resident set of a process, in MiB (VmHWM)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM for pid %d" % pid)
+
+
+class OversizedMessages(unittest.TestCase):
+    """Frames over the kernel's message limit are refused from their
+    header, before the kernel allocates them, and the log says so."""
+
+    def test_oversized_frames_refused(self):
+        import tempfile
+        log = tempfile.TemporaryFile(mode="w+")
+        km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes", stderr=log)
+        try:
+            pid = km.provisioner.process.pid
+            before = peak_rss_mib(pid)
+            info = km.get_connection_info()
+            big = b"x" * (80 << 20)  # over the 64 MiB default
+            ctx = zmq.Context.instance()
+            for port in ("shell_port", "shell_port", "control_port", "stdin_port"):
+                sock = ctx.socket(zmq.DEALER)
+                sock.connect("%s://%s:%d" % (info["transport"], info["ip"], info[port]))
+                sock.send_multipart([b"<IDS|MSG>", b"unsigned", b"{}", b"{}", b"{}", big])
+                time.sleep(0.5)
+                sock.close(linger=0)
+            reply = kc.execute_interactive("1 + 1", timeout=TIMEOUT)
+            self.assertEqual(reply["content"]["status"], "ok")
+            grown = peak_rss_mib(pid) - before
+            self.assertLess(grown, 40, "the kernel's peak memory grew by %.0f MiB" % grown)
+            log.seek(0)
+            text = log.read()
+            self.assertIn("messages larger than 64.0 MiB are refused", text)
+            self.assertIn("refused a message of more than 80.0 MiB on the shell socket", text)
+            self.assertIn("on the control socket", text)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+            log.close()
+
+
+def children(pid):
+    """The pids of a process's children."""
+    out = []
+    for task in os.listdir("/proc/%d/task" % pid):
+        with open("/proc/%d/task/%s/children" % (pid, task)) as f:
+            out += [int(c) for c in f.read().split()]
+    return out
+
+
+class Supervisor(KernelCase):
+    """A cell cannot take its kernel down: no signal reaches the kernel's
+    process, a leaking cell meets the worker's memory limit, and a worker
+    the system kills is reported as most likely out of memory."""
+
+    def test_no_signal_reaches_the_kernel(self):
+        reply, msgs = self.run_cell(
+            'import ("fmt"; "os"; "os/exec"; "strconv"; "syscall")\n'
+            'p, err := os.FindProcess(os.Getppid())\n'
+            'if err == nil { p.Signal(os.Kill) }\n'
+            'fmt.Println(err)\n'
+            'fmt.Println(syscall.Tgkill(os.Getppid(), os.Getppid(), syscall.SIGKILL))\n'
+            'fmt.Println(exec.Command("kill", "-9", strconv.Itoa(os.Getppid())).Run())')
+        self.assertEqual(reply["status"], "ok", reply)
+        out = self.text(msgs)
+        self.assertIn("cannot be signalled from a cell", out)
+        self.assertIn("operation not permitted", out)  # Tgkill
+        self.assertIn("exit status 1", out)  # kill(1): operation not permitted
+        time.sleep(0.5)
+        self.assertTrue(self.km.is_alive())
+        reply, _ = self.run_cell("1 + 1")
+        self.assertEqual(reply["status"], "ok")
+
+    def test_memory_limit(self):
+        reply, msgs = self.run_cell("%memlimit")
+        self.assertIn("memory limit: ", self.text(msgs))
+        self.assertIn("half of this machine's", self.text(msgs))
+        reply, msgs = self.run_cell("%memlimit 300M")
+        self.assertEqual(self.text(msgs), "memory limit: 300 MiB (%memlimit 300M)\n")
+        reply, msgs = self.run_cell("b := make([]byte, 1<<30)\nfor i := range b { b[i] = 1 }")
+        self.assertEqual(reply["status"], "error")
+        self.assertIn("the cell used more than 300 MiB of memory", reply["evalue"])
+        self.assertIn("A fresh worker was started", "\n".join(reply["traceback"]))
+        reply, msgs = self.run_cell("%memlimit")
+        self.assertEqual(self.text(msgs), "memory limit: 300 MiB (LANES_MEMLIMIT=300M)\n")
+        reply, msgs = self.run_cell("%memlimit off")
+        self.assertEqual(self.text(msgs), "memory limit: off (%memlimit off)\n")
+
+    def test_worker_killed_by_the_system(self):
+        self.kc.execute('import "time"\ntime.Sleep(30 * time.Second)')
+        time.sleep(1)
+        workers = children(self.km.provisioner.process.pid)
+        self.assertEqual(len(workers), 1, workers)
+        os.kill(workers[0], 9)  # as the out-of-memory killer does
+        reply = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        self.assertEqual(reply["status"], "error")
+        self.assertEqual(reply["ename"], "WorkerKilled")
+        self.assertIn("most likely the machine ran out of memory", reply["evalue"])
+        reply, _ = self.run_cell("1 + 1")
+        self.assertEqual(reply["status"], "ok")
+
+
 class Restart(unittest.TestCase):
     def test_shutdown_restart(self):
         km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
