@@ -232,10 +232,18 @@ func (rg *registry) timerIn(d time.Duration) {
 	rg.timerAt(time.Now().Add(d))
 }
 
-// timersPending reports whether a timer made by a cell may still fire.
+// timersPending reports whether a timer made by a cell may still fire, or
+// has fired so recently that the goroutine it wakes may not have been
+// scheduled yet: on a loaded machine the runtime runs an expired timer
+// hundreds of milliseconds late, and until then its goroutine still looks
+// blocked in its select.
 func (rg *registry) timersPending() bool {
-	return rg.tickers.Load() > 0 || time.Now().UnixNano() <= rg.timersUntil.Load()+int64(50*time.Millisecond)
+	return rg.tickers.Load() > 0 || time.Now().UnixNano() <= rg.timersUntil.Load()+int64(timerGrace)
 }
+
+// timerGrace is how long after a cell's last timer was due a blocked
+// goroutine still counts as one the timer may wake.
+const timerGrace = time.Second
 
 // forget drops a goroutine that is gone without unregistering (stopped by
 // an interrupt).
