@@ -66,7 +66,7 @@ func TestGoSemantics(t *testing.T) {
 			cells:  []string{"import \"fmt\"\nn := 3", "var x = n + 1\nvar y float64 = 2\nvar a, b int = func() (int, int) { return n, 7 }()\nvar (\n\tc = []int{n}\n\td string\n)", "fmt.Println(x, y, a, b, c, d == \"\")"},
 			stdout: "4 2 3 7 [3] true\n"},
 		{name: "a whole program's goroutines end with main, even parked in a select",
-			cells:  []string{"package main\n\nimport \"fmt\"\n\nfunc main() {\n\treqs := make(chan int)\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase r := <-reqs:\n\t\t\t\tfmt.Println(r)\n\t\t\t}\n\t\t}\n\t}()\n\treqs <- 1\n\tfmt.Println(\"done\")\n}", "%goroutines"},
+			cells:  []string{"package main\n\nimport \"fmt\"\n\nfunc main() {\n\treqs, ack := make(chan int), make(chan bool)\n\tgo func() {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase r := <-reqs:\n\t\t\t\tfmt.Println(r)\n\t\t\t\tack <- true\n\t\t\t}\n\t\t}\n\t}()\n\treqs <- 1\n\t<-ack\n\tfmt.Println(\"done\")\n}", "%goroutines"},
 			stdout: "1\ndone\nNo goroutine started by a cell is running.\n"},
 		{name: "go evaluates arguments at the go statement",
 			cells:  []string{"import \"fmt\"\nfunc show(v int, done chan bool) { fmt.Println(v); done <- true }\ndone := make(chan bool)\nv := 1\ngo show(v, done)\nv = 2\n<-done"},
