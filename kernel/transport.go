@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"io"
 	"fmt"
 	"math"
 	"net"
@@ -180,14 +181,14 @@ func (f *frameReader) Read(p []byte) (int, error) {
 func (f *frameReader) nextHeader() error {
 	h, err := f.r.Peek(2)
 	if err != nil {
-		return err
+		return f.truncated(err)
 	}
 	flags := h[0]
 	size, hdr := int64(h[1]), 2
 	if flags&0x02 != 0 { // a long frame: 8 bytes of size
 		h, err = f.r.Peek(9)
 		if err != nil {
-			return err
+			return f.truncated(err)
 		}
 		u := binary.BigEndian.Uint64(h[1:9])
 		size, hdr = int64(min(u, uint64(math.MaxInt64))), 9
@@ -204,6 +205,19 @@ func (f *frameReader) nextHeader() error {
 	f.more = flags&0x01 != 0
 	f.header, f.body = hdr, size
 	return nil
+}
+
+// truncated passes on what is left of a stream that ends inside a frame
+// header (zmq4 then meets the end of the stream itself), or returns err
+// when nothing is left or the stream has not ended: a header cut by any
+// other error stays unread, so that no later read takes its rest for a
+// header of its own.
+func (f *frameReader) truncated(err error) error {
+	if n := f.r.Buffered(); n > 0 && errors.Is(err, io.EOF) {
+		f.header = n
+		return nil
+	}
+	return err
 }
 
 // mib writes a size in MiB (in bytes below one).
