@@ -40,8 +40,7 @@ const DefaultMemoryShare = 0.5
 type memoryWatch struct {
 	limit  atomic.Int64 // bytes; 0 is off
 	origin string       // where the limit came from, for %memlimit
-	statm  *os.File
-	page   int64
+	mem    *size.Resident
 	sample [1]metrics.Sample
 }
 
@@ -54,7 +53,7 @@ var memory *memoryWatch
 // DefaultMemoryShare of the machine) and lets %memlimit change it. The
 // binary calls it before Run outside grading mode.
 func LimitMemory(getenv func(string) string) error {
-	w := &memoryWatch{page: int64(os.Getpagesize())}
+	w := &memoryWatch{}
 	w.sample[0].Name = "/memory/classes/heap/objects:bytes"
 	switch v := strings.TrimSpace(getenv(EnvMemLimit)); {
 	case v == "":
@@ -75,7 +74,7 @@ func LimitMemory(getenv func(string) string) error {
 		w.setLimit(n)
 		w.origin = EnvMemLimit + "=" + v
 	}
-	w.statm, _ = os.Open("/proc/self/statm") // kept open: read again at each sample
+	w.mem = size.OpenResident()
 	memory = w
 	go w.run(10 * time.Millisecond)
 	return nil
@@ -99,32 +98,13 @@ func (w *memoryWatch) run(every time.Duration) {
 			continue
 		}
 		metrics.Read(w.sample[:])
-		used := max(int64(w.sample[0].Value.Uint64()), w.rss())
+		used := max(int64(w.sample[0].Value.Uint64()), w.mem.Bytes())
 		if used > limit {
 			fmt.Fprintf(os.Stderr, "fatal error: the cell used more than %s of memory (it reached %s; %%memlimit SIZE or %s changes the limit)\n",
 				size.Format(limit), size.Format(used), EnvMemLimit)
 			os.Exit(2)
 		}
 	}
-}
-
-// rss is the resident set size from /proc/self/statm (0 where there is
-// none).
-func (w *memoryWatch) rss() int64 {
-	if w.statm == nil {
-		return 0
-	}
-	var buf [128]byte
-	n, err := w.statm.ReadAt(buf[:], 0)
-	if n == 0 && err != nil {
-		return 0
-	}
-	f := strings.Fields(string(buf[:n]))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseInt(f[1], 10, 64)
-	return pages * w.page
 }
 
 // memlimitMagic is %memlimit: without arguments it says the limit, with

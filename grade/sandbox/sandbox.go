@@ -318,8 +318,7 @@ func Enter(l Limits) error {
 	if err := limitAddressSpace(l.Memory); err != nil {
 		return fmt.Errorf("sandbox: limiting the address space: %w", err)
 	}
-	statm, _ := os.Open("/proc/self/statm") // kept open: read again at each sample
-	w := &watchdog{limits: l, statm: statm, exit: os.Exit, page: int64(os.Getpagesize())}
+	w := &watchdog{limits: l, mem: size.OpenResident(), exit: os.Exit}
 	go w.run(10 * time.Millisecond)
 	return nil
 }
@@ -327,8 +326,7 @@ func Enter(l Limits) error {
 // watchdog stops the process when it goes over its limits.
 type watchdog struct {
 	limits Limits
-	statm  *os.File
-	page   int64
+	mem    *size.Resident
 	exit   func(int)
 	sample [1]metrics.Sample
 }
@@ -353,30 +351,11 @@ func (w *watchdog) check() string {
 	}
 	metrics.Read(w.sample[:])
 	heap := int64(w.sample[0].Value.Uint64())
-	rss := w.rss()
+	rss := w.mem.Bytes()
 	if used := max(heap, rss); used > w.limits.Memory {
 		return fmt.Sprintf("memory limit of %s exceeded (the program uses %s): the program was stopped", Bytes(w.limits.Memory), Bytes(used))
 	}
 	return ""
-}
-
-// rss is the resident set size from /proc/self/statm (0 where there is
-// none).
-func (w *watchdog) rss() int64 {
-	if w.statm == nil {
-		return 0
-	}
-	var buf [128]byte
-	n, err := w.statm.ReadAt(buf[:], 0)
-	if n == 0 && err != nil {
-		return 0
-	}
-	f := strings.Fields(string(buf[:n]))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, _ := strconv.ParseInt(f[1], 10, 64)
-	return pages * w.page
 }
 
 // Bytes formats a size in binary units: 512 MiB, 10.0 GiB.

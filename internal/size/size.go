@@ -1,9 +1,11 @@
 // Package size reads and writes amounts of memory in binary units (512
-// MiB, 2 GiB), for the memory limits of the worker and of grading.
+// MiB, 2 GiB), for the memory limits of the worker and of grading, and
+// reads how much memory the running process holds.
 package size
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -44,4 +46,36 @@ func Parse(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (such as 512M or 2G)", s)
 	}
 	return int64(f * float64(mult)), nil
+}
+
+// Resident reads the resident set size of the running process from
+// /proc/self/statm, which it keeps open to read again at each sample.
+type Resident struct {
+	statm *os.File
+	page  int64
+}
+
+// OpenResident returns a reader of the process's resident set size. Where
+// there is no /proc its reads give 0.
+func OpenResident() *Resident {
+	f, _ := os.Open("/proc/self/statm")
+	return &Resident{statm: f, page: int64(os.Getpagesize())}
+}
+
+// Bytes returns the resident set size in bytes (0 where it is unknown).
+func (r *Resident) Bytes() int64 {
+	if r == nil || r.statm == nil {
+		return 0
+	}
+	var buf [128]byte
+	n, err := r.statm.ReadAt(buf[:], 0)
+	if n == 0 && err != nil {
+		return 0
+	}
+	f := strings.Fields(string(buf[:n]))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * r.page
 }

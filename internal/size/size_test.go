@@ -34,3 +34,16 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+func TestResident(t *testing.T) {
+	r := OpenResident()
+	if got := r.Bytes(); got <= 0 && r.statm != nil {
+		t.Errorf("a running process holds %d bytes", got)
+	}
+	if got := (*Resident)(nil).Bytes(); got != 0 {
+		t.Errorf("a nil reader reads %d bytes, want 0", got)
+	}
+	if got := (&Resident{}).Bytes(); got != 0 {
+		t.Errorf("a reader without /proc reads %d bytes, want 0", got)
+	}
+}
