@@ -252,45 +252,10 @@ func declared(text string) (names []string, recv string) {
 	if err != nil {
 		return nil, ""
 	}
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.FuncDecl:
-			if d.Recv == nil || len(d.Recv.List) == 0 {
-				names = append(names, d.Name.Name)
-				continue
-			}
-			t := d.Recv.List[0].Type
-			for {
-				switch x := t.(type) {
-				case *ast.StarExpr:
-					t = x.X
-					continue
-				case *ast.IndexExpr:
-					t = x.X
-					continue
-				case *ast.IndexListExpr:
-					t = x.X
-					continue
-				case *ast.ParenExpr:
-					t = x.X
-					continue
-				case *ast.Ident:
-					recv = x.Name
-					names = append(names, recv+"."+d.Name.Name)
-				}
-				break
-			}
-		case *ast.GenDecl:
-			for _, s := range d.Specs {
-				switch s := s.(type) {
-				case *ast.TypeSpec:
-					names = append(names, s.Name.Name)
-				case *ast.ValueSpec:
-					for _, n := range s.Names {
-						names = append(names, n.Name)
-					}
-				}
-			}
+	names = source.FileDeclNames(f)
+	for _, n := range names {
+		if t, _, method := strings.Cut(n, "."); method {
+			recv = t
 		}
 	}
 	return names, recv

@@ -73,8 +73,14 @@ func (p *Parsed) DeclNames() []string {
 	if p.file == nil {
 		return nil
 	}
+	return FileDeclNames(p.file)
+}
+
+// FileDeclNames returns the names the top-level declarations of f define:
+// funcs, types, vars and consts, and "T.M" for a method M of type T.
+func FileDeclNames(f *ast.File) []string {
 	var names []string
-	for _, d := range p.file.Decls {
+	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv != nil && len(d.Recv.List) > 0 {

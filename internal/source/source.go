@@ -194,6 +194,8 @@ func recvType(e ast.Expr) string {
 		return recvType(t.X)
 	case *ast.IndexListExpr:
 		return recvType(t.X)
+	case *ast.ParenExpr:
+		return recvType(t.X)
 	case *ast.Ident:
 		return t.Name
 	}
