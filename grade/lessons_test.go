@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -141,6 +142,25 @@ func TestAutogradeQuizFeedback(t *testing.T) {
 	for _, g := range r.Cells {
 		if g.GradeID == "l12-q1-test" && (g.Points != 0 || !strings.Contains(g.Reason, `want "concurrency"`)) {
 			t.Errorf("q1 with a wrong answer: %v points, %q", g.Points, g.Reason)
+		}
+	}
+}
+
+// TestCourseIsLessons checks that the fixture course the grader's tests
+// grade is the lessons as they are shipped (make_submissions.py says how to
+// copy them and regenerate the submissions).
+func TestCourseIsLessons(t *testing.T) {
+	for _, name := range []string{"08-race-conditions.ipynb", "12-choosing.ipynb"} {
+		fixture, err := os.ReadFile(filepath.Join("testdata", "course", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lesson, err := os.ReadFile(filepath.Join("..", "lessons", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fixture, lesson) {
+			t.Errorf("testdata/course/%s differs from lessons/%s: copy it and regenerate the submissions (testdata/make_submissions.py)", name, name)
 		}
 	}
 }

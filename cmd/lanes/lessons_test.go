@@ -129,8 +129,10 @@ func TestLessonsCopy(t *testing.T) {
 }
 
 // TestLessonsRun runs every lesson with "lanes run": the instructor
-// version top to bottom without an error, and the student version with
-// every graded test cell failing, since no answer is written yet.
+// version top to bottom without an error (but in cells tagged
+// raises-exception) and with no number the machine could not show
+// (impossible), and the student version with every graded test cell
+// failing, since no answer is written yet.
 func TestLessonsRun(t *testing.T) {
 	files := lessonFiles(t)
 	if len(files) == 0 {
@@ -146,8 +148,13 @@ func TestLessonsRun(t *testing.T) {
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(strings.TrimSuffix(name, ".ipynb"), func(t *testing.T) {
-			if _, stderr, code := lanes(t, "", "run", f); code != 0 {
+			ran := filepath.Join(dir, "instructor-"+name)
+			if _, stderr, code := lanes(t, "", "run", f, "-o", ran); code != 0 {
 				t.Errorf("instructor version: exit %d\n%s", code, stderr)
+			} else {
+				for _, p := range impossible(readNotebook(t, ran)) {
+					t.Errorf("instructor version shows what the machine cannot do: %s", p)
+				}
 			}
 			student := filepath.Join(dir, name)
 			out := filepath.Join(dir, "run-"+name)
@@ -178,7 +185,8 @@ func TestLessonsRun(t *testing.T) {
 var experimentRE = regexp.MustCompile(`\.(Simulate|Run)\(|Compare(Sim|Run)?\(|Speedup\(|Trace(Procs)?\(|NewGroup\(|NewRecorder\(`)
 
 // TestLessonsNbconvert executes every lesson with "jupyter nbconvert
-// --execute" and the installed kernelspec: no cell may fail, and every
+// --execute" and the installed kernelspec: no cell may fail (but those
+// tagged raises-exception), no number may be impossible, and every
 // experiment cell must show a timeline or a table (SVG, PNG or HTML). The
 // executed lesson is then converted to HTML, which must show every
 // heading, code cell and image (checkHTML).
@@ -220,7 +228,7 @@ func TestLessonsNbconvert(t *testing.T) {
 				}
 				shown := false
 				for _, o := range c.Outputs {
-					if o.Type == notebook.Error {
+					if o.Type == notebook.Error && !c.HasTag("raises-exception") {
 						t.Errorf("%s: cell %d failed: %s: %s", name, i+1, o.EName, o.EValue)
 					}
 					for _, mime := range []string{"image/svg+xml", "image/png", "text/html"} {
@@ -237,6 +245,9 @@ func TestLessonsNbconvert(t *testing.T) {
 			}
 			if experiments == 0 {
 				t.Errorf("%s: no experiment cells found", name)
+			}
+			for _, p := range impossible(nb) {
+				t.Errorf("%s shows what the machine cannot do: %s", name, p)
 			}
 			// The executed lesson as a web page, as nbconvert publishes it.
 			page := strings.TrimSuffix(out, ".ipynb") + ".html"

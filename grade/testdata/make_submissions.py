@@ -2,7 +2,11 @@
 """Writes the crafted submissions of the grader's tests (run from this
 directory): each is the released lesson 08 with one thing broken, in
 submissions/NAME/08-race-conditions.ipynb (nbgrader's layout: NAME is the
-student). Regenerate after changing course/08-race-conditions.ipynb:
+student). course/ holds copies of ../../lessons/08-race-conditions.ipynb
+and ../../lessons/12-choosing.ipynb, the course the grader's tests grade:
+copy them again when those lessons change, then regenerate:
+
+    cp ../../lessons/08-race-conditions.ipynb ../../lessons/12-choosing.ipynb course/
 
     ../../lanes grade release course/08-race-conditions.ipynb -o /tmp/rel
     python3 make_submissions.py /tmp/rel/08-race-conditions.ipynb
