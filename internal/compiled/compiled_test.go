@@ -138,6 +138,15 @@ func TestRun(t *testing.T) {
 			stdout: "42 hi X\n",
 		},
 		{
+			name: "a package only a session func uses is imported by its file alone",
+			cell: Cell{Number: 3, Source: "f()\nfmt.Println(\"ok\")",
+				Decls: []Decl{
+					{Cell: 1, Src: "import (\n\t\"fmt\"\n\t\"sync\"\n)"},
+					{Cell: 2, Src: "func f() { var wg sync.WaitGroup; wg.Wait() }"},
+				}},
+			stdout: "ok\n",
+		},
+		{
 			name: "a later declaration wins",
 			cell: Cell{Number: 3, Source: "import \"fmt\"\nfmt.Println(f())",
 				Decls: []Decl{{Cell: 1, Src: "func f() int { return 1 }"}, {Cell: 2, Src: "func f() int { return 2 }"}}},

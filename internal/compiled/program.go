@@ -298,6 +298,9 @@ func generate(c Cell, show bool) (*program, error) {
 	ownImports := map[string]bool{}
 	hasMain := false
 	used := map[string]bool{} // identifiers of the cell and what it pulls in
+	// The packages the cell's own code may name (x.Sel): main.go imports
+	// those only, since imports are a file's; each session file imports
+	// its own.
 	bases := map[string]bool{}
 	for i, it := range items {
 		idents(it.toks, used)
@@ -389,7 +392,6 @@ func generate(c Cell, show bool) (*program, error) {
 			include[k] = true
 			ids := map[string]bool{}
 			idents(session[k].item.toks, ids)
-			selectorBases(session[k].item.toks, bases)
 			for id := range ids {
 				queue = append(queue, id)
 			}
