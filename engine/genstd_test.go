@@ -111,3 +111,27 @@ func TestGenericStdlibAfterRestart(t *testing.T) {
 		t.Errorf("stdout %q, want %q", got, "[a b]\n")
 	}
 }
+
+// TestVariadicInference runs cells whose generic calls infer their type
+// argument from variadic arguments alone, which the interpreter cannot:
+// the rewrite writes the type argument out, at a cell's top level too.
+func TestVariadicInference(t *testing.T) {
+	e := newTestEngine(t)
+	steps := []struct{ code, stdout string }{
+		{code: "import (\"cmp\"; \"fmt\"; \"os\"; \"slices\")\nfmt.Println(cmp.Or(\"\", \"x\"), cmp.Or(0, 2))", stdout: "x 2\n"},
+		{code: "port := cmp.Or(os.Getenv(\"LANES_TEST_NO_SUCH_VAR\"), \"8080\")\nfmt.Println(port)", stdout: "8080\n"},
+		{code: "a, b := []int{1}, []int{2, 3}\nc := slices.Concat(a, b)\nfmt.Println(c, len(c))", stdout: "[1 2 3] 3\n"},
+		{code: "ws := []string{\"a\"}\nws = slices.Insert(ws, 1)\nfmt.Println(ws, slices.Insert(ws, 0, \"z\"))", stdout: "[a] [z a]\n"},
+		{code: "func Sum[T int | float64](xs ...T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}", stdout: ""},
+		{code: "fmt.Println(Sum(1.5, 2), Sum(1, 2, 3))", stdout: "3.5 6\n"},
+	}
+	for i, s := range steps {
+		res, r := run(t, e, s.code)
+		if res.Err != nil {
+			t.Fatalf("step %d: %s %s\nstderr: %s", i, res.Err.Message, strings.Join(res.Err.Traceback, "\n"), r.text("stderr"))
+		}
+		if got := r.text("stdout"); got != s.stdout {
+			t.Errorf("step %d: stdout %q, want %q", i, got, s.stdout)
+		}
+	}
+}

@@ -212,12 +212,21 @@ func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, 
 // further declaration from a generic call.
 func (w *worker) evalPiece(ctx context.Context, ip *interp.Interpreter, src string) (reflect.Value, error) {
 	v, err := ip.EvalWithContext(ctx, src)
-	if compilePanic(err) {
+	if genericDefineFault(err) {
 		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
 			return w.evalGenericDefine(ctx, ip, src, err)
 		}
 	}
 	return v, err
+}
+
+// genericDefineFault reports whether err is how the interpreter fails to
+// compile a top-level x := genericCall(...): a panic in its compiler, or,
+// when the call's type arguments are written (x := slices.Concat[int](a,
+// b), see rewrite's stdTypeArgs), the compile error "constant definition
+// loop". Either way nothing of the chunk ran.
+func genericDefineFault(err error) bool {
+	return compilePanic(err) || (err != nil && strings.Contains(err.Error(), "constant definition loop"))
 }
 
 // onlyDirective reports whether src holds nothing but /*line*/ comments
@@ -786,14 +795,14 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, true))
 		v, err = ip.EvalWithContext(ctx, src)
 	}
-	if compilePanic(err) && c.Kind == source.KindStmt {
+	if genericDefineFault(err) && c.Kind == source.KindStmt {
 		// Nothing ran: run the chunk in pieces around its
 		// x := genericCall(...) (see evalGenericDefine).
 		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
 			v, err = w.evalGenericDefine(ctx, ip, src, err)
 		}
 	}
-	if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
+	if genericDefineFault(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
 		if name, pos, ok := genstd.TopLevelGeneric(src); ok {
 			err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
 				pos.Filename, pos.Line, pos.Column, name, name, name)

@@ -471,7 +471,9 @@ func (r *rewriter) call(c *ast.CallExpr) {
 			return
 		}
 	}
-	r.typeArgs(c)
+	if !r.stdTypeArg(c) {
+		r.typeArgs(c)
+	}
 	// A function named Go or AfterFunc takes a func and runs it in a
 	// goroutine of its own (sync.WaitGroup.Go, errgroup.Group.Go,
 	// time.AfterFunc, lanes.Group.Go): its func arguments are guarded
