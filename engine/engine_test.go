@@ -17,12 +17,19 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine/worker"
+	"github.com/lanes-dev/lanes/runtime/export"
 )
 
 // The test binary doubles as the worker.
 func TestMain(m *testing.M) {
-	if os.Getenv("LANES_ENGINE_TEST_WORKER") == "1" {
-		if err := worker.Run(testSymbols()); err != nil {
+	if mode := os.Getenv("LANES_ENGINE_TEST_WORKER"); mode != "" {
+		syms := testSymbols()
+		if mode == "lanes" {
+			for k, v := range export.Exports() {
+				syms[k] = v
+			}
+		}
+		if err := worker.Run(syms); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -33,9 +40,21 @@ func TestMain(m *testing.M) {
 
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
+	return newEngineWith(t, "1")
+}
+
+// newLanesEngine is newTestEngine with the runtime (package lanes) among
+// the worker's symbols, as the lanes binary has it.
+func newLanesEngine(t testing.TB) *Engine {
+	t.Helper()
+	return newEngineWith(t, "lanes")
+}
+
+func newEngineWith(t testing.TB, mode string) *Engine {
+	t.Helper()
 	e, err := New(Options{
 		Command:        []string{os.Args[0], "-test.run=^$"},
-		Env:            []string{"LANES_ENGINE_TEST_WORKER=1"},
+		Env:            []string{"LANES_ENGINE_TEST_WORKER=" + mode},
 		InterruptGrace: time.Second,
 		Log:            testLog(),
 	})
@@ -473,8 +492,8 @@ func TestInitVariablesStayInTheirStatement(t *testing.T) {
 // runs: not the rest of a loop, not the line after the sleep, not a
 // sleeping goroutine's next statement.
 func TestStoppedCellRunsNothingMore(t *testing.T) {
-	e := newTestEngine(t)
-	if res, _ := run(t, e, "import (\"fmt\"; \"time\")"); res.Err != nil {
+	e := newLanesEngine(t)
+	if res, _ := run(t, e, "import (\"fmt\"; \"lanes\"; \"time\")"); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	cases := []struct {
@@ -488,6 +507,14 @@ func TestStoppedCellRunsNothingMore(t *testing.T) {
 			code: "go func() {\n\tfor {\n\t\ttime.Sleep(time.Hour)\n\t\tfmt.Println(\"goroutine after\")\n\t}\n}()\nfmt.Println(\"start\")\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
 		{name: "goroutine panic", errName: "panic",
 			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "lanes.Sleep", interrupt: true, errName: "Interrupted",
+			code: "fmt.Println(\"start\")\nfor i := 0; i < 5; i++ {\n\tlanes.Sleep(time.Hour)\n\tfmt.Println(\"tick\", i)\n}\nfmt.Println(\"after\")"},
+		{name: "lanes.Work", interrupt: true, errName: "Interrupted",
+			code: "fmt.Println(\"start\")\nlanes.Work(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "lanes.Work in a goroutine", interrupt: true, errName: "Interrupted",
+			code: "go func() {\n\tlanes.Work(time.Hour)\n\tfmt.Println(\"goroutine after\")\n}()\nfmt.Println(\"start\")\nlanes.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "goroutine panic during lanes.Sleep", errName: "panic",
+			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\nlanes.Sleep(time.Hour)\nfmt.Println(\"after\")"},
 		{name: "goroutine panic in a later chunk", errName: "panic",
 			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfunc late() {}\nfmt.Println(\"after\")"},
 	}

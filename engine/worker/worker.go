@@ -99,6 +99,10 @@ func (w *worker) reset() {
 	w.mu.Unlock()
 }
 
+// lanesKey is the key of the runtime's table (package lanes, imported
+// as "lanes": runtime/export.Exports) among the symbols.
+const lanesKey = "lanes/lanes"
+
 // newInterp makes an interpreter with the worker's symbols and the
 // helper package of rewritten code imported.
 func (w *worker) newInterp() *interp.Interpreter {
@@ -123,6 +127,9 @@ func (w *worker) newInterp() *interp.Interpreter {
 	}
 	if c, ok := syms["context/context"]; ok {
 		syms["context/context"] = cellrt.ContextSymbols(c)
+	}
+	if l, ok := syms[lanesKey]; ok {
+		syms[lanesKey] = cellrt.LanesSymbols(l)
 	}
 	syms[source.RuntimePath+"/"+source.RuntimeName] = cellrt.Symbols()
 	ip := interp.New(interp.Options{
