@@ -756,7 +756,7 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	case source.KindStmt:
 		sv := p.StmtVars()
 		r.vars = append(r.vars, sv...)
-		r.w.learn("", c, sv)
+		r.w.learnStmt(r.cell, r.code, c, sv)
 		switch {
 		case !last:
 		case wrapped:

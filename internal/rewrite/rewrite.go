@@ -438,6 +438,7 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		return
 	}
 	r.typeVerbs(c)
+	r.displayArgs(c)
 	if id, ok := c.Fun.(*ast.Ident); ok && !r.shadowed[id.Name] && r.builtin(id) {
 		switch id.Name {
 		case "min", "max":
