@@ -45,6 +45,7 @@ func (r *rewriter) displayArgs(c *ast.CallExpr) {
 		return
 	}
 	first, ok := fmtPrints[sel.Sel.Name]
+	names := false // %+v: fields are printed with their names
 	if !ok {
 		fi, ok := fmtFormats[sel.Sel.Name]
 		if !ok || len(c.Args) <= fi {
@@ -54,7 +55,8 @@ func (r *rewriter) displayArgs(c *ast.CallExpr) {
 		if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
 			return
 		}
-		verbs, ok := formatVerbs(constant.StringVal(tv.Value))
+		format := constant.StringVal(tv.Value)
+		verbs, ok := formatVerbs(format)
 		if !ok {
 			return
 		}
@@ -62,6 +64,11 @@ func (r *rewriter) displayArgs(c *ast.CallExpr) {
 			if v.verb != 'v' && v.verb != 's' && v.verb != 'q' {
 				return
 			}
+			flags := format[strings.LastIndexByte(format[:v.end], '%'):v.end]
+			if strings.ContainsRune(flags, '#') {
+				return // %#v prints the types' names
+			}
+			names = names || strings.ContainsRune(flags, '+')
 		}
 		first = fi + 1
 	}
@@ -70,7 +77,7 @@ func (r *rewriter) displayArgs(c *ast.CallExpr) {
 		if t == nil || r.methods(t) != "" || !r.needsDisplay(t, 0) {
 			continue
 		}
-		conv, _, ok := r.displayConv(t, 0)
+		conv, _, ok := r.displayConv(t, 0, names)
 		if !ok {
 			continue
 		}
@@ -172,7 +179,11 @@ func (r *rewriter) needsDisplay(t types.Type, depth int) bool {
 // displayConv returns the source of a func that converts a value of type
 // t into the value fmt should print (see displayArgs), and the source of
 // that value's type; ok is false when a type cannot be spelled.
-func (r *rewriter) displayConv(t types.Type, depth int) (conv, typ string, ok bool) {
+//
+// With names, fmt prints struct fields with their names (%+v): a struct
+// with an unexported field cannot be converted then, as the interpreter
+// renames such fields of the struct types it makes (t becomes Xt).
+func (r *rewriter) displayConv(t types.Type, depth int, names bool) (conv, typ string, ok bool) {
 	ts := typeString(t)
 	if containsInvalid(t) || strings.Contains(ts, "invalid type") {
 		return "", "", false
@@ -199,7 +210,7 @@ func (r *rewriter) displayConv(t types.Type, depth int) (conv, typ string, ok bo
 		} else {
 			elem = u.(*types.Array).Elem()
 		}
-		ec, et, ok := r.displayConv(elem, depth+1)
+		ec, et, ok := r.displayConv(elem, depth+1, names)
 		if !ok {
 			return "", "", false
 		}
@@ -207,7 +218,7 @@ func (r *rewriter) displayConv(t types.Type, depth int) (conv, typ string, ok bo
 		return fmt.Sprintf("func(%s %s) []%s { %s := make([]%s, len(%s)); for %s := range %s { %s[%s] = (%s)(%s[%s]) }; return %s }",
 			x, ts, et, o, et, x, i, x, o, i, ec, x, i, o), "[]" + et, true
 	case *types.Map:
-		ec, et, ok := r.displayConv(u.Elem(), depth+1)
+		ec, et, ok := r.displayConv(u.Elem(), depth+1, names)
 		kt := typeString(u.Key())
 		if !ok || containsInvalid(u.Key()) {
 			return "", "", false
@@ -216,7 +227,7 @@ func (r *rewriter) displayConv(t types.Type, depth int) (conv, typ string, ok bo
 		return fmt.Sprintf("func(%s %s) map[%s]%s { if %s == nil { return nil }; %s := make(map[%s]%s, len(%s)); for %s, %s := range %s { %s[%s] = (%s)(%s) }; return %s }",
 			x, ts, kt, et, x, o, kt, et, x, k, v, x, o, k, ec, v, o), "map[" + kt + "]" + et, true
 	case *types.Pointer:
-		ec, et, ok := r.displayConv(u.Elem(), depth)
+		ec, et, ok := r.displayConv(u.Elem(), depth, names)
 		if !ok {
 			return "", "", false
 		}
@@ -228,12 +239,12 @@ func (r *rewriter) displayConv(t types.Type, depth int) (conv, typ string, ok bo
 		for n := range u.NumFields() {
 			f := u.Field(n)
 			fc, ft := "", typeString(f.Type())
-			if containsInvalid(f.Type()) {
+			if containsInvalid(f.Type()) || (names && !f.Exported()) {
 				return "", "", false
 			}
 			if f.Exported() {
 				var ok bool
-				if fc, ft, ok = r.displayConv(f.Type(), depth+1); !ok {
+				if fc, ft, ok = r.displayConv(f.Type(), depth+1, names); !ok {
 					return "", "", false
 				}
 			}
