@@ -60,6 +60,7 @@ func (r *rewriter) displayArgs(c *ast.CallExpr) {
 		if !ok {
 			return
 		}
+		r.wrapOperands(c, fi, verbs)
 		for _, v := range verbs {
 			if v.verb != 'v' && v.verb != 's' && v.verb != 'q' {
 				return
@@ -287,4 +288,35 @@ func callsFmtPrint(src string, s Session) bool {
 		return strings.Contains(text, "String() string") || strings.Contains(text, "Error() string") || strings.Contains(text, "Format(")
 	}
 	return has(src) || has(s.Prelude())
+}
+
+// wrapOperands makes each %w operand of fmt.Errorf (fi is the format's
+// index) whose static type is a cell-defined error type an error value:
+// the interpreter hands fmt such an operand without its Error method
+// (fmt.Errorf("lookup: %w", &NotFound{n}) printed "lookup: %!w(*struct {
+// Name string }=&{bob})" and wrapped nothing), but a value of type error
+// with it. The operand becomes func(x *NotFound) error { return x }(...).
+func (r *rewriter) wrapOperands(c *ast.CallExpr, fi int, verbs []verb) {
+	for _, v := range verbs {
+		k := fi + 1 + v.arg
+		if v.verb != 'w' || k >= len(c.Args) {
+			continue
+		}
+		c.Args[k] = r.asError(c.Args[k])
+	}
+}
+
+// asError returns e as a value of type error when its static type is a
+// cell-defined error type (see wrapOperands), or e itself.
+func (r *rewriter) asError(e ast.Expr) ast.Expr {
+	t := r.info.TypeOf(e)
+	if t == nil || types.IsInterface(t) || r.methods(t) != "error" || containsInvalid(t) {
+		return e
+	}
+	x := source.Reserved + "x"
+	conv := fmt.Sprintf("func(%s %s) error { return %s }", x, typeString(t), x)
+	call := &ast.CallExpr{Fun: &ast.Ident{NamePos: e.Pos(), Name: conv}, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.End()}
+	r.done[call] = true
+	r.changed = true
+	return call
 }

@@ -50,3 +50,45 @@ func TestDisplayArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsAs checks that errors.As into a cell-defined error type
+// becomes a call of errors.AsType, and that other targets stay.
+func TestErrorsAs(t *testing.T) {
+	const prelude = "package p\ntype NotFound struct{ Name string }\nfunc (e *NotFound) Error() string { return e.Name }\nvar nf *NotFound\nvar any1 interface{ Timeout() bool }\nvar err error"
+	cases := []struct {
+		name, code, want string // want "" for unchanged
+	}{
+		{name: "cell type", code: "ok := errors.As(err, &nf)", want: "errors.AsType[*NotFound](err)"},
+		{name: "interface target", code: "ok := errors.As(err, &any1)"},
+		{name: "join", code: "e := errors.Join(err, &NotFound{})", want: "func(_lanesx *NotFound) error { return _lanesx }(&NotFound{})"},
+		{name: "errorf %w", code: `e := fmt.Errorf("a %d: %w", 1, &NotFound{})`, want: "func(_lanesx *NotFound) error { return _lanesx }(&NotFound{})"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := errSession{prelude}
+			var got []string
+			for _, ch := range source.Split(c.code) {
+				got = append(got, Chunk(1, c.code, ch, s, false))
+			}
+			out := strings.Join(got, "\n")
+			if c.want == "" {
+				if strings.Contains(out, "AsType") {
+					t.Errorf("rewritten, want as written:\n%s", out)
+				}
+				return
+			}
+			if !strings.Contains(out, c.want) {
+				t.Errorf("no %q in\n%s", c.want, out)
+			}
+		})
+	}
+}
+
+// errSession is a session with fmt and errors imported.
+type errSession struct{ prelude string }
+
+func (errSession) ImportSpecs() []string { return []string{`"errors"`, `"fmt"`} }
+func (s errSession) Prelude() string     { return s.prelude }
+func (errSession) IsPackage(name string) bool {
+	return name == "fmt" || name == "errors"
+}

@@ -439,6 +439,9 @@ func (r *rewriter) call(c *ast.CallExpr) {
 	}
 	r.typeVerbs(c)
 	r.displayArgs(c)
+	if r.errorsAs(c) {
+		return
+	}
 	if id, ok := c.Fun.(*ast.Ident); ok && !r.shadowed[id.Name] && r.builtin(id) {
 		switch id.Name {
 		case "min", "max":
