@@ -202,6 +202,9 @@ func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, 
 	typ, ok := "", false
 	if v.IsValid() {
 		typ, ok = genstd.Spell(v.Type())
+		if !ok {
+			typ, ok = w.spellCellTypes(ip, v.Type())
+		}
 	}
 	if !ok {
 		return reflect.Value{}, failed
@@ -213,6 +216,62 @@ func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, 
 		return v, err
 	}
 	return w.evalPiece(ctx, ip, after)
+}
+
+// spellCellTypes spells t as Go source where genstd.Spell cannot because
+// t holds a cell's type: the interpreter's type of a value of a type the
+// cells declared is its underlying struct (a []P is a []struct{ X int }
+// to reflect), which is matched against the types of the session. A slice,
+// array, map or pointer of such types is spelled around them
+// (qs := slices.Clone(ps) declares qs []P).
+func (w *worker) spellCellTypes(ip *interp.Interpreter, t reflect.Type) (string, bool) {
+	byType := map[reflect.Type]string{}
+	var names []string
+	for n, src := range w.sess.defined() {
+		// Generic types have no value without type arguments (and the
+		// interpreter crashed on *new(Box)).
+		if strings.Contains(src, "type "+n+" ") && !strings.Contains(src, "type "+n+"[") && !strings.Contains(n, ".") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names) // the first of types of one shape wins, the same each time
+	zero := func(n string) (v reflect.Value, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("the zero value of %s: %v", n, p)
+			}
+		}()
+		return ip.Eval("*new(" + n + ")")
+	}
+	for _, n := range names {
+		v, err := zero(n)
+		if err != nil || !v.IsValid() {
+			continue
+		}
+		if _, seen := byType[v.Type()]; !seen {
+			byType[v.Type()] = n
+		}
+	}
+	var spell func(t reflect.Type) (string, bool)
+	spell = func(t reflect.Type) (string, bool) {
+		if n, ok := byType[t]; ok {
+			return n, true
+		}
+		switch t.Kind() {
+		case reflect.Slice, reflect.Pointer:
+			e, ok := spell(t.Elem())
+			return map[reflect.Kind]string{reflect.Slice: "[]", reflect.Pointer: "*"}[t.Kind()] + e, ok
+		case reflect.Array:
+			e, ok := spell(t.Elem())
+			return "[" + strconv.Itoa(t.Len()) + "]" + e, ok
+		case reflect.Map:
+			k, ok1 := spell(t.Key())
+			e, ok2 := spell(t.Elem())
+			return "map[" + k + "]" + e, ok1 && ok2
+		}
+		return genstd.Spell(t)
+	}
+	return spell(t)
 }
 
 // evalPiece evaluates a piece of a chunk, splitting it again around a
@@ -783,13 +842,15 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = notFuncFirst(src)
 	}
 	v, err := ip.EvalWithContext(ctx, src)
-	if c.Kind == source.KindVar && err != nil && strings.Contains(err.Error(), "variable definition loop") {
-		// See rewrite.VarStatements.
+	if c.Kind == source.KindVar && err != nil && (strings.Contains(err.Error(), "variable definition loop") || genericDefineFault(err)) {
+		// See rewrite.VarStatements; a piece x := genericCall(...)
+		// (var keys = slices.Sorted(maps.Keys(m)), on which the
+		// interpreter's compiler panicked) runs as evalPiece runs it.
 		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
 			err = nil
 			for i, p := range parts {
 				parts[i] = w.generic(ip, p)
-				if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
+				if _, err = w.evalPiece(ctx, ip, parts[i]); err != nil {
 					break
 				}
 			}

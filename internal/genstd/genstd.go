@@ -93,8 +93,10 @@
 //     or assigned to a declared variable (var x []int; x = ...), it works
 //     (TestTopLevelGenericResult). The worker then runs the chunk in
 //     pieces ([SplitTopLevel]): it declares x with the type of the call's
-//     value when [Spell] can write it, and otherwise reports the fault in
-//     a sentence with the Go that works ([TopLevelGeneric]).
+//     value when [Spell] can write it, or the worker can with the
+//     session's types (a []P of a cell's struct P), and otherwise reports
+//     the fault in a sentence with the Go that works ([TopLevelGeneric]).
+//     A top-level var x = slices.Clone(xs) runs the same way.
 //   - A recovered panic value is no string for fmt (the interpreter's
 //     fault, not this package's; TestRecoveredNotString).
 //
