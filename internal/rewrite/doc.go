@@ -9,9 +9,19 @@
 // print and println, function literals in frames of their own, range over
 // a slice of channels by index, recover and panic with Go's wording and
 // line, go statements registered with the run-time helpers, parenthesized
-// receives, var declarations as statements (VarStatements); before them,
+// receives, var declarations as statements (VarStatements), the type
+// arguments of generic calls the interpreter cannot infer (typeArgs,
+// stdTypeArgs), fmt's operands that hold cell-defined types with String,
+// Error or Format (displayArgs), %T of cell-defined types (typeVerbs),
+// errors.As into a cell-defined error type (errorsAs); before them,
 // range over functions (internal/rangefunc, see rangefunc.go), and after
 // them the top-level init clauses in blocks of their own (scopeInits).
+//
+// A chunk is rewritten only when it may need it (MayRewrite and the
+// checks beside it in prepare.go): a chunk calling fmt's print functions
+// is type-checked only when the session or the chunk declares a String,
+// Error or Format method. DefinedTypes tells the worker the types of the
+// variables a chunk defines, as the session spells them.
 //
 // It is pure: source in, source out. Rewritten code calls the helpers of
 // internal/cellrt by name (source.RuntimeName), but this package must
