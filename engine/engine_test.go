@@ -18,16 +18,23 @@ import (
 
 	"github.com/lanes-dev/lanes/display"
 	"github.com/lanes-dev/lanes/engine/worker"
+	"github.com/lanes-dev/lanes/runtime/export"
 )
 
 // The test binary doubles as the worker.
 func TestMain(m *testing.M) {
-	if os.Getenv("LANES_ENGINE_TEST_WORKER") == "1" {
+	if mode := os.Getenv("LANES_ENGINE_TEST_WORKER"); mode != "" {
 		if err := worker.LimitMemory(os.Getenv); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		if err := worker.Run(testSymbols()); err != nil {
+		syms := testSymbols()
+		if mode == "lanes" {
+			for k, v := range export.Exports() {
+				syms[k] = v
+			}
+		}
+		if err := worker.Run(syms); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -38,9 +45,21 @@ func TestMain(m *testing.M) {
 
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
+	return newEngineWith(t, "1")
+}
+
+// newLanesEngine is newTestEngine with the runtime (package lanes) among
+// the worker's symbols, as the lanes binary has it.
+func newLanesEngine(t testing.TB) *Engine {
+	t.Helper()
+	return newEngineWith(t, "lanes")
+}
+
+func newEngineWith(t testing.TB, mode string) *Engine {
+	t.Helper()
 	e, err := New(Options{
 		Command:        []string{os.Args[0], "-test.run=^$"},
-		Env:            []string{"LANES_ENGINE_TEST_WORKER=1"},
+		Env:            []string{"LANES_ENGINE_TEST_WORKER=" + mode},
 		InterruptGrace: time.Second,
 		Log:            testLog(),
 	})
@@ -483,8 +502,8 @@ func TestInitVariablesStayInTheirStatement(t *testing.T) {
 // runs: not the rest of a loop, not the line after the sleep, not a
 // sleeping goroutine's next statement.
 func TestStoppedCellRunsNothingMore(t *testing.T) {
-	e := newTestEngine(t)
-	if res, _ := run(t, e, "import (\"fmt\"; \"time\")"); res.Err != nil {
+	e := newLanesEngine(t)
+	if res, _ := run(t, e, "import (\"fmt\"; \"lanes\"; \"time\")"); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	cases := []struct {
@@ -498,6 +517,14 @@ func TestStoppedCellRunsNothingMore(t *testing.T) {
 			code: "go func() {\n\tfor {\n\t\ttime.Sleep(time.Hour)\n\t\tfmt.Println(\"goroutine after\")\n\t}\n}()\nfmt.Println(\"start\")\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
 		{name: "goroutine panic", errName: "panic",
 			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "lanes.Sleep", interrupt: true, errName: "Interrupted",
+			code: "fmt.Println(\"start\")\nfor i := 0; i < 5; i++ {\n\tlanes.Sleep(time.Hour)\n\tfmt.Println(\"tick\", i)\n}\nfmt.Println(\"after\")"},
+		{name: "lanes.Work", interrupt: true, errName: "Interrupted",
+			code: "fmt.Println(\"start\")\nlanes.Work(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "lanes.Work in a goroutine", interrupt: true, errName: "Interrupted",
+			code: "go func() {\n\tlanes.Work(time.Hour)\n\tfmt.Println(\"goroutine after\")\n}()\nfmt.Println(\"start\")\nlanes.Sleep(time.Hour)\nfmt.Println(\"after\")"},
+		{name: "goroutine panic during lanes.Sleep", errName: "panic",
+			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\nlanes.Sleep(time.Hour)\nfmt.Println(\"after\")"},
 		{name: "goroutine panic in a later chunk", errName: "panic",
 			code: "fmt.Println(\"start\")\ngo func() { panic(\"boom\") }()\ntime.Sleep(time.Hour)\nfunc late() {}\nfmt.Println(\"after\")"},
 	}
@@ -549,21 +576,22 @@ func TestNoReportOfFinishedGoroutines(t *testing.T) {
 	}
 }
 
-// TestInterpreterFailureInPlainWords checks that a failure inside the
-// interpreter reaches the cell as one explanation with the Go that works,
-// without the interpreter's own words ("nil type") or its log line.
-func TestInterpreterFailureInPlainWords(t *testing.T) {
+// TestRecvOKOfStructChannel receives with the ok flag, at a cell's top
+// level, from a channel of a cell's struct type that an earlier cell
+// made: the interpreter failed on it ("nil type") until the session's
+// prelude kept the channel's type (rewrite.DefinedTypes), from which the
+// rewrite declares v and ok first.
+func TestRecvOKOfStructChannel(t *testing.T) {
 	e := newTestEngine(t)
-	if res, _ := run(t, e, "type R struct{ W, H float64 }\nch := make(chan R, 1)\nch <- R{3, 4}"); res.Err != nil {
+	if res, _ := run(t, e, "import \"fmt\"\ntype R struct{ W, H float64 }\nch := make(chan R, 1)\nch <- R{3, 4}"); res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	res, r := run(t, e, "v, ok := <-ch\n_, _ = v, ok")
-	if res.Err == nil {
-		t.Fatal("the interpreter runs it now: replace this case with one it still fails on")
+	res, r := run(t, e, "v, ok := <-ch\nfmt.Println(v, ok)")
+	if res.Err != nil {
+		t.Fatalf("%s\nstderr: %s", res.Err.Message, r.text("stderr"))
 	}
-	all := res.Err.Message + strings.Join(res.Err.Traceback, "\n") + r.text("stderr")
-	if strings.Contains(all, "nil type") || !strings.Contains(all, "var v T; var ok bool; v, ok = <-ch") {
-		t.Errorf("error %+v, stderr %q: want the workaround and no interpreter words", res.Err, r.text("stderr"))
+	if got := r.text("stdout"); got != "{3 4} true\n" || strings.Contains(r.text("stderr"), "nil type") {
+		t.Errorf("stdout %q, stderr %q; want {3 4} true", got, r.text("stderr"))
 	}
 }
 

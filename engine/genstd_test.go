@@ -63,17 +63,21 @@ func TestGenericStdlib(t *testing.T) {
 
 // TestGenericStdlibTopLevel runs top-level declarations from generic
 // calls, which the interpreter cannot compile as written: the worker runs
-// such a chunk in pieces. A value of a type Lanes cannot write (a slice of
-// a cell's struct) keeps the interpreter's error, with a sentence that
-// names the variable and the Go that works.
+// such a chunk in pieces, declaring the variable with the type of the
+// value (a slice of a cell's struct too). A value of a type Lanes cannot
+// write (a slice of a cell's generic type) keeps the interpreter's error,
+// with a sentence that names the variable and the Go that works.
 func TestGenericStdlibTopLevel(t *testing.T) {
 	e := newTestEngine(t)
 	steps := []struct{ code, stdout, errHas string }{
 		{code: "import \"fmt\"\nxs := []int{2, 1}\nys := slices.Clone(xs)\nslices.Sort(ys)\nfmt.Println(ys, xs)", stdout: "[1 2] [2 1]\n"},
 		{code: "m := map[string]int{\"b\": 1, \"a\": 2}\nkeys := slices.Sorted(maps.Keys(m))\nget := sync.OnceValue(func() int { return len(keys) })\nfmt.Println(keys, get())", stdout: "[a b] 2\n"},
 		{code: "keys", stdout: ""},
-		{code: "type P struct{ A int }\nps := []P{{2}, {1}}\nqs := slices.Clone(ps)\nfmt.Println(qs)", errHas: "cell 4, line 3: the interpreter cannot declare qs at a cell's top level from a generic function's result: declare it first (var qs T)"},
-		{code: "var qs []P\nqs = slices.Clone(ps)\nfmt.Println(qs)", stdout: "[{2} {1}]\n"},
+		{code: "type P struct{ A int }\nps := []P{{2}, {1}}\nqs := slices.Clone(ps)\nfmt.Println(qs)", stdout: "[{2} {1}]\n"},
+		{code: "qs = append(qs, P{3})\nvs := slices.Collect(maps.Values(map[string]P{\"k\": {4}}))\nfmt.Println(len(qs), vs[0].A)", stdout: "3 4\n"},
+		{code: "var keys = slices.Sorted(maps.Keys(m))\nfmt.Println(keys)", stdout: "[a b]\n"},
+		{code: "type Box[T any] struct{ V T }\nbs := []Box[int]{{1}}\nb2 := slices.Clone(bs)", errHas: "cell 7, line 3: the interpreter cannot declare b2 at a cell's top level from a generic function's result: declare it first (var b2 T)"},
+		{code: "var b2 []Box[int]\nb2 = slices.Clone(bs)\nfmt.Println(b2)", stdout: "[{1}]\n"},
 	}
 	for i, s := range steps {
 		res, r := run(t, e, s.code)
@@ -109,5 +113,29 @@ func TestGenericStdlibAfterRestart(t *testing.T) {
 	}
 	if got := r.text("stdout"); got != "[a b]\n" {
 		t.Errorf("stdout %q, want %q", got, "[a b]\n")
+	}
+}
+
+// TestVariadicInference runs cells whose generic calls infer their type
+// argument from variadic arguments alone, which the interpreter cannot:
+// the rewrite writes the type argument out, at a cell's top level too.
+func TestVariadicInference(t *testing.T) {
+	e := newTestEngine(t)
+	steps := []struct{ code, stdout string }{
+		{code: "import (\"cmp\"; \"fmt\"; \"os\"; \"slices\")\nfmt.Println(cmp.Or(\"\", \"x\"), cmp.Or(0, 2))", stdout: "x 2\n"},
+		{code: "port := cmp.Or(os.Getenv(\"LANES_TEST_NO_SUCH_VAR\"), \"8080\")\nfmt.Println(port)", stdout: "8080\n"},
+		{code: "a, b := []int{1}, []int{2, 3}\nc := slices.Concat(a, b)\nfmt.Println(c, len(c))", stdout: "[1 2 3] 3\n"},
+		{code: "ws := []string{\"a\"}\nws = slices.Insert(ws, 1)\nfmt.Println(ws, slices.Insert(ws, 0, \"z\"))", stdout: "[a] [z a]\n"},
+		{code: "func Sum[T int | float64](xs ...T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}", stdout: ""},
+		{code: "fmt.Println(Sum(1.5, 2), Sum(1, 2, 3))", stdout: "3.5 6\n"},
+	}
+	for i, s := range steps {
+		res, r := run(t, e, s.code)
+		if res.Err != nil {
+			t.Fatalf("step %d: %s %s\nstderr: %s", i, res.Err.Message, strings.Join(res.Err.Traceback, "\n"), r.text("stderr"))
+		}
+		if got := r.text("stdout"); got != s.stdout {
+			t.Errorf("step %d: stdout %q, want %q", i, got, s.stdout)
+		}
 	}
 }

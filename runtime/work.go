@@ -97,7 +97,9 @@ func iterations(d time.Duration) uint64 {
 // goroutines call Work(d) on the same core, both take about 2·d, exactly as
 // two real computations would.
 //
-// In a cell, Work returns early when the cell is interrupted.
+// When the cell is stopped (interrupted, timed out), Work returns early; called
+// from a cell, it ends the calling goroutine instead, so that nothing after it
+// runs.
 func Work(d time.Duration) {
 	done := cellstop.Done()
 	n, x := iterations(d), uint64(d)|1
@@ -114,8 +116,9 @@ func Work(d time.Duration) {
 const workChunk = 1 << 18
 
 // Sleep waits for d without using a CPU, like a download or a disk read: other
-// goroutines can run in the meantime. In a cell, Sleep returns early when the
-// cell is interrupted.
+// goroutines can run in the meantime. When the cell is stopped, Sleep returns
+// early; called from a cell, it ends the calling goroutine instead, as the
+// cells' time.Sleep does.
 func Sleep(d time.Duration) { cellstop.Sleep(d) }
 
 // Fib returns the n-th Fibonacci number (Fib(0) = 0, Fib(1) = 1) computed the

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/lanes-dev/lanes/internal/genstd"
+	"github.com/lanes-dev/lanes/internal/rewrite"
 	"github.com/lanes-dev/lanes/internal/source"
 )
 
@@ -319,6 +320,26 @@ func (w *worker) learn(src string, c source.Chunk, names []string) {
 			}
 		}
 	}
+}
+
+// learnStmt records the variables names that statement chunk c of a cell
+// defined, with the types the type checker gives them (which keep the
+// cells' named types: rewrite.DefinedTypes), or else those the
+// interpreter gave them.
+func (w *worker) learnStmt(cell int, code string, c source.Chunk, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	checked := rewrite.DefinedTypes(cell, code, c, w, names)
+	var rest []string
+	for _, n := range names {
+		if t, ok := checked[n]; ok {
+			w.sess.declare([]string{n}, "var "+n+" "+t)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	w.learn("", c, rest)
 }
 
 // goTypeString spells a reflect type as Go source, or returns "" when the

@@ -98,6 +98,10 @@ func (w *worker) reset() {
 	w.mu.Unlock()
 }
 
+// lanesKey is the key of the runtime's table (package lanes, imported
+// as "lanes": runtime/export.Exports) among the symbols.
+const lanesKey = "lanes/lanes"
+
 // newInterp makes an interpreter with the worker's symbols and the
 // helper package of rewritten code imported.
 func (w *worker) newInterp() *interp.Interpreter {
@@ -122,6 +126,9 @@ func (w *worker) newInterp() *interp.Interpreter {
 	}
 	if c, ok := syms["context/context"]; ok {
 		syms["context/context"] = cellrt.ContextSymbols(c)
+	}
+	if l, ok := syms[lanesKey]; ok {
+		syms[lanesKey] = cellrt.LanesSymbols(l)
 	}
 	syms[source.RuntimePath+"/"+source.RuntimeName] = cellrt.Symbols()
 	ip := interp.New(interp.Options{
@@ -194,6 +201,9 @@ func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, 
 	typ, ok := "", false
 	if v.IsValid() {
 		typ, ok = genstd.Spell(v.Type())
+		if !ok {
+			typ, ok = w.spellCellTypes(ip, v.Type())
+		}
 	}
 	if !ok {
 		return reflect.Value{}, failed
@@ -207,16 +217,81 @@ func (w *worker) evalGenericDefine(ctx context.Context, ip *interp.Interpreter, 
 	return w.evalPiece(ctx, ip, after)
 }
 
+// spellCellTypes spells t as Go source where genstd.Spell cannot because
+// t holds a cell's type: the interpreter's type of a value of a type the
+// cells declared is its underlying struct (a []P is a []struct{ X int }
+// to reflect), which is matched against the types of the session. A slice,
+// array, map or pointer of such types is spelled around them
+// (qs := slices.Clone(ps) declares qs []P).
+func (w *worker) spellCellTypes(ip *interp.Interpreter, t reflect.Type) (string, bool) {
+	byType := map[reflect.Type]string{}
+	var names []string
+	for n, src := range w.sess.defined() {
+		// Generic types have no value without type arguments (and the
+		// interpreter crashed on *new(Box)).
+		if strings.Contains(src, "type "+n+" ") && !strings.Contains(src, "type "+n+"[") && !strings.Contains(n, ".") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names) // the first of types of one shape wins, the same each time
+	zero := func(n string) (v reflect.Value, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("the zero value of %s: %v", n, p)
+			}
+		}()
+		return ip.Eval("*new(" + n + ")")
+	}
+	for _, n := range names {
+		v, err := zero(n)
+		if err != nil || !v.IsValid() {
+			continue
+		}
+		if _, seen := byType[v.Type()]; !seen {
+			byType[v.Type()] = n
+		}
+	}
+	var spell func(t reflect.Type) (string, bool)
+	spell = func(t reflect.Type) (string, bool) {
+		if n, ok := byType[t]; ok {
+			return n, true
+		}
+		switch t.Kind() {
+		case reflect.Slice, reflect.Pointer:
+			e, ok := spell(t.Elem())
+			return map[reflect.Kind]string{reflect.Slice: "[]", reflect.Pointer: "*"}[t.Kind()] + e, ok
+		case reflect.Array:
+			e, ok := spell(t.Elem())
+			return "[" + strconv.Itoa(t.Len()) + "]" + e, ok
+		case reflect.Map:
+			k, ok1 := spell(t.Key())
+			e, ok2 := spell(t.Elem())
+			return "map[" + k + "]" + e, ok1 && ok2
+		}
+		return genstd.Spell(t)
+	}
+	return spell(t)
+}
+
 // evalPiece evaluates a piece of a chunk, splitting it again around a
 // further declaration from a generic call.
 func (w *worker) evalPiece(ctx context.Context, ip *interp.Interpreter, src string) (reflect.Value, error) {
 	v, err := ip.EvalWithContext(ctx, src)
-	if compilePanic(err) {
+	if genericDefineFault(err) {
 		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
 			return w.evalGenericDefine(ctx, ip, src, err)
 		}
 	}
 	return v, err
+}
+
+// genericDefineFault reports whether err is how the interpreter fails to
+// compile a top-level x := genericCall(...): a panic in its compiler, or,
+// when the call's type arguments are written (x := slices.Concat[int](a,
+// b), see rewrite's stdTypeArgs), the compile error "constant definition
+// loop". Either way nothing of the chunk ran.
+func genericDefineFault(err error) bool {
+	return compilePanic(err) || (err != nil && strings.Contains(err.Error(), "constant definition loop"))
 }
 
 // onlyDirective reports whether src holds nothing but /*line*/ comments
@@ -760,7 +835,7 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	case source.KindStmt:
 		sv := p.StmtVars()
 		r.vars = append(r.vars, sv...)
-		r.w.learn("", c, sv)
+		r.w.learnStmt(r.cell, r.code, c, sv)
 		if wrapped {
 			if rv, ok := cellrt.TakeResult(); ok && rv != nil {
 				r.result = rv
@@ -780,15 +855,17 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = notFuncFirst(src)
 	}
 	v, err := ip.EvalWithContext(ctx, src)
-	if c.Kind == source.KindVar && err != nil && definitionLoop(err) {
-		// See rewrite.VarStatements.
+	if c.Kind == source.KindVar && err != nil && (definitionLoop(err) || genericDefineFault(err)) {
+		// See rewrite.VarStatements; a piece x := genericCall(...)
+		// (var keys = slices.Sorted(maps.Keys(m)), on which the
+		// interpreter's compiler panicked) runs as evalPiece runs it.
 		if parts := rewrite.VarStatements(r.cell, r.code, c); len(parts) > 0 {
 			err = nil
 			for i, p := range parts {
 				// Each statement is rewritten as a statement chunk of
 				// its own (min and max, say); it names its cell line.
 				parts[i] = w.generic(ip, rewrite.Chunk(r.cell, p, source.Chunk{Kind: source.KindStmt, End: len(p)}, w, false))
-				if _, err = ip.EvalWithContext(ctx, parts[i]); err != nil {
+				if _, err = w.evalPiece(ctx, ip, parts[i]); err != nil {
 					break
 				}
 			}
@@ -801,14 +878,14 @@ func (r *cellRun) eval(c source.Chunk) (string, reflect.Value, error) {
 		src = w.generic(ip, rewrite.Chunk(r.cell, r.code, c, w, true))
 		v, err = ip.EvalWithContext(ctx, src)
 	}
-	if compilePanic(err) && c.Kind == source.KindStmt {
+	if genericDefineFault(err) && c.Kind == source.KindStmt {
 		// Nothing ran: run the chunk in pieces around its
 		// x := genericCall(...) (see evalGenericDefine).
 		if _, _, _, _, ok := genstd.SplitTopLevel(src); ok {
 			v, err = w.evalGenericDefine(ctx, ip, src, err)
 		}
 	}
-	if compilePanic(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
+	if genericDefineFault(err) && (c.Kind == source.KindStmt || c.Kind == source.KindVar) {
 		if name, pos, ok := genstd.TopLevelGeneric(src); ok {
 			err = fmt.Errorf("%s:%d:%d: the interpreter cannot declare %s at a cell's top level from a generic function's result: declare it first (var %s T) and assign it (%s = ...), or use it inside a func",
 				pos.Filename, pos.Line, pos.Column, name, name, name)

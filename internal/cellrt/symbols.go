@@ -155,6 +155,41 @@ func stoppableSleep(d time.Duration) {
 	}
 }
 
+// LanesSymbols wraps the functions of package lanes (the runtime) that
+// return early when the cell is stopped, Sleep and Work, so that in a
+// cell they end the calling goroutine then, as the cells' time.Sleep does
+// (see stoppableSleep): lanes.Sleep(time.Hour); fmt.Println("after")
+// printed "after" on an interrupt. Only the cells' table changes: the
+// runtime's own callers of Sleep and Work (its executors, compiled cells)
+// still see them return.
+func LanesSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
+	m := make(map[string]reflect.Value, len(orig))
+	for k, v := range orig {
+		m[k] = v
+	}
+	for _, name := range []string{"Sleep", "Work"} {
+		if v, ok := orig[name]; ok && v.IsValid() {
+			if f, ok := v.Interface().(func(time.Duration)); ok {
+				m[name] = reflect.ValueOf(endIfStopped(f))
+			}
+		}
+	}
+	return m
+}
+
+// endIfStopped returns f, which returns early when the cell is stopped,
+// made to end its calling goroutine instead when the cell was stopped
+// during the call.
+func endIfStopped(f func(time.Duration)) func(time.Duration) {
+	return func(d time.Duration) {
+		done := cellstop.Done()
+		f(d)
+		if done != nil && cellstop.Stopped(done) {
+			runtime.Goexit()
+		}
+	}
+}
+
 // ContextSymbols does the same for contexts with deadlines.
 func ContextSymbols(orig map[string]reflect.Value) map[string]reflect.Value {
 	m := make(map[string]reflect.Value, len(orig))

@@ -62,8 +62,9 @@
 // named func type (iter.Seq[E]), so the sources take []E, map[K]V and
 // func(yield func(E) bool) where Go's take S, M and iter.Seq[E] (see the
 // package comments under src/). It cannot infer type arguments from
-// variadic arguments alone (cmp.Or(a, b), slices.Concat(a, b)): a cell
-// writes them, cmp.Or[string](a, b), until the engine writes them out.
+// variadic arguments alone (cmp.Or(a, b), slices.Concat(a, b)): package
+// rewrite writes them out before Rewrite runs (cmp.Or[string](a, b), one
+// type argument, the sources' E), when the arguments' types are known.
 // The sources avoid range over integers and functions, min, max and clear,
 // which the interpreter lacks, and these faults of its own, each noted
 // where it is avoided: return <-ch, a type switch on interface literals
@@ -92,8 +93,10 @@
 //     or assigned to a declared variable (var x []int; x = ...), it works
 //     (TestTopLevelGenericResult). The worker then runs the chunk in
 //     pieces ([SplitTopLevel]): it declares x with the type of the call's
-//     value when [Spell] can write it, and otherwise reports the fault in
-//     a sentence with the Go that works ([TopLevelGeneric]).
+//     value when [Spell] can write it, or the worker can with the
+//     session's types (a []P of a cell's struct P), and otherwise reports
+//     the fault in a sentence with the Go that works ([TopLevelGeneric]).
+//     A top-level var x = slices.Clone(xs) runs the same way.
 //   - A recovered panic value is no string for fmt (the interpreter's
 //     fault, not this package's; TestRecoveredNotString).
 //

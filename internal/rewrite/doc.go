@@ -13,10 +13,24 @@
 // that receive into fields or elements, constants assigned to the blank
 // identifier as their values, top-level defers run when the cell ends,
 // names of their own for the variables of nested scopes at a cell's top
-// level (UserNames turns them back), and top-level statements that define
-// several variables from one value in a function literal; before them,
+// level (UserNames turns them back), top-level statements that define
+// several variables from one value in a function literal, the type
+// arguments of generic calls the interpreter cannot infer (typeArgs,
+// stdTypeArgs), fmt's operands that hold cell-defined types with String,
+// Error or Format (displayArgs), %T of cell-defined types (typeVerbs),
+// errors.As into a cell-defined error type (errorsAs); before them,
 // range over functions (internal/rangefunc, see rangefunc.go), and after
 // them the top-level init clauses in blocks of their own (scopeInits).
+//
+// A chunk is rewritten only when it may need it (MayRewrite and the
+// checks beside it in prepare.go): a chunk calling fmt's print functions
+// is type-checked only when the session or the chunk declares a String,
+// Error or Format method: after 200 declarations such a cell costs a
+// median 1.2 ms to rewrite, against 5 µs for one that is left alone
+// (BenchmarkChunkFmt, BenchmarkChunkFmtPlain; 2 shared cores, 5 runs).
+// DefinedTypes tells the worker the types of the variables a chunk
+// defines, as the session spells them, with one type-check of the same
+// cost for each chunk that defines variables.
 //
 // It is pure: source in, source out. Rewritten code calls the helpers of
 // internal/cellrt by name (source.RuntimeName), but this package must

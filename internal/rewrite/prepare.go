@@ -32,7 +32,7 @@ type Session interface {
 // type count as integers (a retry after the interpreter failed on one).
 func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) string {
 	orig := source.LineDirective(cell, code, c.Start) + c.Text(code)
-	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || callsGeneric(c.Text(code), s) || c.Kind == source.KindStmt && nestedDecl(c.Text(code))) {
+	if c.Kind == source.KindImport || !(MayRewrite(c.Text(code)) || callsGeneric(c.Text(code), s) || callsStdVariadic(c.Text(code), s) || callsFmtPrint(c.Text(code), s) || callsErrorsAs(c.Text(code), s) || c.Kind == source.KindStmt && nestedDecl(c.Text(code))) {
 		return orig
 	}
 	fset := token.NewFileSet()

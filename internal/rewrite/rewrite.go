@@ -504,6 +504,10 @@ func (r *rewriter) call(c *ast.CallExpr) {
 		return
 	}
 	r.typeVerbs(c)
+	r.displayArgs(c)
+	if r.errorsAs(c) {
+		return
+	}
 	if id, ok := c.Fun.(*ast.Ident); ok && !r.shadowed[id.Name] && r.builtin(id) {
 		switch id.Name {
 		case "min", "max":
@@ -537,7 +541,9 @@ func (r *rewriter) call(c *ast.CallExpr) {
 			return
 		}
 	}
-	r.typeArgs(c)
+	if !r.stdTypeArg(c) {
+		r.typeArgs(c)
+	}
 	// A function named Go or AfterFunc takes a func and runs it in a
 	// goroutine of its own (sync.WaitGroup.Go, errgroup.Group.Go,
 	// time.AfterFunc, lanes.Group.Go): its func arguments are guarded

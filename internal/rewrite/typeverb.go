@@ -1,12 +1,16 @@
 package rewrite
 
 import (
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // fmtFormats maps the fmt functions that take a format to the index of
@@ -50,14 +54,18 @@ func (r *rewriter) typeVerbs(c *ast.CallExpr) {
 		if v.verb != 'T' || k >= len(c.Args) {
 			continue
 		}
-		name, ok := r.cellTypeName(c.Args[k])
-		if !ok {
+		var nameExpr ast.Expr
+		if name, ok := r.cellTypeName(c.Args[k]); ok {
+			nameExpr = &ast.BasicLit{ValuePos: c.Args[k].Pos(), Kind: token.STRING, Value: strconv.Quote(name)}
+		} else if sw, ok := r.dynamicTypeName(c.Args[k]); ok {
+			nameExpr = &ast.CallExpr{Fun: &ast.Ident{NamePos: c.Args[k].Pos(), Name: sw}, Args: []ast.Expr{c.Args[k]}}
+		} else {
 			continue
 		}
 		b.WriteString(format[last : v.end-1])
 		b.WriteByte('s')
 		last = v.end
-		c.Args[k] = rtCall("TypeName", &ast.BasicLit{ValuePos: c.Args[k].Pos(), Kind: token.STRING, Value: strconv.Quote(name)}, c.Args[k])
+		c.Args[k] = rtCall("TypeName", nameExpr, c.Args[k])
 		changed = true
 	}
 	if !changed {
@@ -129,4 +137,39 @@ func formatVerbs(f string) ([]verb, bool) {
 		arg++
 	}
 	return out, true
+}
+
+// dynamicTypeName returns the source of a func that names the dynamic
+// type of e, an operand of an interface type, as go run prints it for
+// %T: a type switch over the types the cells declared (T and *T), and
+// fmt's %T for any other. The interpreter's own %T of a cell-defined
+// type held in an interface named its wrapper (symbols._fmt_Stringer).
+func (r *rewriter) dynamicTypeName(e ast.Expr) (string, bool) {
+	t := r.info.TypeOf(e)
+	if t == nil || !types.IsInterface(t) || containsInvalid(t) {
+		return "", false
+	}
+	var names []string
+	for id, obj := range r.info.Defs {
+		tn, ok := obj.(*types.TypeName)
+		if !ok || tn.Pkg() == nil || tn.Pkg().Path() != sessionPkg || tn.Parent() != tn.Pkg().Scope() || tn.IsAlias() {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); !ok || n.TypeParams().Len() > 0 || types.IsInterface(n) {
+			continue
+		}
+		names = append(names, id.Name)
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	sort.Strings(names)
+	x := source.Reserved + "x"
+	var b strings.Builder
+	fmt.Fprintf(&b, "func(%s any) string { switch %s.(type) {", x, x)
+	for _, n := range names {
+		fmt.Fprintf(&b, " case %s: return %q; case *%s: return %q;", n, "main."+n, n, "*main."+n)
+	}
+	fmt.Fprintf(&b, " }; return fmt.Sprintf(\"%%T\", %s) }", x)
+	return b.String(), true
 }

@@ -1,0 +1,72 @@
+package rewrite
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+
+	"github.com/lanes-dev/lanes/internal/source"
+)
+
+// DefinedTypes returns the Go types, as the session would spell them, of
+// the variables named in names that statement chunk c of a cell defines
+// at its top level (r := &Reading{...}), where the type checker knows
+// them. The worker declares such variables in the session's prelude with
+// these types: the interpreter's own types of them lose the cells' named
+// types (a []Celsius is a []float64 to it, a Reading a struct), which
+// the rewrites need (see displayArgs).
+func DefinedTypes(cell int, code string, c source.Chunk, s Session, names []string) map[string]string {
+	if c.Kind != source.KindStmt || len(names) == 0 {
+		return nil
+	}
+	fset := token.NewFileSet()
+	f, err := source.ParseChunk(fset, cell, code, c, s.ImportSpecs())
+	if err != nil {
+		return nil
+	}
+	files := []*ast.File{f}
+	if pre := s.Prelude(); pre != "" {
+		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
+			files = append(files, pf)
+		}
+	}
+	info, _ := typeCheckFiles(fset, files)
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	out := map[string]string{}
+	note := func(id *ast.Ident) {
+		if !want[id.Name] {
+			return
+		}
+		v, ok := info.Defs[id].(*types.Var)
+		if !ok || v.Type() == nil || containsInvalid(v.Type()) || isUntyped(v.Type()) {
+			return
+		}
+		out[id.Name] = typeString(v.Type())
+	}
+	body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+	for _, st := range body.List {
+		switch x := st.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE {
+				for _, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						note(id)
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if g, ok := x.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+				for _, sp := range g.Specs {
+					for _, id := range sp.(*ast.ValueSpec).Names {
+						note(id)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
