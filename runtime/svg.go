@@ -200,7 +200,11 @@ func (t *Timeline) SVG() string {
 			if i%2 == 1 {
 				fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="#000000" fill-opacity="0.03"/>`+"\n", g.labelW, y, g.plotW, rowH)
 			}
-			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", g.labelW-6, y+13, xmlEscape(f.text.fit(r.Lanes[lane], float64(g.labelW-10))))
+			// The label is laid out in the Go font's metrics; textLength
+			// holds a browser's fallback font (often wider) to that width,
+			// so that no label runs off the left edge.
+			label := f.text.fit(r.Lanes[lane], float64(g.labelW-10))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" textLength="%.0f" lengthAdjust="spacingAndGlyphs">%s</text>`+"\n", g.labelW-6, y+13, math.Ceil(f.text.width(label)), xmlEscape(label))
 		}
 		for _, br := range rg.bars {
 			x, w := g.barBox(br)
