@@ -36,10 +36,11 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// browserLessons are the lessons TestBrowserLesson opens: the first one and
-// those written for Go's own concurrency tools, or every lesson when
-// LANES_BROWSER_LESSONS is "all" (several minutes on two cores).
-var browserLessons = []string{
+// quickBrowserLessons are the lessons TestBrowserLesson opens when
+// LANES_BROWSER_LESSONS is "quick": the first one and those written for
+// Go's own concurrency tools. By default it opens every lesson (about two
+// minutes on two cores), so that each leaves a screenshot.
+var quickBrowserLessons = []string{
 	"01-two-words", "13-select-and-context", "14-pipelines-and-pools",
 	"15-locks-and-subtle-failures", "16-scheduler-and-recursion",
 }
@@ -69,9 +70,10 @@ func TestBrowserLesson(t *testing.T) {
 
 	env := jupyterEnv(t)
 	dir := t.TempDir()
-	names := browserLessons
-	if os.Getenv("LANES_BROWSER_LESSONS") == "all" {
-		names = nil
+	var names []string
+	if os.Getenv("LANES_BROWSER_LESSONS") == "quick" {
+		names = quickBrowserLessons
+	} else {
 		for _, f := range lessonFiles(t) {
 			names = append(names, strings.TrimSuffix(filepath.Base(f), ".ipynb"))
 		}
