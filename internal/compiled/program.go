@@ -38,19 +38,9 @@ type program struct {
 	shown int
 }
 
-// kind classifies a top-level item of a cell.
-type kind int
-
-const (
-	kindStmt   kind = iota
-	kindImport      // import declaration
-	kindDecl        // type, const, func or method declaration
-	kindVar         // var declaration
-)
-
 // item is one top-level statement or declaration of a cell's source.
 type item struct {
-	kind       kind
+	kind       source.ChunkKind
 	start, end int // byte offsets in the source
 	line, col  int // position of start (1-based)
 	toks       []source.Token
@@ -77,7 +67,7 @@ func split(src string) []item {
 			ts := toks[first:j]
 			it := item{start: ts[0].Pos, end: tokEnd(ts[len(ts)-1]), line: ts[0].Line, toks: ts}
 			it.col = it.start - strings.LastIndexByte(src[:it.start], '\n')
-			it.kind = classify(ts)
+			it.kind = source.ItemKind(ts)
 			items = append(items, it)
 		}
 		first = j + 1
@@ -96,41 +86,6 @@ func split(src string) []item {
 	}
 	flush(len(toks))
 	return items
-}
-
-func classify(ts []source.Token) kind {
-	switch ts[0].Tok {
-	case token.IMPORT:
-		return kindImport
-	case token.TYPE, token.CONST:
-		return kindDecl
-	case token.VAR:
-		return kindVar
-	case token.FUNC:
-		if len(ts) > 1 && ts[1].Tok == token.IDENT {
-			return kindDecl
-		}
-		// A method: func (r T) Name( or Name[; a func literal has no
-		// name after its parameters.
-		if len(ts) > 1 && ts[1].Tok == token.LPAREN {
-			depth := 0
-			for i := 1; i < len(ts); i++ {
-				switch ts[i].Tok {
-				case token.LPAREN:
-					depth++
-				case token.RPAREN:
-					depth--
-				}
-				if depth == 0 {
-					if i+2 < len(ts) && ts[i+1].Tok == token.IDENT && (ts[i+2].Tok == token.LPAREN || ts[i+2].Tok == token.LBRACK) {
-						return kindDecl
-					}
-					break
-				}
-			}
-		}
-	}
-	return kindStmt
 }
 
 // blank returns src with every byte outside the kept items (in source
@@ -160,7 +115,7 @@ func rewriteImports(src string, items []item) string {
 	var out strings.Builder
 	last := 0
 	for _, it := range items {
-		if it.kind != kindImport {
+		if it.kind != source.KindImport {
 			continue
 		}
 		for _, t := range it.toks {
@@ -286,13 +241,13 @@ func generate(c Cell, show bool) (*program, error) {
 	// consts, funcs, and the vars before its first statement.
 	firstStmt := len(items)
 	for i, it := range items {
-		if it.kind == kindStmt {
+		if it.kind == source.KindStmt {
 			firstStmt = i
 			break
 		}
 	}
 	pkgLevel := func(i int, it item) bool {
-		return it.kind == kindImport || it.kind == kindDecl || it.kind == kindVar && i < firstStmt
+		return it.kind == source.KindImport || it.kind == source.KindDecl || it.kind == source.KindVar && i < firstStmt
 	}
 	cellNames := map[string]bool{} // declared at package level by the cell
 	ownImports := map[string]bool{}
@@ -306,7 +261,7 @@ func generate(c Cell, show bool) (*program, error) {
 		idents(it.toks, used)
 		selectorBases(it.toks, bases)
 		switch {
-		case it.kind == kindImport:
+		case it.kind == source.KindImport:
 			for _, s := range imports(it.text(src)) {
 				ownImports[s.name] = true
 			}
@@ -314,7 +269,7 @@ func generate(c Cell, show bool) (*program, error) {
 			names, _ := declared(it.text(src))
 			for _, n := range names {
 				cellNames[n] = true
-				if n == "main" && it.kind == kindDecl {
+				if n == "main" && it.kind == source.KindDecl {
 					hasMain = true
 				}
 			}
@@ -322,7 +277,7 @@ func generate(c Cell, show bool) (*program, error) {
 	}
 	if hasMain {
 		for _, it := range items[firstStmt:] {
-			if it.kind == kindStmt {
+			if it.kind == source.KindStmt {
 				return nil, &BuildError{Cell: c.Number, Message: fmt.Sprintf("cell %d, line %d: a cell that declares func main holds declarations only; this is a statement", c.Number, it.line)}
 			}
 		}
@@ -337,11 +292,11 @@ func generate(c Cell, show bool) (*program, error) {
 		dsrc, ditems := prepare(decl.Src)
 		for _, it := range ditems {
 			switch it.kind {
-			case kindImport:
+			case source.KindImport:
 				for _, s := range imports(it.text(dsrc)) {
 					importOf[s.name] = s.path
 				}
-			case kindDecl:
+			case source.KindDecl:
 				names, recv := declared(it.text(dsrc))
 				session = append(session, sessionItem{decl: d, item: it, names: names, recv: recv})
 				k := len(session) - 1

@@ -98,7 +98,7 @@ func scanItems(src string) []item {
 			if t.Tok != token.SEMICOLON {
 				end = t.Pos + tokLen(t)
 			}
-			items = append(items, item{kind: classify(toks[start : i+1]), start: toks[start].Pos, end: end})
+			items = append(items, item{kind: ItemKind(toks[start : i+1]), start: toks[start].Pos, end: end})
 			start = -1
 		}
 	}
@@ -112,8 +112,9 @@ func tokLen(t Token) int {
 	return len(t.Tok.String())
 }
 
-// classify tells a declaration from a statement by its first tokens.
-func classify(ts []Token) ChunkKind {
+// ItemKind tells the kind of one top-level item of a cell (the tokens of
+// one statement or declaration, as Scan returns them) by its first tokens.
+func ItemKind(ts []Token) ChunkKind {
 	switch ts[0].Tok {
 	case token.IMPORT:
 		return KindImport
