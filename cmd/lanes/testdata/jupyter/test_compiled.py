@@ -8,7 +8,7 @@ import queue
 import time
 import unittest
 
-import jupyter_client
+from kernelcase import KernelCase
 
 # The first compiled cell of a kernel builds package lanes (from the
 # toolchain's build cache when it is warm); a -race build compiles the
@@ -16,30 +16,12 @@ import jupyter_client
 TIMEOUT = 300
 
 
-class Compiled(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
-        reply = cls.kc.execute_interactive(
-            'import ("fmt"; "sync"; "time")\n'
-            'func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\n'
-            'kept := 5',
-            timeout=TIMEOUT)
-        assert reply["content"]["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
-
-    def run_cell(self, code, timeout=TIMEOUT):
-        msgs = []
-        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=msgs.append)
-        return reply["content"], msgs
-
-    def text(self, msgs, name="stdout"):
-        return "".join(m["content"]["text"] for m in msgs
-                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+class Compiled(KernelCase):
+    TIMEOUT = TIMEOUT
+    SETUP = (
+        'import ("fmt"; "sync"; "time")\n'
+        'func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn fib(n-1) + fib(n-2)\n}\n'
+        'kept := 5')
 
     def assert_alive(self):
         reply, msgs = self.run_cell("fmt.Println(fib(kept))")

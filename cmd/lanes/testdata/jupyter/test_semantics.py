@@ -7,33 +7,15 @@ restart lost.
 import time
 import unittest
 
-import jupyter_client
+from kernelcase import KernelCase
 
 TIMEOUT = 30
 
 
-class Semantics(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = jupyter_client.manager.start_new_kernel(kernel_name="lanes")
-        reply = cls.kc.execute_interactive(
-            'import ("fmt"; "sync"; "time")\nfunc keep() int { return 7 }\nkept := 5',
-            timeout=TIMEOUT)
-        assert reply["content"]["status"] == "ok", reply
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel(now=True)
-
-    def run_cell(self, code, timeout=TIMEOUT):
-        msgs = []
-        reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=msgs.append)
-        return reply["content"], msgs
-
-    def text(self, msgs, name="stdout"):
-        return "".join(m["content"]["text"] for m in msgs
-                       if m["msg_type"] == "stream" and m["content"]["name"] == name)
+class Semantics(KernelCase):
+    TIMEOUT = TIMEOUT
+    SETUP = (
+        'import ("fmt"; "sync"; "time")\nfunc keep() int { return 7 }\nkept := 5')
 
     def traceback(self, reply):
         return "\n".join(reply.get("traceback", []))
