@@ -124,40 +124,74 @@ func (l *limitBuffer) bytes() ([]byte, error) {
 // "<recorder> b <task>" binds the logging goroutine to a task, "<recorder>
 // c <task>" creates a task whose goroutine is bound later (its first "b"
 // counts from that goroutine's creation), "<recorder> e <task>" ends a task.
-func traceLog(rec uint64, op byte, task int) {
+// A "b" or "c" that changes what the task declares it does carries the new
+// kind as a fourth field: the declared spans are read from the trace too,
+// so that declaration and measurement share one clock and one order (see
+// readTrace).
+func traceLog(rec uint64, op byte, task int) { traceLogKind(rec, op, task, noKind) }
+
+// noKind is the kind of a log message that declares none.
+const noKind = -1
+
+// traceLogKind logs op for task with the declared kind k (noKind: none).
+func traceLogKind(rec uint64, op byte, task int, k int) {
 	if !rtrace.IsEnabled() {
 		return
 	}
-	b := make([]byte, 0, 24)
+	b := make([]byte, 0, 28)
 	b = strconv.AppendUint(b, rec, 10)
 	b = append(b, ' ', op)
 	if task >= 0 {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(task), 10)
+		if k >= 0 {
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(k), 10)
+		}
 	}
 	rtrace.Log(context.Background(), traceCategory, string(b))
 }
 
-// parseLog reads a message of recorder rec: its op and task (-1 if none).
-func parseLog(msg string, rec string) (op byte, task int, ok bool) {
+// logMsg is one parsed log message of a recorder.
+type logMsg struct {
+	op   byte
+	task int // -1 if none
+	kind int // the declared kind, noKind if none
+}
+
+// parseLog reads a message of recorder rec.
+func parseLog(msg string, rec string) (logMsg, bool) {
 	rest, found := strings.CutPrefix(msg, rec)
 	if !found || len(rest) < 2 || rest[0] != ' ' {
-		return 0, 0, false
+		return logMsg{}, false
 	}
-	op, task = rest[1], -1
-	if len(rest) > 3 {
-		n, err := strconv.Atoi(rest[3:])
-		if err != nil {
-			return 0, 0, false
+	m := logMsg{op: rest[1], task: -1, kind: noKind}
+	if len(rest) == 2 {
+		return m, true
+	}
+	if rest[2] != ' ' {
+		return logMsg{}, false
+	}
+	task, kind, hasKind := strings.Cut(rest[3:], " ")
+	n, err := strconv.Atoi(task)
+	if err != nil || n < 0 {
+		return logMsg{}, false
+	}
+	m.task = n
+	if hasKind {
+		k, err := strconv.Atoi(kind)
+		if err != nil || k < 0 || k >= numKinds {
+			return logMsg{}, false
 		}
-		task = n
+		m.kind = k
 	}
-	return op, task, true
+	return m, true
 }
 
 // measured is what the trace says about the tasks of one run.
 type measured struct {
 	spans    []Span // Lane unset: Task is the task index; task -1 is other work
+	plan     []Span // the declared spans, in trace time; Lane unset
 	wall     time.Duration
 	gcCycles int
 	running  time.Duration // P time of every goroutine in the window
@@ -176,6 +210,13 @@ type gTrack struct {
 
 // readTrace derives the states of the tasks of recorder rec from an
 // execution trace. Times are relative to the window's start mark.
+//
+// The declared spans are read from the same trace (the kinds that "b" and
+// "c" messages carry), not from the recorder's clock: a goroutine can lose
+// its thread to the operating system between logging a message and reading
+// a clock, so two clocks would let a task bound to a goroutine seem to
+// declare compute it had already declared over, and a task queued for a
+// semaphore show as computing beside the one that holds it.
 func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 	rd, err := trace.NewReader(bytes.NewReader(data))
 	if err != nil {
@@ -194,6 +235,18 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 	createdAt := make([]time.Duration, ntasks) // "c" time, -1 if none
 	for i := range createdAt {
 		createdAt[i] = -1
+	}
+	var plan []Span
+	planKind := make([]int, ntasks) // the declared kind, noKind if none
+	planSince := make([]time.Duration, ntasks)
+	for i := range planKind {
+		planKind[i] = noKind
+	}
+	declare := func(task, k int, now time.Duration) {
+		if k0 := planKind[task]; k0 != noKind && now > planSince[task] {
+			plan = append(plan, Span{Task: task, Kind: Kind(k0), Start: planSince[task], End: now})
+		}
+		planKind[task], planSince[task] = k, now
 	}
 	rel := func(t trace.Time) time.Duration { return time.Duration(t - start) }
 	get := func(id trace.GoID) *gTrack {
@@ -256,11 +309,19 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 			if l.Category != traceCategory {
 				continue
 			}
-			op, task, ok := parseLog(l.Message, recID)
+			msg, ok := parseLog(l.Message, recID)
 			if !ok {
 				continue
 			}
+			op, task := msg.op, msg.task
 			g := get(ev.Goroutine())
+			now := time.Duration(0)
+			if started {
+				now = rel(ev.Time())
+			}
+			if msg.kind != noKind && task < ntasks && (op == 'b' || op == 'c') {
+				declare(task, msg.kind, now)
+			}
 			switch op {
 			case 's':
 				if !started {
@@ -276,19 +337,25 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 					for _, g := range gs {
 						closeSpan(g, wall)
 					}
+					for task := range planKind {
+						declare(task, noKind, wall)
+					}
 					ended = true
 				}
 			case 'c':
 				if started && task >= 0 && task < ntasks {
-					createdAt[task] = rel(ev.Time())
+					createdAt[task] = now
 				}
 			case 'b':
 				if started {
-					bind(g, task, rel(ev.Time()))
+					bind(g, task, now)
 				}
 			case 'e':
+				if task >= 0 && task < ntasks {
+					declare(task, noKind, now)
+				}
 				if started && task >= 0 && task < ntasks && owner[task] == g {
-					closeSpan(g, rel(ev.Time()))
+					closeSpan(g, now)
 					g.task, owner[task] = -1, nil
 				}
 			}
@@ -317,7 +384,7 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 	if !started || !ended {
 		return nil, errors.New("the execution trace lacks the run's start or end")
 	}
-	m := &measured{wall: wall, gcCycles: gcs}
+	m := &measured{wall: wall, gcCycles: gcs, plan: plan}
 	var other []Span
 	for _, g := range gs {
 		for _, s := range g.spans {
@@ -417,8 +484,22 @@ func reconcile(out []Span, m Span, plan []Span) []Span {
 
 // applyMeasurement replaces the declared spans of run (kept as its Plan)
 // with the measured ones, reconciled with the declaration (see reconcile).
+//
+// The plan is the declaration as the trace recorded it, so that it shares
+// the measured spans' clock; the recorder's own spans stand in only for a
+// trace that carries no declaration.
 func applyMeasurement(run *Run, m *measured, taskLane []int) {
 	plan := run.Spans
+	if len(m.plan) > 0 {
+		plan = make([]Span, 0, len(m.plan))
+		for _, s := range m.plan {
+			if s.Task < len(taskLane) && s.Task < len(run.Tasks) {
+				s.Lane = taskLane[s.Task]
+				plan = append(plan, s)
+			}
+		}
+		sortSpans(plan)
+	}
 	byTask := make([][]Span, len(run.Tasks))
 	for _, s := range plan {
 		byTask[s.Task] = append(byTask[s.Task], s)

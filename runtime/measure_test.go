@@ -114,19 +114,24 @@ func TestReconcile(t *testing.T) {
 func TestParseLog(t *testing.T) {
 	for _, tc := range []struct {
 		msg, rec string
-		op       byte
-		task     int
+		want     logMsg
 		ok       bool
 	}{
-		{"12 b 3", "12", 'b', 3, true},
-		{"12 s", "12", 's', -1, true},
-		{"123 b 3", "12", 0, 0, false},
-		{"12 b x", "12", 0, 0, false},
-		{"7 e 0", "12", 0, 0, false},
+		{"12 b 3", "12", logMsg{'b', 3, noKind}, true},
+		{"12 s", "12", logMsg{'s', -1, noKind}, true},
+		{"12 c 4 2", "12", logMsg{'c', 4, int(Blocked)}, true},
+		{"12 b 0 0", "12", logMsg{'b', 0, int(Computing)}, true},
+		{"123 b 3", "12", logMsg{}, false},
+		{"12 b x", "12", logMsg{}, false},
+		{"12 b -1", "12", logMsg{}, false},
+		{"12 b 3 9", "12", logMsg{}, false},
+		{"12 b 3 x", "12", logMsg{}, false},
+		{"12 bb 3", "12", logMsg{}, false},
+		{"7 e 0", "12", logMsg{}, false},
 	} {
-		op, task, ok := parseLog(tc.msg, tc.rec)
-		if ok != tc.ok || ok && (op != tc.op || task != tc.task) {
-			t.Errorf("parseLog(%q, %q) = %c %d %v", tc.msg, tc.rec, op, task, ok)
+		got, ok := parseLog(tc.msg, tc.rec)
+		if ok != tc.ok || ok && got != tc.want {
+			t.Errorf("parseLog(%q, %q) = %+v %v, want %+v %v", tc.msg, tc.rec, got, ok, tc.want, tc.ok)
 		}
 	}
 }

@@ -256,11 +256,11 @@ func (r *Recorder) begin(l *laneRec, name string, k Kind, inProgress, bind bool)
 		r.started()
 	}
 	l.switchTo(r.now(), t.live.task, k)
+	op := byte('c')
 	if bind {
-		traceLog(r.id, 'b', t.live.task)
-	} else {
-		traceLog(r.id, 'c', t.live.task)
+		op = 'b'
 	}
+	traceLogKind(r.id, op, t.live.task, int(k))
 	return t
 }
 
@@ -352,10 +352,11 @@ func (lt *liveTask) set(k Kind) {
 	if lt.done {
 		return
 	}
-	traceLog(lt.rec.id, 'b', lt.task)
 	if lt.kind == k {
+		traceLog(lt.rec.id, 'b', lt.task)
 		return
 	}
+	traceLogKind(lt.rec.id, 'b', lt.task, int(k))
 	lt.kind = k
 	lt.lane.switchTo(lt.rec.now(), lt.task, k)
 }

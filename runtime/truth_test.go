@@ -374,3 +374,42 @@ func TestConcurrentRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestDeclarationSharesTheTraceClock measures runs whose recorder clock is
+// 2 ms off the trace's, either way, as a goroutine that loses its thread
+// between logging a step and reading the clock makes it: tasks queued for
+// a semaphore(1) must still never compute beside the one that holds it,
+// their compute must be measured, and the plan must line up with what was
+// measured.
+func TestDeclarationSharesTheTraceClock(t *testing.T) {
+	for _, skew := range []time.Duration{-2 * time.Millisecond, 2 * time.Millisecond} {
+		what := fmt.Sprintf("semaphore(1), recorder clock %v off", skew)
+		rec := NewRecorder()
+		rec.start = rec.start.Add(skew)
+		sem := make(chan struct{}, 1)
+		var wg sync.WaitGroup
+		for i := range 6 {
+			tk := rec.Task(fmt.Sprint("s", i))
+			tk.Begin(Blocked)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				defer tk.Done()
+				sem <- struct{}{}
+				tk.Compute(300 * time.Microsecond)
+			}()
+		}
+		wg.Wait()
+		r := rec.Run()
+		checkPossible(t, what, r, 1)
+		for _, p := range r.Plan {
+			if p.Start < 0 || p.End > r.Wall {
+				t.Errorf("%s: declared span %+v outside the measured window 0..%v", what, p, r.Wall)
+			}
+		}
+		if got := r.CPU(); got < 6*300*time.Microsecond/2 {
+			t.Errorf("%s: measured CPU %v for 6 × 300µs of declared compute", what, got)
+		}
+	}
+}
