@@ -115,3 +115,26 @@ func (s *readySink) Stream(name, text string) {
 		s.once.Do(func() { close(s.ready) })
 	}
 }
+
+// TestCompiledAfterRestart crashes the worker: the fresh worker's compiled
+// cells still know the replayed declarations and the session's variables.
+func TestCompiledAfterRestart(t *testing.T) {
+	needGo(t)
+	e := newTestEngine(t)
+	if res, _ := run(t, e, "import \"fmt\"\nfunc twice(n int) int { return 2 * n }\nkept := 4"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	pid := e.WorkerPID()
+	if res, _ := run(t, e, "import \"os\"\nos.Exit(3)"); res.Err == nil || res.Restart == nil {
+		t.Fatalf("os.Exit: %+v, want an error and a restart", res)
+	}
+	if e.WorkerPID() == pid {
+		t.Fatal("the worker was not restarted")
+	}
+	if res, r := run(t, e, "%%compile\nfmt.Println(twice(21))"); res.Err != nil || r.text("stdout") != "42\n" {
+		t.Errorf("compiled after the restart: %+v, stdout %q", res.Err, r.text("stdout"))
+	}
+	if res, _ := run(t, e, "%%compile\nfmt.Println(kept)"); res.Err == nil || !strings.Contains(res.Err.Message, "kept is a variable of the interpreted session") {
+		t.Errorf("a replayed variable in a compiled cell: %+v", res.Err)
+	}
+}

@@ -523,9 +523,14 @@ func (e *Engine) swap(replay bool) (*proc, error) {
 		e.vars = map[string]int{}
 	}
 	decls := append([]wire.Decl(nil), e.decls...)
+	vars := make([]string, 0, len(e.vars))
+	for v := range e.vars {
+		vars = append(vars, v)
+	}
 	e.mu.Unlock()
+	sort.Strings(vars)
 	if len(decls) > 0 {
-		m, err := p.call(context.Background(), &wire.Message{Op: "replay", Decls: decls}, nil)
+		m, err := p.call(context.Background(), &wire.Message{Op: "replay", Decls: decls, Vars: vars}, nil)
 		if err != nil {
 			return p, fmt.Errorf("engine: replaying declarations: %w", err)
 		}

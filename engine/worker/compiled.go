@@ -29,11 +29,14 @@ type compiledState struct {
 	vars    map[string]bool
 }
 
-// remember records a successful interpreted cell for later compiled ones.
+// remember records a successful interpreted cell (or a replayed
+// declaration; code "" records only variables) for later compiled ones.
 func (w *worker) remember(cell int, code string, vars []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.comp.cells = append(w.comp.cells, compiled.Decl{Cell: cell, Src: code})
+	if code != "" {
+		w.comp.cells = append(w.comp.cells, compiled.Decl{Cell: cell, Src: code})
+	}
 	if w.comp.vars == nil {
 		w.comp.vars = map[string]bool{}
 	}

@@ -1111,7 +1111,11 @@ func (w *worker) replay(m *wire.Message) {
 		w.sess.define(d.Names, d.Src)
 		w.sess.declare(d.Names, d.Src)
 		w.sess.addImports(source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}))
+		// Compiled cells after a restart know the replayed declarations,
+		// as they knew the cells that first made them.
+		w.remember(d.Cell, d.Src, nil)
 	}
+	w.remember(0, "", m.Vars)
 	w.send(&wire.Message{Op: "reply", ID: m.ID, Lost: lost})
 }
 

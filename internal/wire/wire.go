@@ -70,8 +70,9 @@ type Message struct {
 	// Decls are replayable declaration chunks of a cell (exec reply) or
 	// the chunks to replay (replay request).
 	Decls []Decl `json:"decls,omitempty"`
-	// Vars names the variables a cell defined (exec reply) or that a
-	// replay could not restore (replay reply).
+	// Vars names the variables a cell defined (exec reply), the
+	// session's variables (replay request: compiled cells name them in
+	// their errors) or those a replay could not restore (replay reply).
 	Vars []string `json:"vars,omitempty"`
 	// Lost lists declarations a replay could not restore.
 	Lost []string `json:"lost,omitempty"`
