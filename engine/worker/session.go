@@ -3,6 +3,7 @@ package worker
 import (
 	"fmt"
 	"go/parser"
+	"go/types"
 	"path"
 	"reflect"
 	"sort"
@@ -221,6 +222,14 @@ func (w *worker) IsGenericFunc(name string) bool {
 func (w *worker) IsType(name string) bool {
 	src, ok := w.sess.source(name)
 	return ok && (strings.Contains(src, "type "+name+" ") || strings.Contains(src, "type "+name+"["))
+}
+
+// Importer returns the importer of the compiled packages' types for the
+// rewrites' type checks (rewrite.Typed): built from the symbols once per
+// worker, its packages as the cells' imports first need them.
+func (w *worker) Importer() types.Importer {
+	w.impOnce.Do(func() { w.imp = rewrite.NewImporter(w.symbols) })
+	return w.imp
 }
 
 // MemberType returns the compiled type of member name of the package the

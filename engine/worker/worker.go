@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/token"
+	"go/types"
 	"io"
 	"log"
 	"os"
@@ -67,6 +68,10 @@ type worker struct {
 	c       *wire.Conn
 	marker  string
 	symbols interp.Exports
+	// impOnce builds imp, the importer of the symbols' types that cells
+	// are type-checked with (see Importer), on first use.
+	impOnce sync.Once
+	imp     types.Importer
 	seq     atomic.Uint64
 	// idle fires when no cell has run for idleTrim: the memory a cell
 	// used is then given back to the system (a worker waits between

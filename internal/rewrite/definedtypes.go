@@ -31,7 +31,7 @@ func DefinedTypes(cell int, code string, c source.Chunk, s Session, names []stri
 			files = append(files, pf)
 		}
 	}
-	info, _ := typeCheckFiles(fset, files)
+	info, _ := typeCheckFiles(fset, files, importerOf(s))
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true

@@ -18,7 +18,8 @@
 // arguments of generic calls the interpreter cannot infer (typeArgs,
 // stdTypeArgs), fmt's operands that hold cell-defined types with String,
 // Error or Format (displayArgs), %T of cell-defined types (typeVerbs),
-// errors.As into a cell-defined error type (errorsAs); before them,
+// errors.As into a cell-defined error type (errorsAs), top-level values
+// that call a generic func in a function literal (topGenericValues); before them,
 // range over functions (internal/rangefunc, see rangefunc.go), and after
 // them the top-level init clauses in blocks of their own (scopeInits).
 //
@@ -31,6 +32,19 @@
 // DefinedTypes tells the worker the types of the variables a chunk
 // defines, as the session spells them, with one type-check of the same
 // cost for each chunk that defines variables.
+//
+// # Types
+//
+// The rewrites read types from go/types. The session's declarations come
+// in as a prelude file; the compiled packages come from the Session's
+// importer (Typed, NewImporter), which reads them off the interpreter's
+// own symbol table with package reflect, so the checker knows exactly the
+// members a cell can use: min(d, time.Second) or workers :=
+// min(runtime.NumCPU(), 8) get a type. A type is spelled with its
+// package's own name (time.Duration): a cell that imports a package under
+// another name gets that spelling in a rewrite, and the interpreter's
+// error. Building a package costs 0.04–1.8 ms once per worker (fmt, time,
+// os, net/http; all 168: 21 ms).
 //
 // It is pure: source in, source out. Rewritten code calls the helpers of
 // internal/cellrt by name (source.RuntimeName), but this package must

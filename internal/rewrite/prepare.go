@@ -47,7 +47,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 			files = append(files, pf)
 		}
 	}
-	info, pkg := typeCheckFiles(fset, files)
+	info, pkg := typeCheckFiles(fset, files, importerOf(s))
 	r := newRewriter(cell, fset, info, files, s.IsPackage)
 	r.rangeInts = rangeInts
 	members, _ := s.(Members)
@@ -58,6 +58,11 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		r.methodExprs(body)
 		r.markCellDefers(body)
 		r.renameNested(body)
+		top := make([]ast.Node, len(body.List))
+		for i, st := range body.List {
+			top[i] = st
+		}
+		r.topGenericValues(top)
 		r.rewrite(body)
 		r.inFuncs(body.List)
 		if scopeInits(body.List) {
@@ -69,6 +74,13 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]
+		if c.Kind == source.KindVar {
+			top := make([]ast.Node, len(decls))
+			for i, d := range decls {
+				top[i] = d
+			}
+			r.topGenericValues(top)
+		}
 		for _, d := range decls {
 			r.changed = r.rangeFuncs(d, pkg, members) || r.changed
 			r.methodExprs(d)
@@ -90,7 +102,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 // main), parsed into f with fset. It returns the source to evaluate, or
 // false when nothing needed a rewrite.
 func Program(fset *token.FileSet, cell int, f *ast.File, m Members) (string, bool) {
-	info, pkg := typeCheckFiles(fset, []*ast.File{f})
+	info, pkg := typeCheckFiles(fset, []*ast.File{f}, importerOf(m))
 	r := newRewriter(cell, fset, info, []*ast.File{f},
 		func(name string) bool { return fileImports(f, name) })
 	r.changed = r.rangeFuncs(f, pkg, m)
@@ -210,7 +222,7 @@ func callsGeneric(src string, s Session) bool {
 			continue
 		}
 		switch toks[i+1].Tok {
-		case token.LPAREN:
+		case token.LPAREN, token.LBRACK:
 			if g.IsGenericFunc(t.Lit) {
 				return true
 			}
@@ -377,10 +389,15 @@ func multiValueLit(toks []source.Token) bool {
 	return false
 }
 
-// typeCheckFiles type-checks files as one package. Packages are empty
-// (their members have invalid types) and errors are ignored: the types
-// found are those of the cell's own code, which is what the rewrite needs.
-func typeCheckFiles(fset *token.FileSet, files []*ast.File) (*types.Info, *types.Package) {
+// typeCheckFiles type-checks files as one package. Errors are ignored: the
+// types found are those of the cell's code and of the compiled members it
+// uses, where the importer knows them, which is what the rewrite needs.
+//
+// imp imports the packages (nil: every package is empty).
+func typeCheckFiles(fset *token.FileSet, files []*ast.File, imp types.Importer) (*types.Info, *types.Package) {
+	if imp == nil {
+		imp = emptyImporter{}
+	}
 	info := &types.Info{
 		Types: map[ast.Expr]types.TypeAndValue{},
 		Uses:  map[*ast.Ident]types.Object{},
@@ -390,7 +407,7 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File) (*types.Info, *types
 		Instances:  map[*ast.Ident]types.Instance{},
 	}
 	conf := types.Config{
-		Importer: emptyImporter{},
+		Importer: imp,
 		Error:    func(error) {},
 	}
 	var pkg *types.Package

@@ -175,6 +175,7 @@ var basicKinds = map[reflect.Kind]types.BasicKind{
 	reflect.Uint: types.Uint, reflect.Uint8: types.Uint8, reflect.Uint16: types.Uint16, reflect.Uint32: types.Uint32, reflect.Uint64: types.Uint64,
 	reflect.Uintptr: types.Uintptr, reflect.Float32: types.Float32, reflect.Float64: types.Float64,
 	reflect.Complex64: types.Complex64, reflect.Complex128: types.Complex128,
+	reflect.UnsafePointer: types.UnsafePointer,
 }
 
 // goType returns a go/types type that spells as t does in Go source, or

@@ -575,8 +575,8 @@ func (r *rewriter) call(c *ast.CallExpr) {
 // that leaves them to inference: the interpreter infers them from the
 // first arguments only, and gets Map(xs, func(int) string {...}) wrong
 // ("cannot use type func(int) string as type func(int) int"). Type
-// arguments the cell cannot spell (types of packages, which the type
-// checker sees as invalid) leave the call as it is.
+// arguments the checker does not know (a member of a package the
+// session's importer lacks) leave the call as it is.
 func (r *rewriter) typeArgs(c *ast.CallExpr) {
 	if r.info == nil {
 		return
@@ -609,8 +609,7 @@ func (r *rewriter) typeArgs(c *ast.CallExpr) {
 // argument f that names a func declared in the session, or nil.
 //
 // The parameter and result types are copied as written in f's
-// declaration (the type checker knows the session's types but not the
-// packages', which it sees as empty). They go into the literal as
+// declaration, which the cell's imports can spell. They go into the literal as
 // identifiers holding the type's source text: the rewritten cell is only
 // printed back to source, and the printer writes an identifier's name as
 // it is.
