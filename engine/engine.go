@@ -158,14 +158,13 @@
 // %goroutines stop stops them by replacing the worker (Go has no way to
 // stop a goroutine from outside), replaying declarations.
 //
-// Known differences that remain: generic functions cannot make values of
-// a type parameter (make(chan T)); index errors say "index out of range"
+// Known differences that remain: index errors say "index out of range"
 // without the index and length; the interpreter reports the first line of
 // a function that panicked on a runtime error; goroutines outliving a
 // cell may race with the next cell's declarations (an interpreter bug:
-// stop them with %goroutines stop before redefining what they use);
-// ranging over function iterators is not supported; a stopped ticker
-// keeps the deadlock detector quiet for the rest of the session.
+// stop them with %goroutines stop before redefining what they use); a
+// stopped ticker keeps the deadlock detector quiet for the rest of the
+// session.
 // testdata/corpus holds the programs that prove the rest, compared with go
 // run, and KNOWN_DIFFERENCES.md.
 //
