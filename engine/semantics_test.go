@@ -421,3 +421,58 @@ func TestPanicLines(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedDeclarations: a declaration that fails to evaluate leaves the
+// session as it was. An earlier definition of the name is kept; a name
+// that never had one is undefined, and a cell that uses it is stopped
+// before any of it runs. The failing cells are the ones in between.
+func TestFailedDeclarations(t *testing.T) {
+	cases := []struct {
+		name   string
+		cells  []string // every cell but the first and the last fails
+		stdout string   // of the last cell
+		errHas string   // of the last cell
+	}{
+		{name: "a failed redefinition keeps the earlier one",
+			cells:  []string{"import \"fmt\"\nfunc good() int { return 1 }", "func good() int { return undefinedX }", "fmt.Print(good())"},
+			stdout: "1"},
+		{name: "a name whose only declaration failed",
+			cells:  []string{"import \"fmt\"", "func bad() int { return undefinedThing }", "fmt.Print(\"ran\")\nbad()"},
+			errHas: "cell 3, line 2: undefined: bad (its declaration in cell 2 failed"},
+		{name: "a func that uses a failed name",
+			cells:  []string{"import \"fmt\"", "func bad() int { return undefinedThing }", "func use() int { return bad() + 1 }"},
+			errHas: "undefined: bad"},
+		{name: "a failed type",
+			cells:  []string{"import \"fmt\"", "type T struct{ x undefinedType }", "var t T\nfmt.Print(t)"},
+			errHas: "undefined: T"},
+		{name: "the cell declares the failed name again",
+			cells:  []string{"import \"fmt\"", "func bad() int { return undefinedThing }", "func bad() int { return 2 }\nfmt.Print(bad())"},
+			stdout: "2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newTestEngine(t)
+			var res Result
+			var r *recorder
+			for i, code := range c.cells {
+				r = &recorder{}
+				res = e.Execute(context.Background(), Cell{Code: code}, r)
+				if fails := i > 0; i < len(c.cells)-1 && fails != (res.Err != nil) {
+					t.Fatalf("cell %q: error %+v", code, res.Err)
+				}
+			}
+			if c.errHas != "" {
+				if res.Err == nil || !strings.Contains(res.Err.Message, c.errHas) {
+					t.Fatalf("error %+v, want %q", res.Err, c.errHas)
+				}
+				if out := r.text("stdout"); out != "" {
+					t.Errorf("the stopped cell printed %q", out)
+				}
+				return
+			}
+			if res.Err != nil || r.text("stdout") != c.stdout {
+				t.Errorf("error %+v, stdout %q, want %q", res.Err, r.text("stdout"), c.stdout)
+			}
+		})
+	}
+}

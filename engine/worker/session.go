@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/types"
+	"maps"
 	"path"
 	"reflect"
 	"sort"
@@ -22,6 +23,7 @@ import (
 type session struct {
 	mu      sync.Mutex
 	names   map[string]*definition // by name; methods as "T.M"
+	failed  map[string]int         // names whose only declaration failed, by its cell
 	imports map[importKey]bool
 	cells   map[int]string // the source of every cell run, to place panics (panicLines)
 }
@@ -51,6 +53,10 @@ type definition struct {
 	// decl is Go source that declares it, for type-checking later cells
 	// (see Prelude); "" when Go cannot spell it.
 	decl string
+	// evaluated is the source the interpreter evaluated for it, to
+	// evaluate again when a new declaration of the name fails (see
+	// worker.declFailed).
+	evaluated string
 	// typ is the first definition of a type, to refuse a different one
 	// (the interpreter would silently keep it).
 	typ *typeDef
@@ -63,7 +69,7 @@ type typeDef struct {
 }
 
 func newSession() *session {
-	return &session{names: map[string]*definition{}, imports: map[importKey]bool{}, cells: map[int]string{}}
+	return &session{names: map[string]*definition{}, failed: map[string]int{}, imports: map[importKey]bool{}, cells: map[int]string{}}
 }
 
 // entry returns the definition of name, made when missing; s.mu is held.
@@ -82,7 +88,46 @@ func (s *session) define(names []string, src string) {
 	defer s.mu.Unlock()
 	for _, n := range names {
 		s.entry(n).src = src
+		delete(s.failed, n)
 	}
+}
+
+// evaluated records the source the interpreter evaluated for names.
+func (s *session) evaluated(names []string, src string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		s.entry(n).evaluated = src
+	}
+}
+
+// fail records that the declaration of names in cell failed. It returns
+// the sources that defined them before, each once, in the order of
+// names; the names without one count as failed from now on.
+func (s *session) fail(names []string, cell int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var before []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		if d := s.names[n]; d != nil && d.evaluated != "" {
+			if !seen[d.evaluated] {
+				seen[d.evaluated] = true
+				before = append(before, d.evaluated)
+			}
+			continue
+		}
+		s.failed[n] = cell
+	}
+	return before
+}
+
+// failedNames returns the names whose only declaration failed, each with
+// the cell it failed in.
+func (s *session) failedNames() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.failed)
 }
 
 // declare records the Go source that declares names for type-checking.

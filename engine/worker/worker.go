@@ -734,6 +734,9 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	code, hasMain := source.RenameMain(code)
 	r := &cellRun{w: w, ctx: ctx, ip: ip, cell: cell, code: code}
 	chunks := source.Split(code)
+	if err := r.usesFailed(chunks); err != nil {
+		return nil, nil, nil, err
+	}
 	for i, c := range chunks {
 		if err := ctx.Err(); err != nil {
 			// Stopped in an earlier chunk whose evaluation ended without
@@ -815,6 +818,9 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		}
 	}
 	src, _, err := r.eval(c)
+	if err != nil && c.Kind == source.KindDecl {
+		return r.declFailed(names, err)
+	}
 	if err != nil && wrapped && notCompiled(err) {
 		// The final call has no result (it was not known before): run
 		// the chunk as written, and show nothing.
@@ -830,6 +836,7 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	case source.KindDecl:
 		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
 		r.w.sess.define(names, text)
+		r.w.sess.evaluated(names, src)
 		r.w.learn(text, c, names)
 	case source.KindVar:
 		r.vars = append(r.vars, names...)
@@ -848,6 +855,64 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		}
 	}
 	return nil
+}
+
+// declFailed handles a declaration of names that failed to evaluate. The
+// interpreter then keeps the names as broken entries, losing their earlier
+// definitions too (a call of such a func panics with "index out of
+// range"): the earlier definitions are evaluated again, and the error says
+// they are kept. A name that had none counts as failed, and a later cell
+// that uses it is stopped before it runs (usesFailed).
+func (r *cellRun) declFailed(names []string, err error) error {
+	before := r.w.sess.fail(names, r.cell)
+	for _, src := range before {
+		if _, e := evalQuiet(r.ip, src); e != nil {
+			return fmt.Errorf("%w (and its earlier definition could not be restored: %v)", err, e)
+		}
+	}
+	if len(before) > 0 {
+		return fmt.Errorf("%w (the earlier definition of %s is kept)", err, strings.Join(names, ", "))
+	}
+	return err
+}
+
+// usesFailed returns an error, before anything of the cell runs, when
+// one of its chunks uses a name whose declaration failed and that the cell
+// does not declare itself.
+func (r *cellRun) usesFailed(chunks []source.Chunk) error {
+	failed := r.w.sess.failedNames()
+	if len(failed) == 0 {
+		return nil
+	}
+	for _, c := range chunks {
+		p := source.Parse(r.cell, r.code, c)
+		for _, n := range p.DeclNames() {
+			delete(failed, n)
+		}
+	}
+	names := map[string]bool{}
+	for n := range failed {
+		names[n] = true
+	}
+	for _, c := range chunks {
+		if !mentionsAny(c.Text(r.code), names) {
+			continue
+		}
+		if n, line := rewrite.Undefined(r.cell, r.code, c, r.w, names); n != "" {
+			return fmt.Errorf("cell%d:%d:1: undefined: %s (its declaration in cell %d failed: run that cell again once it is fixed)", r.cell, line, n, failed[n])
+		}
+	}
+	return nil
+}
+
+// mentionsAny reports whether src holds one of names as an identifier.
+func mentionsAny(src string, names map[string]bool) bool {
+	for _, t := range source.Scan(src) {
+		if t.Tok == token.IDENT && names[t.Lit] {
+			return true
+		}
+	}
+	return false
 }
 
 // eval evaluates a declaration, var or statement chunk, rewritten where
@@ -1109,11 +1174,13 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
-		if _, err := evalQuiet(w.ip, w.generic(w.ip, d.Src)); err != nil {
+		src := w.generic(w.ip, d.Src)
+		if _, err := evalQuiet(w.ip, src); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
 		w.sess.define(d.Names, d.Src)
+		w.sess.evaluated(d.Names, src)
 		w.sess.declare(d.Names, d.Src)
 		w.sess.addImports(source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}))
 		// Compiled cells after a restart know the replayed declarations,
