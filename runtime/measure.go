@@ -222,77 +222,8 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 	if err != nil {
 		return nil, err
 	}
-	recID := strconv.FormatUint(rec, 10)
-	gs := map[trace.GoID]*gTrack{}
-	var (
-		start          trace.Time
-		started, ended bool
-		wall           time.Duration
-		gcs            int
-	)
-	owner := make([]*gTrack, ntasks)           // goroutine a task is bound to
-	everOwned := make([]bool, ntasks)          // whether a task was ever bound
-	createdAt := make([]time.Duration, ntasks) // "c" time, -1 if none
-	for i := range createdAt {
-		createdAt[i] = -1
-	}
-	var plan []Span
-	planKind := make([]int, ntasks) // the declared kind, noKind if none
-	planSince := make([]time.Duration, ntasks)
-	for i := range planKind {
-		planKind[i] = noKind
-	}
-	declare := func(task, k int, now time.Duration) {
-		if k0 := planKind[task]; k0 != noKind && now > planSince[task] {
-			plan = append(plan, Span{Task: task, Kind: Kind(k0), Start: planSince[task], End: now})
-		}
-		planKind[task], planSince[task] = k, now
-	}
-	rel := func(t trace.Time) time.Duration { return time.Duration(t - start) }
-	get := func(id trace.GoID) *gTrack {
-		g := gs[id]
-		if g == nil {
-			g = &gTrack{state: trace.GoUndetermined, task: -1, created: -1}
-			gs[id] = g
-		}
-		return g
-	}
-	closeSpan := func(g *gTrack, now time.Duration) {
-		if !started || now <= g.since {
-			g.since = max(g.since, now)
-			return
-		}
-		k, ok := goKind(g.state, g.reason)
-		if ok {
-			g.spans = append(g.spans, Span{Task: g.task, Kind: k, Start: g.since, End: now})
-		}
-		g.since = now
-	}
-	bind := func(g *gTrack, task int, now time.Duration) {
-		if task < 0 || task >= ntasks || g.task == task {
-			return
-		}
-		if o := owner[task]; o != nil && o != g {
-			closeSpan(o, now)
-			o.task = -1
-		}
-		closeSpan(g, now)
-		if g.task >= 0 {
-			owner[g.task] = nil
-		}
-		// A goroutine started for a task created earlier works for it
-		// from its creation: move its unbound spans over.
-		if !g.everBnd && !everOwned[task] && createdAt[task] >= 0 && g.created >= createdAt[task] {
-			for i := range g.spans {
-				if g.spans[i].Task < 0 && g.spans[i].Start >= g.created {
-					g.spans[i].Task = task
-				}
-			}
-		}
-		g.task, g.everBnd = task, true
-		owner[task], everOwned[task] = g, true
-	}
-	for {
+	tr := newTraceReader(strconv.FormatUint(rec, 10), ntasks)
+	for !tr.ended {
 		ev, err := rd.ReadEvent()
 		if errors.Is(err, io.EOF) {
 			break
@@ -300,93 +231,202 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ended {
-			break
-		}
 		switch ev.Kind() {
 		case trace.EventLog:
-			l := ev.Log()
-			if l.Category != traceCategory {
-				continue
-			}
-			msg, ok := parseLog(l.Message, recID)
-			if !ok {
-				continue
-			}
-			op, task := msg.op, msg.task
-			g := get(ev.Goroutine())
-			now := time.Duration(0)
-			if started {
-				now = rel(ev.Time())
-			}
-			if msg.kind != noKind && task < ntasks && (op == 'b' || op == 'c') {
-				declare(task, msg.kind, now)
-			}
-			switch op {
-			case 's':
-				if !started {
-					started, start = true, ev.Time()
-					for _, g := range gs {
-						g.since = 0
-					}
-					g.state = trace.GoRunning
-				}
-			case 'x':
-				if started {
-					wall = rel(ev.Time())
-					for _, g := range gs {
-						closeSpan(g, wall)
-					}
-					for task := range planKind {
-						declare(task, noKind, wall)
-					}
-					ended = true
-				}
-			case 'c':
-				if started && task >= 0 && task < ntasks {
-					createdAt[task] = now
-				}
-			case 'b':
-				if started {
-					bind(g, task, now)
-				}
-			case 'e':
-				if task >= 0 && task < ntasks {
-					declare(task, noKind, now)
-				}
-				if started && task >= 0 && task < ntasks && owner[task] == g {
-					closeSpan(g, now)
-					g.task, owner[task] = -1, nil
-				}
-			}
+			tr.log(ev)
 		case trace.EventRangeBegin:
-			if started && strings.HasPrefix(ev.Range().Name, "GC concurrent mark") {
-				gcs++
+			if tr.started && strings.HasPrefix(ev.Range().Name, "GC concurrent mark") {
+				tr.gcs++
 			}
 		case trace.EventStateTransition:
-			st := ev.StateTransition()
-			if st.Resource.Kind != trace.ResourceGoroutine {
-				continue
-			}
-			g := get(st.Resource.Goroutine())
-			from, to := st.Goroutine()
-			now := time.Duration(0)
-			if started {
-				now = rel(ev.Time())
-			}
-			if from == trace.GoNotExist && started {
-				g.created = now
-			}
-			closeSpan(g, now)
-			g.state, g.reason = to, st.Reason
+			tr.transition(ev)
 		}
 	}
-	if !started || !ended {
+	if !tr.started || !tr.ended {
 		return nil, errors.New("the execution trace lacks the run's start or end")
 	}
-	m := &measured{wall: wall, gcCycles: gcs, plan: plan}
+	return tr.result(), nil
+}
+
+// traceReader is the state of readTrace between events.
+type traceReader struct {
+	recID  string
+	ntasks int
+	gs     map[trace.GoID]*gTrack
+
+	start          trace.Time
+	started, ended bool
+	wall           time.Duration
+	gcs            int
+
+	owner     []*gTrack       // the goroutine each task is bound to
+	everOwned []bool          // whether a task was ever bound
+	createdAt []time.Duration // each task's "c" time, -1 if none
+
+	plan      []Span          // the declared spans closed so far
+	planKind  []int           // each task's declared kind, noKind if none
+	planSince []time.Duration // since when
+}
+
+func newTraceReader(recID string, ntasks int) *traceReader {
+	tr := &traceReader{
+		recID:     recID,
+		ntasks:    ntasks,
+		gs:        map[trace.GoID]*gTrack{},
+		owner:     make([]*gTrack, ntasks),
+		everOwned: make([]bool, ntasks),
+		createdAt: make([]time.Duration, ntasks),
+		planKind:  make([]int, ntasks),
+		planSince: make([]time.Duration, ntasks),
+	}
+	for i := range ntasks {
+		tr.createdAt[i], tr.planKind[i] = -1, noKind
+	}
+	return tr
+}
+
+// now is the time of ev in the window (0 before it starts).
+func (tr *traceReader) now(ev trace.Event) time.Duration {
+	if !tr.started {
+		return 0
+	}
+	return time.Duration(ev.Time() - tr.start)
+}
+
+// goroutine returns the track of goroutine id, made when first seen.
+func (tr *traceReader) goroutine(id trace.GoID) *gTrack {
+	g := tr.gs[id]
+	if g == nil {
+		g = &gTrack{state: trace.GoUndetermined, task: -1, created: -1}
+		tr.gs[id] = g
+	}
+	return g
+}
+
+// declare closes task's declared span at now and opens one of kind k
+// (noKind: none).
+func (tr *traceReader) declare(task, k int, now time.Duration) {
+	if k0 := tr.planKind[task]; k0 != noKind && now > tr.planSince[task] {
+		tr.plan = append(tr.plan, Span{Task: task, Kind: Kind(k0), Start: tr.planSince[task], End: now})
+	}
+	tr.planKind[task], tr.planSince[task] = k, now
+}
+
+// closeSpan ends g's current state at now, as a span of its task.
+func (tr *traceReader) closeSpan(g *gTrack, now time.Duration) {
+	if !tr.started || now <= g.since {
+		g.since = max(g.since, now)
+		return
+	}
+	if k, ok := goKind(g.state, g.reason); ok {
+		g.spans = append(g.spans, Span{Task: g.task, Kind: k, Start: g.since, End: now})
+	}
+	g.since = now
+}
+
+// bind makes g the goroutine of task from now on.
+func (tr *traceReader) bind(g *gTrack, task int, now time.Duration) {
+	if task < 0 || task >= tr.ntasks || g.task == task {
+		return
+	}
+	if o := tr.owner[task]; o != nil && o != g {
+		tr.closeSpan(o, now)
+		o.task = -1
+	}
+	tr.closeSpan(g, now)
+	if g.task >= 0 {
+		tr.owner[g.task] = nil
+	}
+	// A goroutine started for a task created earlier works for it from
+	// its creation: move its unbound spans over.
+	if !g.everBnd && !tr.everOwned[task] && tr.createdAt[task] >= 0 && g.created >= tr.createdAt[task] {
+		for i := range g.spans {
+			if g.spans[i].Task < 0 && g.spans[i].Start >= g.created {
+				g.spans[i].Task = task
+			}
+		}
+	}
+	g.task, g.everBnd = task, true
+	tr.owner[task], tr.everOwned[task] = g, true
+}
+
+// log reads a log event: the recorder's marks (see traceLog).
+func (tr *traceReader) log(ev trace.Event) {
+	l := ev.Log()
+	if l.Category != traceCategory {
+		return
+	}
+	msg, ok := parseLog(l.Message, tr.recID)
+	if !ok {
+		return
+	}
+	task, known := msg.task, msg.task >= 0 && msg.task < tr.ntasks
+	g := tr.goroutine(ev.Goroutine())
+	now := tr.now(ev)
+	if msg.kind != noKind && known && (msg.op == 'b' || msg.op == 'c') {
+		tr.declare(task, msg.kind, now)
+	}
+	switch msg.op {
+	case 's':
+		if !tr.started {
+			tr.started, tr.start = true, ev.Time()
+			for _, g := range tr.gs {
+				g.since = 0
+			}
+			g.state = trace.GoRunning
+		}
+	case 'x':
+		if tr.started {
+			tr.wall = now
+			for _, g := range tr.gs {
+				tr.closeSpan(g, now)
+			}
+			for task := range tr.planKind {
+				tr.declare(task, noKind, now)
+			}
+			tr.ended = true
+		}
+	case 'c':
+		if tr.started && known {
+			tr.createdAt[task] = now
+		}
+	case 'b':
+		if tr.started {
+			tr.bind(g, task, now)
+		}
+	case 'e':
+		if known {
+			tr.declare(task, noKind, now)
+		}
+		if tr.started && known && tr.owner[task] == g {
+			tr.closeSpan(g, now)
+			g.task, tr.owner[task] = -1, nil
+		}
+	}
+}
+
+// transition reads a goroutine's change of state.
+func (tr *traceReader) transition(ev trace.Event) {
+	st := ev.StateTransition()
+	if st.Resource.Kind != trace.ResourceGoroutine {
+		return
+	}
+	g := tr.goroutine(st.Resource.Goroutine())
+	from, to := st.Goroutine()
+	now := tr.now(ev)
+	if from == trace.GoNotExist && tr.started {
+		g.created = now
+	}
+	tr.closeSpan(g, now)
+	g.state, g.reason = to, st.Reason
+}
+
+// result is what the window held: the tasks' spans, the other goroutines'
+// computing as one row, the declared spans and the P time.
+func (tr *traceReader) result() *measured {
+	m := &measured{wall: tr.wall, gcCycles: tr.gcs, plan: tr.plan}
 	var other []Span
-	for _, g := range gs {
+	for _, g := range tr.gs {
 		for _, s := range g.spans {
 			if s.Kind == Computing {
 				m.running += s.Duration()
@@ -399,7 +439,7 @@ func readTrace(data []byte, rec uint64, ntasks int) (*measured, error) {
 		}
 	}
 	m.spans = append(m.spans, unionSpans(other)...)
-	return m, nil
+	return m
 }
 
 // goKind is the span kind of a goroutine state: running is computing,
