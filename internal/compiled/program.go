@@ -5,7 +5,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -236,162 +238,77 @@ func generate(c Cell, show bool) (*program, error) {
 		}
 		return &program{files: []file{{name: "main.go", src: lineDirective(c.Number, 1) + src}, sink}}, nil
 	}
-
-	// The cell's own package-level declarations: its imports, types,
-	// consts, funcs, and the vars before its first statement.
-	firstStmt := len(items)
-	for i, it := range items {
-		if it.kind == source.KindStmt {
-			firstStmt = i
-			break
-		}
-	}
-	pkgLevel := func(i int, it item) bool {
-		return it.kind == source.KindImport || it.kind == source.KindDecl || it.kind == source.KindVar && i < firstStmt
-	}
-	cellNames := map[string]bool{} // declared at package level by the cell
-	ownImports := map[string]bool{}
-	hasMain := false
-	used := map[string]bool{} // identifiers of the cell and what it pulls in
-	// The packages the cell's own code may name (x.Sel): main.go imports
-	// those only, since imports are a file's; each session file imports
-	// its own.
-	bases := map[string]bool{}
-	for i, it := range items {
-		idents(it.toks, used)
-		selectorBases(it.toks, bases)
-		switch {
-		case it.kind == source.KindImport:
-			for _, s := range imports(it.text(src)) {
-				ownImports[s.name] = true
-			}
-		case pkgLevel(i, it):
-			names, _ := declared(it.text(src))
-			for _, n := range names {
-				cellNames[n] = true
-				if n == "main" && it.kind == source.KindDecl {
-					hasMain = true
-				}
-			}
-		}
-	}
-	if hasMain {
-		for _, it := range items[firstStmt:] {
+	sh := shapeOf(src, items)
+	if sh.hasMain {
+		for _, it := range items[sh.firstStmt:] {
 			if it.kind == source.KindStmt {
 				return nil, &BuildError{Cell: c.Number, Message: fmt.Sprintf("cell %d, line %d: a cell that declares func main holds declarations only; this is a statement", c.Number, it.line)}
 			}
 		}
 	}
-
-	// The session's declarations: the latest of each name, the imports.
-	var session []sessionItem
-	latest := map[string]int{}             // name (or Type.Method) -> index in session
-	methods := map[string]map[string]int{} // type -> Type.Method -> index
-	importOf := map[string]string{}
-	for d, decl := range c.Decls {
-		dsrc, ditems := prepare(decl.Src)
-		for _, it := range ditems {
-			switch it.kind {
-			case source.KindImport:
-				for _, s := range imports(it.text(dsrc)) {
-					importOf[s.name] = s.path
-				}
-			case source.KindDecl:
-				names, recv := declared(it.text(dsrc))
-				session = append(session, sessionItem{decl: d, item: it, names: names, recv: recv})
-				k := len(session) - 1
-				for _, n := range names {
-					latest[n] = k
-				}
-				if recv != "" {
-					if methods[recv] == nil {
-						methods[recv] = map[string]int{}
-					}
-					for _, n := range names {
-						methods[recv][n] = k // a later method of the same name wins
-					}
-				}
-			}
-		}
-	}
-	// Pull in what the cell refers to, and what that refers to.
-	include := map[int]bool{}
-	var queue []string
-	for n := range used {
-		queue = append(queue, n)
-	}
-	seen := map[string]bool{}
-	for len(queue) > 0 {
-		n := queue[0]
-		queue = queue[1:]
-		if seen[n] || cellNames[n] {
-			continue
-		}
-		seen[n] = true
-		var ks []int
-		if k, ok := latest[n]; ok {
-			ks = append(ks, k)
-		}
-		for _, k := range methods[n] {
-			ks = append(ks, k)
-		}
-		for _, k := range ks {
-			if include[k] {
-				continue
-			}
-			if session[k].recv != "" {
-				if _, ok := latest[session[k].recv]; !ok {
-					continue // a method of a type declared no more
-				}
-			}
-			include[k] = true
-			ids := map[string]bool{}
-			idents(session[k].item.toks, ids)
-			for id := range ids {
-				queue = append(queue, id)
-			}
-		}
-	}
+	idx := indexSession(c.Decls)
 	var p program
-	byDecl := map[int][]item{}
-	for k := range include {
-		byDecl[session[k].decl] = append(byDecl[session[k].decl], session[k].item)
-	}
-	declIdx := make([]int, 0, len(byDecl))
-	for d := range byDecl {
-		declIdx = append(declIdx, d)
-	}
-	sort.Ints(declIdx)
-	for _, d := range declIdx {
-		its := byDecl[d]
-		sort.Slice(its, func(i, j int) bool { return its[i].start < its[j].start })
-		dsrc, _ := prepare(c.Decls[d].Src)
-		body := blank(dsrc, its)
-		fileBases := map[string]bool{}
-		for _, it := range its {
-			selectorBases(it.toks, fileBases)
-		}
-		p.files = append(p.files, file{
-			name: fmt.Sprintf("session%03d.go", d),
-			src:  "package main" + importLine(importOf, fileBases, nil) + "\n" + lineDirective(c.Decls[d].Cell, 1) + body + "\n",
-		})
-	}
+	p.files = idx.files(c.Decls, idx.reach(sh.used, sh.cellNames))
+	p.files = append(p.files, sh.mainFile(c, src, items, idx.importOf, show, &p), sink)
+	return &p, nil
+}
 
-	// The cell: its declarations at package level, its statements in main.
-	var keepDecl []item
+// cellShape is what generate needs to know of a cell's items.
+type cellShape struct {
+	firstStmt int             // index of the first statement, len(items) if none
+	cellNames map[string]bool // declared at package level by the cell
+	own       map[string]bool // names the cell's own imports give
+	hasMain   bool            // the cell declares func main
+	used      map[string]bool // every identifier of the cell
+	bases     map[string]bool // the X of the cell's selectors X.Sel: the packages it may name
+}
+
+func shapeOf(src string, items []item) *cellShape {
+	sh := &cellShape{firstStmt: len(items), cellNames: map[string]bool{}, own: map[string]bool{}, used: map[string]bool{}, bases: map[string]bool{}}
 	for i, it := range items {
-		if pkgLevel(i, it) {
-			keepDecl = append(keepDecl, it)
+		if it.kind == source.KindStmt {
+			sh.firstStmt = i
+			break
 		}
 	}
-	decls := blank(src, keepDecl)
-	var stmts []item
 	for i, it := range items {
-		if !pkgLevel(i, it) {
+		idents(it.toks, sh.used)
+		selectorBases(it.toks, sh.bases)
+		switch {
+		case it.kind == source.KindImport:
+			for _, s := range imports(it.text(src)) {
+				sh.own[s.name] = true
+			}
+		case sh.pkgLevel(i, it):
+			names, _ := declared(it.text(src))
+			for _, n := range names {
+				sh.cellNames[n] = true
+				sh.hasMain = sh.hasMain || n == "main" && it.kind == source.KindDecl
+			}
+		}
+	}
+	return sh
+}
+
+// pkgLevel reports whether the cell's item i stays at package level: its
+// imports, types, consts, funcs, and the vars before its first statement.
+func (sh *cellShape) pkgLevel(i int, it item) bool {
+	return it.kind == source.KindImport || it.kind == source.KindDecl || it.kind == source.KindVar && i < sh.firstStmt
+}
+
+// mainFile is main.go: the cell's package-level items, then its
+// statements as func main (a final expression shown when show is set, its
+// line noted in p).
+func (sh *cellShape) mainFile(c Cell, src string, items []item, importOf map[string]string, show bool, p *program) file {
+	var keep, stmts []item
+	for i, it := range items {
+		if sh.pkgLevel(i, it) {
+			keep = append(keep, it)
+		} else {
 			stmts = append(stmts, it)
 		}
 	}
-	body := blank(src, stmts)
+	decls, body := blank(src, keep), blank(src, stmts)
 	extra := map[string]string{}
 	if show && len(stmts) > 0 {
 		last := stmts[len(stmts)-1]
@@ -408,17 +325,125 @@ func generate(c Cell, show bool) (*program, error) {
 			extra[k] = v
 		}
 	}
+	bases := sh.bases
 	if sinkPath == extra[sinkName] {
+		bases = maps.Clone(sh.bases)
 		bases[sinkName] = true
 	}
 	var main strings.Builder
-	main.WriteString("package main" + importLine(extra, bases, ownImports) + "\n")
+	main.WriteString("package main" + importLine(extra, bases, sh.own) + "\n")
 	main.WriteString(lineDirective(c.Number, 1) + decls + "\n")
-	if !hasMain {
+	if !sh.hasMain {
 		main.WriteString("func main() {\n" + lineDirective(c.Number, 1) + body + "\n}\n")
 	}
-	p.files = append(p.files, file{name: "main.go", src: main.String()}, sink)
-	return &p, nil
+	return file{name: "main.go", src: main.String()}
+}
+
+// sessionIndex is the session's declarations: the latest of each name,
+// the methods of each type, and the imports.
+type sessionIndex struct {
+	items    []sessionItem
+	latest   map[string]int            // name (or Type.Method) -> index in items
+	methods  map[string]map[string]int // type -> Type.Method -> index
+	importOf map[string]string         // package name -> path
+}
+
+func indexSession(decls []Decl) *sessionIndex {
+	idx := &sessionIndex{latest: map[string]int{}, methods: map[string]map[string]int{}, importOf: map[string]string{}}
+	for d, decl := range decls {
+		dsrc, ditems := prepare(decl.Src)
+		for _, it := range ditems {
+			switch it.kind {
+			case source.KindImport:
+				for _, s := range imports(it.text(dsrc)) {
+					idx.importOf[s.name] = s.path
+				}
+			case source.KindDecl:
+				names, recv := declared(it.text(dsrc))
+				idx.items = append(idx.items, sessionItem{decl: d, item: it, names: names, recv: recv})
+				k := len(idx.items) - 1
+				for _, n := range names {
+					idx.latest[n] = k
+				}
+				if recv != "" {
+					if idx.methods[recv] == nil {
+						idx.methods[recv] = map[string]int{}
+					}
+					for _, n := range names {
+						idx.methods[recv][n] = k // a later method of the same name wins
+					}
+				}
+			}
+		}
+	}
+	return idx
+}
+
+// reach returns the session's items that the identifiers used refer to,
+// and what those refer to, but for the names the cell declares itself.
+func (idx *sessionIndex) reach(used, cellNames map[string]bool) map[int]bool {
+	include := map[int]bool{}
+	var queue []string
+	for n := range used {
+		queue = append(queue, n)
+	}
+	seen := map[string]bool{}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if seen[n] || cellNames[n] {
+			continue
+		}
+		seen[n] = true
+		var ks []int
+		if k, ok := idx.latest[n]; ok {
+			ks = append(ks, k)
+		}
+		for _, k := range idx.methods[n] {
+			ks = append(ks, k)
+		}
+		for _, k := range ks {
+			if include[k] {
+				continue
+			}
+			if recv := idx.items[k].recv; recv != "" {
+				if _, ok := idx.latest[recv]; !ok {
+					continue // a method of a type declared no more
+				}
+			}
+			include[k] = true
+			ids := map[string]bool{}
+			idents(idx.items[k].item.toks, ids)
+			for id := range ids {
+				queue = append(queue, id)
+			}
+		}
+	}
+	return include
+}
+
+// files writes the included items, one file per earlier cell, in the
+// cells' order, each importing the packages its items name.
+func (idx *sessionIndex) files(decls []Decl, include map[int]bool) []file {
+	byDecl := map[int][]item{}
+	for k := range include {
+		byDecl[idx.items[k].decl] = append(byDecl[idx.items[k].decl], idx.items[k].item)
+	}
+	var out []file
+	for _, d := range slices.Sorted(maps.Keys(byDecl)) {
+		its := byDecl[d]
+		sort.Slice(its, func(i, j int) bool { return its[i].start < its[j].start })
+		dsrc, _ := prepare(decls[d].Src)
+		bases := map[string]bool{}
+		for _, it := range its {
+			selectorBases(it.toks, bases)
+		}
+		out = append(out, file{
+			name: fmt.Sprintf("session%03d.go", d),
+			src:  "package main" + importLine(idx.importOf, bases, nil) + "\n" + lineDirective(decls[d].Cell, 1) + blank(dsrc, its) + "\n",
+		})
+	}
+	return out
 }
 
 // lineDirective makes the next line line n of the cell, for the compiler's
