@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 	"unicode/utf8"
 )
 
@@ -111,12 +112,16 @@ func (k *Kernel) handleControl(m *Message) {
 	}
 }
 
+// idleTrim is how long the kernel waits idle before it gives memory back.
+const idleTrim = 250 * time.Millisecond
+
 // serve runs a handler between the busy and idle status messages, then
 // stops the kernel if the handler asked to.
 func (k *Kernel) serve(ctx context.Context, h handler, ch channel, m *Message) {
 	k.publishStatus(m, "busy")
 	stop := h.serve(k, ctx, ch, m)
 	k.publishStatus(m, "idle")
+	k.trim.Reset(idleTrim)
 	if stop {
 		k.requestStop()
 	}

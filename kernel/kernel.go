@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,11 @@ type Kernel struct {
 	waitMu  sync.Mutex
 	waiting *inputWait
 
+	// trim gives the memory that requests used back to the system once
+	// the kernel has been idle for idleTrim (a kernel waits between
+	// requests far longer than it serves them).
+	trim *time.Timer
+
 	runCtx    context.Context // cancelled when Run tears down; set before goroutines start
 	started   atomic.Bool
 	stop      chan struct{} // closed when a shutdown (no restart) is requested
@@ -114,6 +120,7 @@ func New(conn ConnectionInfo, interp Interpreter, opts Options) (*Kernel, error)
 		return nil, fmt.Errorf("kernel: %w", err)
 	}
 	k := &Kernel{
+		trim:            time.AfterFunc(idleTrim, debug.FreeOSMemory), // after start-up too
 		conn:            conn,
 		interp:          interp,
 		info:            interp.Info(),
@@ -206,6 +213,7 @@ func (k *Kernel) Close() error {
 
 func (k *Kernel) closeSocketsOnce() {
 	k.closeOnce.Do(func() {
+		k.trim.Stop()
 		k.cancelSockets()
 		for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
 			if s != nil {
