@@ -24,6 +24,7 @@ type session struct {
 	mu      sync.Mutex
 	names   map[string]*definition // by name; methods as "T.M"
 	failed  map[string]int         // names whose only declaration failed, by its cell
+	aliased map[string]bool        // "file spec" of the aliased imports made visible to a file's code
 	imports map[importKey]bool
 	cells   map[int]string // the source of every cell run, to place panics (panicLines)
 }
@@ -69,7 +70,7 @@ type typeDef struct {
 }
 
 func newSession() *session {
-	return &session{names: map[string]*definition{}, failed: map[string]int{}, imports: map[importKey]bool{}, cells: map[int]string{}}
+	return &session{names: map[string]*definition{}, failed: map[string]int{}, aliased: map[string]bool{}, imports: map[importKey]bool{}, cells: map[int]string{}}
 }
 
 // entry returns the definition of name, made when missing; s.mu is held.
@@ -189,6 +190,26 @@ func (s *session) addImports(specs []source.ImportSpec) {
 		name, p, _ := strings.Cut(sp.Key, " ")
 		s.imports[importKey{name, p}] = true
 	}
+}
+
+// newAliases returns the specs of the imports under a name of their own
+// ([name] "path") not yet made visible to the code of file, and counts
+// them as made visible (see worker.aliasImports).
+func (s *session) newAliases(file string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var specs []string
+	for k := range s.imports {
+		if k.name == "" || k.name == "_" || k.name == "." {
+			continue
+		}
+		if key := file + " " + k.spec(); !s.aliased[key] {
+			s.aliased[key] = true
+			specs = append(specs, k.spec())
+		}
+	}
+	sort.Strings(specs)
+	return specs
 }
 
 // imported reports whether spec was imported before.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
@@ -737,6 +738,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	if err := r.usesFailed(chunks); err != nil {
 		return nil, nil, nil, err
 	}
+	w.aliasImports(ip, cell)
 	for i, c := range chunks {
 		if err := ctx.Err(); err != nil {
 			// Stopped in an earlier chunk whose evaluation ended without
@@ -808,6 +810,7 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		}
 		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src})
 		r.w.sess.addImports(source.ImportSpecs(r.code, c))
+		r.w.aliasImports(r.ip, r.cell)
 		return nil
 	case source.KindDecl, source.KindVar:
 		names = p.DeclNames()
@@ -855,6 +858,31 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 		}
 	}
 	return nil
+}
+
+// aliasImports makes the session's imports under names of their own
+// (import t "time") visible to the code of cell: the interpreter (yaegi
+// v0.16.0) files such an import under the name of the source it was
+// evaluated from, but looks the name up, in type expressions, under the
+// file name of the code that uses it ("cellN", from the //line
+// directives), and so failed with a nil pointer on func f(d t.Duration).
+// Each alias is imported once more from a file named as the cell's code
+// is. Packages imported by their own names need none of this: every
+// package is in scope (ImportUsed).
+func (w *worker) aliasImports(ip *interp.Interpreter, cell int) {
+	name := source.FileName(cell)
+	specs := w.sess.newAliases(name)
+	if len(specs) == 0 {
+		return
+	}
+	src := "package main\nimport (" + strings.Join(specs, "; ") + ")\n"
+	f, err := parser.ParseFile(ip.FileSet(), name, src, 0)
+	if err != nil {
+		return
+	}
+	if prog, err := ip.CompileAST(f); err == nil {
+		_, _ = ip.Execute(prog)
+	}
 }
 
 // declFailed handles a declaration of names that failed to evaluate. The
@@ -1174,6 +1202,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
 	for _, d := range m.Decls {
+		w.aliasImports(w.ip, d.Cell)
 		src := w.generic(w.ip, d.Src)
 		if _, err := evalQuiet(w.ip, src); err != nil {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))

@@ -32,6 +32,7 @@ func DefinedTypes(cell int, code string, c source.Chunk, s Session, names []stri
 		}
 	}
 	info, _ := typeCheckFiles(fset, files, importerOf(s))
+	aliases := importAliases(f)
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
@@ -45,7 +46,7 @@ func DefinedTypes(cell int, code string, c source.Chunk, s Session, names []stri
 		if !ok || v.Type() == nil || containsInvalid(v.Type()) || isUntyped(v.Type()) {
 			return
 		}
-		out[id.Name] = typeString(v.Type())
+		out[id.Name] = typeStringIn(v.Type(), aliases)
 	}
 	body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
 	for _, st := range body.List {

@@ -55,7 +55,7 @@ func (r *rewriter) errorsAs(c *ast.CallExpr) bool {
 	pos := c.Pos()
 	v, okName := ident(source.Reserved+"v"), ident(source.Reserved+"ok")
 	asType := &ast.CallExpr{
-		Fun:  &ast.IndexExpr{X: &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: x.Name}, Sel: ident("AsType")}, Index: ident(typeString(t))},
+		Fun:  &ast.IndexExpr{X: &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: x.Name}, Sel: ident("AsType")}, Index: ident(r.typeString(t))},
 		Args: []ast.Expr{c.Args[0]},
 	}
 	body := []ast.Stmt{

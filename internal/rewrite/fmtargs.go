@@ -185,7 +185,7 @@ func (r *rewriter) needsDisplay(t types.Type, depth int) bool {
 // with an unexported field cannot be converted then, as the interpreter
 // renames such fields of the struct types it makes (t becomes Xt).
 func (r *rewriter) displayConv(t types.Type, depth int, names bool) (conv, typ string, ok bool) {
-	ts := typeString(t)
+	ts := r.typeString(t)
 	if containsInvalid(t) || strings.Contains(ts, "invalid type") {
 		return "", "", false
 	}
@@ -220,7 +220,7 @@ func (r *rewriter) displayConv(t types.Type, depth int, names bool) (conv, typ s
 			x, ts, et, o, et, x, i, x, o, i, ec, x, i, o), "[]" + et, true
 	case *types.Map:
 		ec, et, ok := r.displayConv(u.Elem(), depth+1, names)
-		kt := typeString(u.Key())
+		kt := r.typeString(u.Key())
 		if !ok || containsInvalid(u.Key()) {
 			return "", "", false
 		}
@@ -239,7 +239,7 @@ func (r *rewriter) displayConv(t types.Type, depth int, names bool) (conv, typ s
 		var fields, vals []string
 		for n := range u.NumFields() {
 			f := u.Field(n)
-			fc, ft := "", typeString(f.Type())
+			fc, ft := "", r.typeString(f.Type())
 			if containsInvalid(f.Type()) || (names && !f.Exported()) {
 				return "", "", false
 			}
@@ -314,7 +314,7 @@ func (r *rewriter) asError(e ast.Expr) ast.Expr {
 		return e
 	}
 	x := source.Reserved + "x"
-	conv := fmt.Sprintf("func(%s %s) error { return %s }", x, typeString(t), x)
+	conv := fmt.Sprintf("func(%s %s) error { return %s }", x, r.typeString(t), x)
 	call := &ast.CallExpr{Fun: &ast.Ident{NamePos: e.Pos(), Name: conv}, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.End()}
 	r.done[call] = true
 	r.changed = true

@@ -78,7 +78,7 @@ func (r *rewriter) valuesFunc(values []ast.Expr, n int, typ ast.Expr) *ast.CallE
 		if b, ok := t.(*types.Basic); ok && b.Kind() == types.UntypedNil {
 			return nil
 		}
-		results.List = append(results.List, &ast.Field{Type: ident(typeString(t))})
+		results.List = append(results.List, &ast.Field{Type: ident(r.typeString(t))})
 	}
 	lit := &ast.FuncLit{
 		Type: &ast.FuncType{Func: values[0].Pos(), Params: &ast.FieldList{}, Results: results},

@@ -72,7 +72,7 @@ func (r *rewriter) methodLit(e ast.Expr) *ast.FuncLit {
 		return nil
 	}
 	spell := func(t types.Type) ast.Expr {
-		ts := typeString(t)
+		ts := r.typeString(t)
 		if ts == "" || containsInvalid(t) {
 			return nil
 		}

@@ -121,8 +121,12 @@ func Program(fset *token.FileSet, cell int, f *ast.File, m Members) (string, boo
 }
 
 func newRewriter(cell int, fset *token.FileSet, info *types.Info, files []*ast.File, isPkg func(string) bool) *rewriter {
+	var aliases map[string]string
+	if len(files) > 0 {
+		aliases = importAliases(files[0])
+	}
 	return &rewriter{
-		cell: cell, fset: fset, info: info, files: files, isPkg: isPkg,
+		cell: cell, fset: fset, info: info, files: files, isPkg: isPkg, aliases: aliases,
 		done:   map[ast.Node]bool{},
 		labels: map[ast.Stmt]string{}, loopDefers: map[*ast.DeferStmt]bool{},
 	}
@@ -353,7 +357,7 @@ func (r *rewriter) commaOKType(e ast.Expr) ast.Expr {
 	if t == nil || containsInvalid(t) {
 		return nil
 	}
-	typ, err := parser.ParseExpr(typeString(t))
+	typ, err := parser.ParseExpr(r.typeString(t))
 	if err != nil {
 		return nil
 	}

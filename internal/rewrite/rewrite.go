@@ -24,6 +24,7 @@ type rewriter struct {
 	info       *types.Info       // types of the chunk; entries may be missing
 	files      []*ast.File       // the files info describes (the chunk, the session's declarations)
 	isPkg      func(string) bool // names an imported package
+	aliases    map[string]string // import path → the name the chunk imports it under, where not its own
 	shadowed   map[string]bool   // builtins the session redefines
 	rangeInts  bool              // treat range expressions of unknown type as integers
 	changed    bool
@@ -594,7 +595,7 @@ func (r *rewriter) typeArgs(c *ast.CallExpr) {
 	}
 	var args []ast.Expr
 	for i := range inst.TypeArgs.Len() {
-		t := typeString(inst.TypeArgs.At(i))
+		t := r.typeString(inst.TypeArgs.At(i))
 		if strings.Contains(t, "invalid type") {
 			return
 		}
@@ -798,11 +799,11 @@ func (r *rewriter) minMax(c *ast.CallExpr, name string) *ast.CallExpr {
 			return nil
 		}
 		return &ast.CallExpr{Fun: &ast.FuncLit{
-			Type: &ast.FuncType{Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: ident(typeString(tv.Type))}}}},
+			Type: &ast.FuncType{Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: ident(r.typeString(tv.Type))}}}},
 			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ReturnStmt{Results: []ast.Expr{lit}}}},
 		}, Lparen: c.Lparen, Rparen: c.Rparen}
 	}
-	t := typeString(tv.Type)
+	t := r.typeString(tv.Type)
 	op := token.LSS
 	if name == "max" {
 		op = token.GTR
@@ -834,8 +835,12 @@ func (r *rewriter) minMax(c *ast.CallExpr, name string) *ast.CallExpr {
 }
 
 // typeString writes a type as the cell would: names of the cell's package
-// unqualified.
-func typeString(t types.Type) string {
+// unqualified, a package imported under another name by that name.
+func (r *rewriter) typeString(t types.Type) string { return typeStringIn(t, r.aliases) }
+
+// typeStringIn writes a type as a file with the given import aliases (path
+// → name; see importAliases) would.
+func typeStringIn(t types.Type, aliases map[string]string) string {
 	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
 		t = types.Default(t)
 	}
@@ -843,8 +848,23 @@ func typeString(t types.Type) string {
 		if p.Path() == sessionPkg {
 			return ""
 		}
+		if a, ok := aliases[p.Path()]; ok {
+			return a
+		}
 		return p.Name()
 	})
+}
+
+// importAliases maps the path of each package f imports under a name of
+// its own (import t "time") to that name.
+func importAliases(f *ast.File) map[string]string {
+	out := map[string]string{}
+	for _, im := range f.Imports {
+		if im.Name != nil && im.Name.Name != "_" && im.Name.Name != "." {
+			out[strings.Trim(im.Path.Value, `"`)] = im.Name.Name
+		}
+	}
+	return out
 }
 
 func constLit(v constant.Value) ast.Expr {

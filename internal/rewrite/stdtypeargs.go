@@ -124,7 +124,7 @@ func (r *rewriter) stdTypeArg(c *ast.CallExpr) bool {
 		return false
 	}
 	// The type's source text in an identifier: see wrapFunc.
-	c.Fun = &ast.IndexExpr{X: sel, Lbrack: sel.End(), Index: &ast.Ident{NamePos: sel.End(), Name: typeString(t)}, Rbrack: sel.End()}
+	c.Fun = &ast.IndexExpr{X: sel, Lbrack: sel.End(), Index: &ast.Ident{NamePos: sel.End(), Name: r.typeString(t)}, Rbrack: sel.End()}
 	r.changed = true
 	return true
 }
