@@ -64,9 +64,12 @@ func TestGenericStdlib(t *testing.T) {
 // TestGenericStdlibTopLevel runs top-level declarations from generic
 // calls, which the interpreter cannot compile as written: the worker runs
 // such a chunk in pieces, declaring the variable with the type of the
-// value (a slice of a cell's struct too). A value of a type Lanes cannot
-// write (a slice of a cell's generic type) keeps the interpreter's error,
-// with a sentence that names the variable and the Go that works.
+// value (a slice of a cell's struct too). With the package imported, its
+// generic funcs have types and such a value is computed in a function
+// literal (a slice of a cell's generic type too); without the import (the
+// cells may use a package without one), a value of a type Lanes cannot
+// write keeps the interpreter's error, with a sentence that names the
+// variable and the Go that works.
 func TestGenericStdlibTopLevel(t *testing.T) {
 	e := newTestEngine(t)
 	steps := []struct{ code, stdout, errHas string }{
@@ -78,6 +81,9 @@ func TestGenericStdlibTopLevel(t *testing.T) {
 		{code: "var keys = slices.Sorted(maps.Keys(m))\nfmt.Println(keys)", stdout: "[a b]\n"},
 		{code: "type Box[T any] struct{ V T }\nbs := []Box[int]{{1}}\nb2 := slices.Clone(bs)", errHas: "cell 7, line 3: the interpreter cannot declare b2 at a cell's top level from a generic function's result: declare it first (var b2 T)"},
 		{code: "var b2 []Box[int]\nb2 = slices.Clone(bs)\nfmt.Println(b2)", stdout: "[{1}]\n"},
+		// A new type: the interpreter keeps the failed instance of
+		// Clone over []Box[int] from step 6, and fails on it again.
+		{code: "import \"slices\"\ntype Pair[T any] struct{ A, B T }\nb3 := slices.Clone([]Pair[int]{{1, 2}})\nmost := max(slices.Max([]int{3, 9}), 4)\nfmt.Println(b3, most)", stdout: "[{1 2}] 9\n"},
 	}
 	for i, s := range steps {
 		res, r := run(t, e, s.code)

@@ -284,17 +284,25 @@ func (w *worker) IsGenericFunc(name string) bool {
 	return ok && strings.Contains(src, "func "+name+"[")
 }
 
+// IsGenericPackage reports whether name denotes, in the cells, a package
+// that genstd gives whole (slices, maps, cmp; rewrite.Generics).
+func (w *worker) IsGenericPackage(name string) bool {
+	p := w.PackagePath(name)
+	return p != "" && p != "iter" && genstd.Whole(p)
+}
+
 // IsType reports whether name is a type declared by a cell.
 func (w *worker) IsType(name string) bool {
 	src, ok := w.sess.source(name)
 	return ok && (strings.Contains(src, "type "+name+" ") || strings.Contains(src, "type "+name+"["))
 }
 
-// Importer returns the importer of the compiled packages' types for the
-// rewrites' type checks (rewrite.Typed): built from the symbols once per
-// worker, its packages as the cells' imports first need them.
+// Importer returns the importer of the packages' types for the rewrites'
+// type checks (rewrite.Typed): built once per worker, from the symbols and
+// genstd's sources (sessionImporter), its packages as the cells' imports
+// first need them.
 func (w *worker) Importer() types.Importer {
-	w.impOnce.Do(func() { w.imp = rewrite.NewImporter(w.symbols) })
+	w.impOnce.Do(func() { w.imp = newSessionImporter(rewrite.NewImporter(w.symbols)) })
 	return w.imp
 }
 

@@ -234,6 +234,10 @@ func Packages() []string {
 	return list
 }
 
+// Whole reports whether the sources are the whole package at the standard
+// import path (cmp, iter, maps, slices): its compiled table is empty.
+func Whole(importPath string) bool { return whole[importPath] }
+
 // Members returns the exported names the sources of the package at the
 // standard import path define, sorted; nil for another path.
 func Members(importPath string) []string {

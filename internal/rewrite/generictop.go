@@ -89,7 +89,10 @@ func (r *rewriter) valuesFunc(values []ast.Expr, n int, typ ast.Expr) *ast.CallE
 }
 
 // callsGenericFunc reports whether an expression of exprs calls a generic
-// func of the cells, with its type arguments written or inferred.
+// func, with its type arguments written or inferred: one of the cells', or
+// one of the interpreted generic packages' (slices.Clone), which the
+// interpreter runs as source too. (A compiled package has no generic
+// funcs: a generic func exists only instantiated.)
 func (r *rewriter) callsGenericFunc(exprs []ast.Expr) bool {
 	found := false
 	for _, e := range exprs {
@@ -111,9 +114,12 @@ func (r *rewriter) callsGenericFunc(exprs []ast.Expr) bool {
 			case *ast.IndexListExpr:
 				fun = x.X
 			}
+			if sel, ok := fun.(*ast.SelectorExpr); ok {
+				fun = sel.Sel
+			}
 			if id, ok := fun.(*ast.Ident); ok {
-				if fn, ok := r.info.Uses[id].(*types.Func); ok && fn.Pkg() != nil && fn.Pkg().Path() == sessionPkg {
-					if sig, ok := fn.Type().(*types.Signature); ok && sig.TypeParams().Len() > 0 {
+				if fn, ok := r.info.Uses[id].(*types.Func); ok {
+					if sig, ok := fn.Type().(*types.Signature); ok && sig.TypeParams().Len() > 0 && sig.Recv() == nil {
 						found = true
 					}
 				}

@@ -211,10 +211,15 @@ func MayRewrite(src string) bool {
 type Generics interface {
 	IsGenericFunc(name string) bool
 	IsType(name string) bool
+	// IsGenericPackage reports whether name denotes a package whose
+	// funcs are all generic and interpreted (slices, maps, cmp).
+	IsGenericPackage(name string) bool
 }
 
-// callsGeneric reports whether src calls a generic func of the session or
-// names a method of one of its types (T.M).
+// callsGeneric reports whether src calls a generic func of the session,
+// names a method of one of its types (T.M), or defines a variable at its
+// top level from a call of a generic package (b := slices.Clone(bs): see
+// topGenericValues).
 func callsGeneric(src string, s Session) bool {
 	g, ok := s.(Generics)
 	if !ok {
@@ -231,9 +236,19 @@ func callsGeneric(src string, s Session) bool {
 				return true
 			}
 		case token.PERIOD:
-			if g.IsType(t.Lit) {
+			if g.IsType(t.Lit) || g.IsGenericPackage(t.Lit) && defines(toks) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// defines reports whether toks define a variable: := or var.
+func defines(toks []source.Token) bool {
+	for _, t := range toks {
+		if t.Tok == token.DEFINE || t.Tok == token.VAR {
+			return true
 		}
 	}
 	return false

@@ -1,0 +1,113 @@
+package worker
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/lanes-dev/lanes/internal/genstd"
+	"github.com/lanes-dev/lanes/internal/rewrite"
+)
+
+// sessionImporter imports packages for the rewrites' type checks. The
+// packages genstd gives whole (cmp, maps, slices) come from genstd's
+// sources, type-checked once, so that their generic functions have types
+// as the cells run them ([]E, not S ~[]E): max(slices.Max(xs), 0) is then
+// rewritten like any max, and b := slices.Clone(bs) at a cell's top level
+// like a session generic's call. Every other package comes from the
+// interpreter's symbols (rewrite.NewImporter).
+type sessionImporter struct {
+	symbols types.Importer
+	whole   func() map[string]*types.Package
+}
+
+func newSessionImporter(symbols types.Importer) *sessionImporter {
+	im := &sessionImporter{symbols: symbols}
+	im.whole = sync.OnceValue(im.loadWhole)
+	return im
+}
+
+// Import returns the package at path p.
+func (im *sessionImporter) Import(p string) (*types.Package, error) {
+	if p != "iter" && genstd.Whole(p) {
+		if pkg := im.whole()[p]; pkg != nil {
+			return pkg, nil
+		}
+	}
+	return im.symbols.Import(p)
+}
+
+// loadWhole type-checks the sources of genstd's whole packages, each
+// after those it imports; a package whose sources do not parse is left
+// out (its members then have no types, as before).
+func (im *sessionImporter) loadWhole() map[string]*types.Package {
+	pkgs := map[string]*types.Package{}
+	fset := token.NewFileSet()
+	var load func(p string) *types.Package
+	load = func(p string) *types.Package {
+		if pkg, done := pkgs[p]; done {
+			return pkg
+		}
+		pkgs[p] = nil // a cycle finds nothing
+		files, err := genstdFiles(fset, p)
+		if err != nil {
+			return nil
+		}
+		conf := types.Config{
+			Importer: importerFunc(func(dep string) (*types.Package, error) {
+				if dep != "iter" && genstd.Whole(dep) {
+					if pkg := load(dep); pkg != nil {
+						return pkg, nil
+					}
+				}
+				return im.symbols.Import(dep)
+			}),
+			Error: func(error) {}, // bodies may use helpers the symbols lack; signatures are what counts
+		}
+		pkg, _ := conf.Check(p, fset, files, nil)
+		pkgs[p] = pkg
+		return pkg
+	}
+	for _, p := range genstd.Packages() {
+		if p != "iter" && genstd.Whole(p) {
+			load(p)
+		}
+	}
+	return pkgs
+}
+
+// genstdFiles parses the sources of genstd's package at import path p.
+func genstdFiles(fset *token.FileSet, p string) ([]*ast.File, error) {
+	dir := path.Join("src", p)
+	entries, err := fs.ReadDir(genstd.FS(), dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []*ast.File
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(genstd.FS(), path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(fset, path.Join(dir, e.Name()), src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+type importerFunc func(string) (*types.Package, error)
+
+func (f importerFunc) Import(p string) (*types.Package, error) { return f(p) }
+
+var _ rewrite.Typed = (*worker)(nil)
