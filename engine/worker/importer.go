@@ -7,11 +7,13 @@ import (
 	"go/types"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/rewrite"
+	"github.com/lanes-dev/lanes/internal/source"
 )
 
 // sessionImporter imports packages for the rewrites' type checks. The
@@ -104,6 +106,70 @@ func genstdFiles(fset *token.FileSet, p string) ([]*ast.File, error) {
 		files = append(files, f)
 	}
 	return files, nil
+}
+
+// implicitImports records, as imports of the session, the packages the
+// cell uses without importing them (every package is in scope without an
+// import), so that the rewrites' type checks know their members too. Only
+// a name that one package of the symbols or of genstd has as its own name
+// counts: rand (math/rand, crypto/rand) stays unknown, as the interpreter
+// decides which one it means.
+func (w *worker) implicitImports(code string) {
+	toks := source.Scan(code)
+	var specs []source.ImportSpec
+	for i, t := range toks {
+		if t.Tok != token.IDENT || i+1 == len(toks) || toks[i+1].Tok != token.PERIOD || i > 0 && toks[i-1].Tok == token.PERIOD {
+			continue
+		}
+		if w.declaresOrImports(t.Lit) {
+			continue
+		}
+		if paths := w.byName()[t.Lit]; len(paths) == 1 {
+			specs = append(specs, source.ImportSpec{Key: " " + paths[0]})
+		}
+	}
+	w.sess.addImports(specs)
+}
+
+// declaresOrImports reports whether name is a definition or an import of
+// the session.
+func (w *worker) declaresOrImports(name string) bool {
+	w.sess.mu.Lock()
+	d := w.sess.names[name]
+	w.sess.mu.Unlock()
+	if d != nil && (d.src != "" || d.decl != "") {
+		return true
+	}
+	for _, k := range w.sess.importList() {
+		if k.base() == name {
+			return true
+		}
+	}
+	return false
+}
+
+// byName maps a package name to the import paths of the packages of the
+// symbols and of genstd whose last element it is.
+func (w *worker) byName() map[string][]string {
+	w.namesOnce.Do(func() {
+		m := map[string][]string{}
+		add := func(p string) {
+			n := path.Base(p)
+			if !slices.Contains(m[n], p) {
+				m[n] = append(m[n], p)
+			}
+		}
+		for k := range w.symbols {
+			if dir := path.Dir(k); path.Base(dir) == path.Base(k) && !strings.HasPrefix(dir, "_") && !strings.Contains(dir, "internal") {
+				add(dir)
+			}
+		}
+		for _, p := range genstd.Packages() {
+			add(p)
+		}
+		w.pkgNames = m
+	})
+	return w.pkgNames
 }
 
 type importerFunc func(string) (*types.Package, error)

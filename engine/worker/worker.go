@@ -73,7 +73,10 @@ type worker struct {
 	// are type-checked with (see Importer), on first use.
 	impOnce sync.Once
 	imp     types.Importer
-	seq     atomic.Uint64
+	// namesOnce builds pkgNames: package name → import paths (byName).
+	namesOnce sync.Once
+	pkgNames  map[string][]string
+	seq       atomic.Uint64
 	// idle fires when no cell has run for idleTrim: the memory a cell
 	// used is then given back to the system (a worker waits between
 	// cells far longer than it runs them).
@@ -738,6 +741,7 @@ func (w *worker) evalCell(ctx context.Context, ip *interp.Interpreter, cell int,
 	if err := r.usesFailed(chunks); err != nil {
 		return nil, nil, nil, err
 	}
+	w.implicitImports(code)
 	w.aliasImports(ip, cell)
 	for i, c := range chunks {
 		if err := ctx.Err(); err != nil {
