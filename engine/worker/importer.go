@@ -112,8 +112,10 @@ func genstdFiles(fset *token.FileSet, p string) ([]*ast.File, error) {
 // cell uses without importing them (every package is in scope without an
 // import), so that the rewrites' type checks know their members too. Only
 // a name that one package of the symbols or of genstd has as its own name
-// counts: rand (math/rand, crypto/rand) stays unknown, as the interpreter
-// decides which one it means.
+// counts (rand, of math/rand and crypto/rand, stays unknown, as the
+// interpreter decides which one it means), and only where what follows the
+// period is a member of that package: user.Name on a variable user is not
+// package os/user.
 func (w *worker) implicitImports(code string) {
 	toks := source.Scan(code)
 	var specs []source.ImportSpec
@@ -124,11 +126,23 @@ func (w *worker) implicitImports(code string) {
 		if w.declaresOrImports(t.Lit) {
 			continue
 		}
-		if paths := w.byName()[t.Lit]; len(paths) == 1 {
+		if i+2 == len(toks) || toks[i+2].Tok != token.IDENT {
+			continue
+		}
+		if paths := w.byName()[t.Lit]; len(paths) == 1 && w.isMember(paths[0], toks[i+2].Lit) {
 			specs = append(specs, source.ImportSpec{Key: " " + paths[0]})
 		}
 	}
 	w.sess.addImports(specs)
+}
+
+// isMember reports whether name is a member of the package at path p, in
+// the symbols or in genstd's sources.
+func (w *worker) isMember(p, name string) bool {
+	if _, ok := w.symbols[p+"/"+path.Base(p)][name]; ok {
+		return true
+	}
+	return slices.Contains(genstd.Members(p), name)
 }
 
 // declaresOrImports reports whether name is a definition or an import of
