@@ -15,7 +15,10 @@
 // into chunks with internal/source, rewrites them with internal/rewrite
 // and internal/genstd (the generic standard library, compiled into the
 // interpreter on first use) and gives the interpreter the helpers of
-// internal/cellrt. It must never
+// internal/cellrt. The rewrites' type checks get the session's packages
+// with their types from sessionImporter: the compiled ones read off the
+// symbol table (rewrite.NewImporter), the generic ones (slices, maps, cmp)
+// type-checked from genstd's sources. It must never
 // import the engine (the supervisor) nor any front end (kernel, repl,
 // notebook, grade, lessons).
 package worker
