@@ -82,8 +82,10 @@ type Kernel struct {
 
 	// trim gives the memory that requests used back to the system once
 	// the kernel has been idle for idleTrim (a kernel waits between
-	// requests far longer than it serves them).
-	trim *time.Timer
+	// requests far longer than it serves them); see busy.
+	trimMu   sync.Mutex
+	trim     *time.Timer
+	inFlight int // requests being served
 
 	runCtx    context.Context // cancelled when Run tears down; set before goroutines start
 	started   atomic.Bool
