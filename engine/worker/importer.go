@@ -148,10 +148,7 @@ func (w *worker) isMember(p, name string) bool {
 // declaresOrImports reports whether name is a definition or an import of
 // the session.
 func (w *worker) declaresOrImports(name string) bool {
-	w.sess.mu.Lock()
-	d := w.sess.names[name]
-	w.sess.mu.Unlock()
-	if d != nil && (d.src != "" || d.decl != "") {
+	if w.sess.defines(name) {
 		return true
 	}
 	for _, k := range w.sess.importList() {

@@ -93,6 +93,15 @@ func (s *session) define(names []string, src string) {
 	}
 }
 
+// defines reports whether a cell defined name (which then shadows a
+// package of that name).
+func (s *session) defines(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.names[name]
+	return d != nil && (d.src != "" || d.decl != "")
+}
+
 // evaluated records the source the interpreter evaluated for names.
 func (s *session) evaluated(names []string, src string) {
 	s.mu.Lock()
@@ -258,10 +267,7 @@ func (w *worker) ImportSpecs() []string {
 // IsPackage reports whether name is an imported package (or one in scope
 // without an import).
 func (w *worker) IsPackage(name string) bool {
-	w.sess.mu.Lock()
-	d := w.sess.names[name]
-	w.sess.mu.Unlock()
-	if d != nil && (d.src != "" || d.decl != "") {
+	if w.sess.defines(name) {
 		return false
 	}
 	for _, k := range w.sess.importList() {
@@ -337,10 +343,7 @@ func (w *worker) MemberType(pkg, name string) reflect.Type {
 // in the session's cells, or "" when it denotes none (a session
 // definition shadows a package): the pkgOf of genstd.Prepare.
 func (w *worker) PackagePath(name string) string {
-	w.sess.mu.Lock()
-	d := w.sess.names[name]
-	w.sess.mu.Unlock()
-	if d != nil && (d.src != "" || d.decl != "") {
+	if w.sess.defines(name) {
 		return ""
 	}
 	for _, k := range w.sess.importList() {
