@@ -236,7 +236,8 @@ type Stats struct {
 	// Build is the time spent building (0 when a program built before
 	// was reused).
 	Build time.Duration
-	// Wall is the program's run from its start to its exit; CPU is the
+	// Wall is the program's run from its start to its exit (the fork
+	// included, so CPU ≤ Wall × cores always holds); CPU is the
 	// processor time it used (user and system, all its threads).
 	Wall, CPU time.Duration
 }
@@ -437,11 +438,15 @@ func (s *Session) run(ctx context.Context, bin string, sinks Sinks, race bool, s
 	cmd.ExtraFiles = []*os.File{pipes[2][1]} // fd 3
 	cmd.Env = append(os.Environ(), childsink.EnvFD+"=3", childsink.EnvToken+"="+token)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// The clock starts before the process does, so that the wall time
+	// holds its whole life: Start can return after the program has run
+	// on another core (the parent lost its thread), and a clock started
+	// then showed 281 µs of wall for 2.7 ms of CPU.
+	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		closeAll()
 		return st, fmt.Errorf("compiled cells: starting the program: %w", err)
 	}
-	started := time.Now()
 	for i := range pipes {
 		pipes[i][1].Close()
 		pipes[i][1] = nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -428,7 +429,9 @@ func TestOrphansRemoved(t *testing.T) {
 // a program's CPU time that the machine can have given it.
 func TestStats(t *testing.T) {
 	s := session(t)
-	c := Cell{Number: 1, Source: "import \"fmt\"\nx := 0\nfor i := range 3_000_000 {\n\tx += i % 7\n}\nfmt.Println(x > 0, \"stats\")"}
+	// A source of its own per run: built programs outlive a session (go
+	// test -count=N would find this one built).
+	c := Cell{Number: 1, Source: fmt.Sprintf("import \"fmt\"\nx := 0\nfor i := range 3_000_000 {\n\tx += i %% 7\n}\nfmt.Println(x > 0, \"stats %d\")", time.Now().UnixNano())}
 	first, err := s.Run(context.Background(), c, Sinks{})
 	if err != nil {
 		t.Fatal(err)
