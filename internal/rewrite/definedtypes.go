@@ -2,7 +2,6 @@ package rewrite
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 
@@ -21,17 +20,12 @@ func DefinedTypes(cell int, code string, c source.Chunk, s Session, names []stri
 		return nil
 	}
 	fset := token.NewFileSet()
-	f, err := source.ParseChunk(fset, cell, code, c, s.ImportSpecs())
+	files, err := chunkFiles(fset, cell, code, c, s, s.ImportSpecs())
 	if err != nil {
 		return nil
 	}
-	files := []*ast.File{f}
-	if pre := s.Prelude(); pre != "" {
-		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
-			files = append(files, pf)
-		}
-	}
-	info, _ := typeCheckFiles(fset, files, importerOf(s))
+	f := files[0]
+	info, _ := typeCheckFiles(fset, files, importerOf(s), nil)
 	aliases := importAliases(f)
 	want := map[string]bool{}
 	for _, n := range names {

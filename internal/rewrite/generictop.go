@@ -6,37 +6,35 @@ import (
 	"go/types"
 )
 
-// topGenericValues wraps the values of a cell's top-level definitions that
-// call a generic func of the session in a function literal called at once:
+// topGenericValues wraps the values of a cell's top-level definition n that
+// call a generic func in a function literal called at once:
 // x := id(3) becomes x := func() int { return id[int](3) }(). The
 // interpreter (yaegi v0.16.0) fails on a global whose value calls a
 // generic func ("constant definition loop", or a crash in its type
-// analysis) but runs the same call inside a function. list is the cell's
-// top-level statements (a statement chunk) or declarations (a var
+// analysis) but runs the same call inside a function. n is one of the
+// cell's top-level statements (a statement chunk) or declarations (a var
 // chunk); a value whose type the checker does not know is left as it is.
-func (r *rewriter) topGenericValues(nodes []ast.Node) {
+func (r *rewriter) topGenericValues(n ast.Node) {
 	if r.info == nil {
 		return
 	}
-	for _, n := range nodes {
-		switch x := n.(type) {
-		case *ast.AssignStmt:
-			if x.Tok == token.DEFINE {
-				if lit := r.valuesFunc(x.Rhs, len(x.Lhs), nil); lit != nil {
-					x.Rhs = []ast.Expr{lit}
-				}
+	switch x := n.(type) {
+	case *ast.AssignStmt:
+		if x.Tok == token.DEFINE {
+			if lit := r.valuesFunc(x.Rhs, len(x.Lhs), nil); lit != nil {
+				x.Rhs = []ast.Expr{lit}
 			}
-		case *ast.DeclStmt:
-			r.topGenericValues([]ast.Node{x.Decl})
-		case *ast.GenDecl:
-			if x.Tok != token.VAR {
-				continue
-			}
-			for _, sp := range x.Specs {
-				vs := sp.(*ast.ValueSpec)
-				if lit := r.valuesFunc(vs.Values, len(vs.Names), vs.Type); lit != nil {
-					vs.Values = []ast.Expr{lit}
-				}
+		}
+	case *ast.DeclStmt:
+		r.topGenericValues(x.Decl)
+	case *ast.GenDecl:
+		if x.Tok != token.VAR {
+			return
+		}
+		for _, sp := range x.Specs {
+			vs := sp.(*ast.ValueSpec)
+			if lit := r.valuesFunc(vs.Values, len(vs.Names), vs.Type); lit != nil {
+				vs.Values = []ast.Expr{lit}
 			}
 		}
 	}

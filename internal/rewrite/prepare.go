@@ -37,17 +37,12 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 	}
 	fset := token.NewFileSet()
 	imports := s.ImportSpecs()
-	f, err := source.ParseChunk(fset, cell, code, c, imports)
+	files, err := chunkFiles(fset, cell, code, c, s, imports)
 	if err != nil {
 		return orig // the interpreter reports the error
 	}
-	files := []*ast.File{f}
-	if pre := s.Prelude(); pre != "" {
-		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
-			files = append(files, pf)
-		}
-	}
-	info, pkg := typeCheckFiles(fset, files, importerOf(s))
+	f := files[0]
+	info, pkg := typeCheckFiles(fset, files, importerOf(s), nil)
 	r := newRewriter(cell, fset, info, files, s.IsPackage)
 	r.rangeInts = rangeInts
 	members, _ := s.(Members)
@@ -58,11 +53,9 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		r.methodExprs(body)
 		r.markCellDefers(body)
 		r.renameNested(body)
-		top := make([]ast.Node, len(body.List))
-		for i, st := range body.List {
-			top[i] = st
+		for _, st := range body.List {
+			r.topGenericValues(st)
 		}
-		r.topGenericValues(top)
 		r.rewrite(body)
 		r.inFuncs(body.List)
 		if scopeInits(body.List) {
@@ -74,14 +67,10 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 		node = body.List
 	} else {
 		decls := f.Decls[len(imports):]
-		if c.Kind == source.KindVar {
-			top := make([]ast.Node, len(decls))
-			for i, d := range decls {
-				top[i] = d
-			}
-			r.topGenericValues(top)
-		}
 		for _, d := range decls {
+			if c.Kind == source.KindVar {
+				r.topGenericValues(d)
+			}
 			r.changed = r.rangeFuncs(d, pkg, members) || r.changed
 			r.methodExprs(d)
 			r.rewrite(d)
@@ -102,7 +91,7 @@ func Chunk(cell int, code string, c source.Chunk, s Session, rangeInts bool) str
 // main), parsed into f with fset. It returns the source to evaluate, or
 // false when nothing needed a rewrite.
 func Program(fset *token.FileSet, cell int, f *ast.File, m Members) (string, bool) {
-	info, pkg := typeCheckFiles(fset, []*ast.File{f}, importerOf(m))
+	info, pkg := typeCheckFiles(fset, []*ast.File{f}, importerOf(m), nil)
 	r := newRewriter(cell, fset, info, []*ast.File{f},
 		func(name string) bool { return fileImports(f, name) })
 	r.changed = r.rangeFuncs(f, pkg, m)
@@ -408,12 +397,30 @@ func multiValueLit(toks []source.Token) bool {
 	return false
 }
 
-// typeCheckFiles type-checks files as one package. Errors are ignored: the
-// types found are those of the cell's code and of the compiled members it
-// uses, where the importer knows them, which is what the rewrite needs.
+// chunkFiles parses chunk c of a cell after the given imports, and the
+// session's prelude after it when it parses: the files a chunk is
+// type-checked as (the chunk first).
+func chunkFiles(fset *token.FileSet, cell int, code string, c source.Chunk, s Session, imports []string) ([]*ast.File, error) {
+	f, err := source.ParseChunk(fset, cell, code, c, imports)
+	if err != nil {
+		return nil, err
+	}
+	files := []*ast.File{f}
+	if pre := s.Prelude(); pre != "" {
+		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
+			files = append(files, pf)
+		}
+	}
+	return files, nil
+}
+
+// typeCheckFiles type-checks files as one package. The types found are
+// those of the cell's code and of the members of packages it uses, where
+// the importer knows them, which is what the rewrite needs; errors go to
+// onErr (nil: they are ignored).
 //
 // imp imports the packages (nil: every package is empty).
-func typeCheckFiles(fset *token.FileSet, files []*ast.File, imp types.Importer) (*types.Info, *types.Package) {
+func typeCheckFiles(fset *token.FileSet, files []*ast.File, imp types.Importer, onErr func(types.Error)) (*types.Info, *types.Package) {
 	if imp == nil {
 		imp = emptyImporter{}
 	}
@@ -427,7 +434,11 @@ func typeCheckFiles(fset *token.FileSet, files []*ast.File, imp types.Importer) 
 	}
 	conf := types.Config{
 		Importer: imp,
-		Error:    func(error) {},
+		Error: func(err error) {
+			if te, ok := err.(types.Error); ok && onErr != nil {
+				onErr(te)
+			}
+		},
 	}
 	var pkg *types.Package
 	func() {

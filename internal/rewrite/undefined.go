@@ -1,8 +1,6 @@
 package rewrite
 
 import (
-	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"strings"
@@ -21,39 +19,18 @@ func Undefined(cell int, code string, c source.Chunk, s Session, names map[strin
 		return "", 0
 	}
 	fset := token.NewFileSet()
-	f, err := source.ParseChunk(fset, cell, code, c, s.ImportSpecs())
+	files, err := chunkFiles(fset, cell, code, c, s, s.ImportSpecs())
 	if err != nil {
 		return "", 0
-	}
-	files := []*ast.File{f}
-	if pre := s.Prelude(); pre != "" {
-		if pf, err := parser.ParseFile(fset, "prelude", pre, parser.SkipObjectResolution); err == nil {
-			files = append(files, pf)
-		}
 	}
 	var (
 		name string
 		line int
 	)
-	imp := importerOf(s)
-	if imp == nil {
-		imp = emptyImporter{}
-	}
-	conf := types.Config{
-		Importer: imp,
-		Error: func(err error) {
-			te, ok := err.(types.Error)
-			if !ok || name != "" {
-				return
-			}
-			if n, ok := strings.CutPrefix(te.Msg, "undefined: "); ok && names[n] {
-				name, line = n, te.Fset.Position(te.Pos).Line
-			}
-		},
-	}
-	func() {
-		defer func() { recover() }() // a checker failure finds nothing
-		conf.Check(sessionPkg, fset, files, nil)
-	}()
+	typeCheckFiles(fset, files, importerOf(s), func(te types.Error) {
+		if n, ok := strings.CutPrefix(te.Msg, "undefined: "); ok && names[n] && name == "" {
+			name, line = n, te.Fset.Position(te.Pos).Line
+		}
+	})
 	return name, line
 }
