@@ -1,11 +1,8 @@
 package worker
 
 import (
-	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -34,9 +31,14 @@ func newSessionImporter(symbols types.Importer) *sessionImporter {
 	return im
 }
 
+// fromSource reports whether the package at path p is type-checked from
+// genstd's sources: those it gives whole, but iter, whose two generic
+// types the rewrite's own importers hold already.
+func fromSource(p string) bool { return p != "iter" && genstd.Whole(p) }
+
 // Import returns the package at path p.
 func (im *sessionImporter) Import(p string) (*types.Package, error) {
-	if p != "iter" && genstd.Whole(p) {
+	if fromSource(p) {
 		if pkg := im.whole()[p]; pkg != nil {
 			return pkg, nil
 		}
@@ -56,13 +58,13 @@ func (im *sessionImporter) loadWhole() map[string]*types.Package {
 			return pkg
 		}
 		pkgs[p] = nil // a cycle finds nothing
-		files, err := genstdFiles(fset, p)
+		files, err := genstd.ParseFiles(fset, p)
 		if err != nil {
 			return nil
 		}
 		conf := types.Config{
 			Importer: importerFunc(func(dep string) (*types.Package, error) {
-				if dep != "iter" && genstd.Whole(dep) {
+				if fromSource(dep) {
 					if pkg := load(dep); pkg != nil {
 						return pkg, nil
 					}
@@ -76,36 +78,11 @@ func (im *sessionImporter) loadWhole() map[string]*types.Package {
 		return pkg
 	}
 	for _, p := range genstd.Packages() {
-		if p != "iter" && genstd.Whole(p) {
+		if fromSource(p) {
 			load(p)
 		}
 	}
 	return pkgs
-}
-
-// genstdFiles parses the sources of genstd's package at import path p.
-func genstdFiles(fset *token.FileSet, p string) ([]*ast.File, error) {
-	dir := path.Join("src", p)
-	entries, err := fs.ReadDir(genstd.FS(), dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []*ast.File
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
-			continue
-		}
-		src, err := fs.ReadFile(genstd.FS(), path.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(fset, path.Join(dir, e.Name()), src, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-	}
-	return files, nil
 }
 
 // implicitImports records, as imports of the session, the packages the

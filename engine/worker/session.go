@@ -293,8 +293,7 @@ func (w *worker) IsGenericFunc(name string) bool {
 // IsGenericPackage reports whether name denotes, in the cells, a package
 // that genstd gives whole (slices, maps, cmp; rewrite.Generics).
 func (w *worker) IsGenericPackage(name string) bool {
-	p := w.PackagePath(name)
-	return p != "" && p != "iter" && genstd.Whole(p)
+	return fromSource(w.PackagePath(name))
 }
 
 // IsType reports whether name is a type declared by a cell.

@@ -326,21 +326,27 @@ func resultHasParam(ft *ast.FuncType) bool {
 
 // mustParse parses the sources of the package at import path ip.
 func mustParse(fsys fs.FS, ip string) []*ast.File {
-	files, err := parseDir(fsys, ip)
+	files, err := parseDir(token.NewFileSet(), fsys, ip)
 	if err != nil {
 		panic(err) // the embedded sources are tested
 	}
 	return files
 }
 
-func parseDir(fsys fs.FS, ip string) ([]*ast.File, error) {
+// ParseFiles parses, into fset, the sources of the package at the
+// standard import path, as written (package clause and names as in the
+// standard library): for a type checker that wants their signatures.
+func ParseFiles(fset *token.FileSet, importPath string) ([]*ast.File, error) {
+	return parseDir(fset, sources, importPath)
+}
+
+func parseDir(fset *token.FileSet, fsys fs.FS, ip string) ([]*ast.File, error) {
 	dir := path.Join("src", ip)
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("genstd: %w", err)
 	}
 	var files []*ast.File
-	fset := token.NewFileSet()
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
 			continue
@@ -816,7 +822,7 @@ func (c *catalog) source(importPath string) (string, error) {
 	if p == nil {
 		return "", fmt.Errorf("genstd: no package %q", importPath)
 	}
-	files, err := parseDir(sources, p.path)
+	files, err := parseDir(token.NewFileSet(), sources, p.path)
 	if err != nil {
 		return "", err
 	}
