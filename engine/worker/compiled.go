@@ -29,14 +29,13 @@ type compiledState struct {
 	vars    map[string]bool
 }
 
-// remember records a successful interpreted cell (or a replayed
-// declaration; code "" records only variables) for later compiled ones.
-func (w *worker) remember(cell int, code string, vars []string) {
+// remember records, for later compiled cells, the source of successful
+// interpreted cells (or of replayed declarations) and the names of the
+// variables they defined.
+func (w *worker) remember(decls []compiled.Decl, vars []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if code != "" {
-		w.comp.cells = append(w.comp.cells, compiled.Decl{Cell: cell, Src: code})
-	}
+	w.comp.cells = append(w.comp.cells, decls...)
 	if w.comp.vars == nil {
 		w.comp.vars = map[string]bool{}
 	}

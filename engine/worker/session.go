@@ -56,7 +56,7 @@ type definition struct {
 	decl string
 	// evaluated is the source the interpreter evaluated for it, to
 	// evaluate again when a new declaration of the name fails (see
-	// worker.declFailed).
+	// cellRun.declFailed).
 	evaluated string
 	// typ is the first definition of a type, to refuse a different one
 	// (the interpreter would silently keep it).
@@ -83,12 +83,14 @@ func (s *session) entry(name string) *definition {
 	return d
 }
 
-// define records the source that defines names.
-func (s *session) define(names []string, src string) {
+// define records the source that defines names, and the source the
+// interpreter evaluated for them ("" if not known).
+func (s *session) define(names []string, src, evaluated string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range names {
-		s.entry(n).src = src
+		d := s.entry(n)
+		d.src, d.evaluated = src, evaluated
 		delete(s.failed, n)
 	}
 }
@@ -100,15 +102,6 @@ func (s *session) defines(name string) bool {
 	defer s.mu.Unlock()
 	d := s.names[name]
 	return d != nil && (d.src != "" || d.decl != "")
-}
-
-// evaluated records the source the interpreter evaluated for names.
-func (s *session) evaluated(names []string, src string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, n := range names {
-		s.entry(n).evaluated = src
-	}
 }
 
 // fail records that the declaration of names in cell failed. It returns

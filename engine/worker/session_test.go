@@ -14,7 +14,7 @@ func TestSession(t *testing.T) {
 	w := &worker{sess: newSession(), symbols: interp.Exports{"strings/strings": {}, "math/rand/rand": {}}}
 	code := "import (\n\t\"fmt\"\n\tr \"math/rand\"\n)"
 	w.sess.addImports(source.ImportSpecs(code, source.Split(code)[0]))
-	w.sess.define([]string{"T", "T.M"}, "type T int\nfunc (T) M() {}")
+	w.sess.define([]string{"T", "T.M"}, "type T int\nfunc (T) M() {}", "")
 	w.sess.declare([]string{"T", "T.M"}, "type T int\nfunc (T) M() {}")
 	w.sess.declare([]string{"n"}, "var n int")
 	w.sess.addType("T", typeDef{text: "T int", cell: 1})

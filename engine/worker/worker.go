@@ -28,6 +28,7 @@ import (
 	"github.com/lanes-dev/lanes/engine/displaysym"
 	"github.com/lanes-dev/lanes/internal/cellrt"
 	"github.com/lanes-dev/lanes/internal/cellstop"
+	"github.com/lanes-dev/lanes/internal/compiled"
 	"github.com/lanes-dev/lanes/internal/genstd"
 	"github.com/lanes-dev/lanes/internal/rewrite"
 	"github.com/lanes-dev/lanes/internal/source"
@@ -494,7 +495,7 @@ func (w *worker) exec(m *wire.Message) {
 	}
 	reply.Decls = decls
 	reply.Vars = vars
-	w.remember(m.Cell, code, vars)
+	w.remember([]compiled.Decl{{Cell: m.Cell, Src: code}}, vars)
 	if val != nil {
 		b := display.Render(val)
 		reply.Bundle = &b
@@ -842,8 +843,7 @@ func (r *cellRun) chunk(c source.Chunk, last bool) error {
 	switch c.Kind {
 	case source.KindDecl:
 		r.decls = append(r.decls, wire.Decl{Cell: r.cell, Src: src, Names: names})
-		r.w.sess.define(names, text)
-		r.w.sess.evaluated(names, src)
+		r.w.sess.define(names, text, src)
 		r.w.learn(text, c, names)
 	case source.KindVar:
 		r.vars = append(r.vars, names...)
@@ -1205,6 +1205,7 @@ func (r *inputReader) Read(p []byte) (int, error) {
 // definitions, and their declarations for type-checking later cells.
 func (w *worker) replay(m *wire.Message) {
 	var lost []string
+	var replayed []compiled.Decl
 	for _, d := range m.Decls {
 		w.aliasImports(w.ip, d.Cell)
 		src := w.generic(w.ip, d.Src)
@@ -1212,15 +1213,15 @@ func (w *worker) replay(m *wire.Message) {
 			lost = append(lost, fmt.Sprintf("%s (cell %d): %s", strings.Join(d.Names, ", "), d.Cell, cellPos(err.Error())))
 			continue
 		}
-		w.sess.define(d.Names, d.Src)
-		w.sess.evaluated(d.Names, src)
+		w.sess.define(d.Names, d.Src, src)
 		w.sess.declare(d.Names, d.Src)
 		w.sess.addImports(source.ImportSpecs(d.Src, source.Chunk{Kind: source.KindImport, End: len(d.Src)}))
-		// Compiled cells after a restart know the replayed declarations,
-		// as they knew the cells that first made them.
-		w.remember(d.Cell, d.Src, nil)
+		replayed = append(replayed, compiled.Decl{Cell: d.Cell, Src: d.Src})
 	}
-	w.remember(0, "", m.Vars)
+	// Compiled cells after a restart know the replayed declarations, as
+	// they knew the cells that first made them, and the session's
+	// variables.
+	w.remember(replayed, m.Vars)
 	w.send(&wire.Message{Op: "reply", ID: m.ID, Lost: lost})
 }
 
